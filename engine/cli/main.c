@@ -1,0 +1,307 @@
+/* folio's command line: render a report to PDF, check it, list its plugins. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "core/diag.h"
+#include "core/limits.h"
+#include "core/util.h"
+#include "data/table.h"
+#include "doc/doc.h"
+#include "layout/fonts.h"
+#include "layout/layout.h"
+#include "lua/host.h"
+#include "pdf/pdf.h"
+#include "report/report.h"
+
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+
+static const char usage[] =
+    "usage: folio render REPORT [-o FILE] [--data DIR] [--strict]\n"
+    "                    [--year YYYY | --from DATE --to DATE]\n"
+    "       folio check REPORT [--data DIR] [--strict]\n"
+    "       folio plugins REPORT\n"
+    "       folio --version | --help\n";
+
+static const char help[] =
+    "folio renders printable PDF reports from CSV files and Lua section plugins.\n"
+    "\n"
+    "Commands:\n"
+    "  render REPORT    make the PDF of REPORT (a report folder or its report.lua)\n"
+    "  check REPORT     validate the definition, the inputs and the plugins; no PDF\n"
+    "  plugins REPORT   list the plugins the report uses, with versions and files\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output FILE  where to write the PDF (default: NAME.pdf, NAME = the report folder)\n"
+    "  --data DIR         read the report's input files from DIR instead\n"
+    "  --strict           treat warnings (rejected rows) as errors\n"
+    "  --year YYYY        use only rows dated in that calendar year\n"
+    "  --from DATE        use only rows dated on or after DATE (YYYY-MM-DD)\n"
+    "  --to DATE          use only rows dated on or before DATE (YYYY-MM-DD)\n"
+    "  --version          print the version\n"
+    "  --help             print this help\n"
+    "\n"
+    "Exit status: 0 the PDF was written (or the check passed); 1 the report could not be\n"
+    "made (bad input, failing plugin); 2 the command line was wrong.\n";
+
+typedef struct cli {
+    const char *command;
+    const char *report;
+    const char *output;
+    const char *data_dir;
+    bool strict;
+    int32_t from, to;
+} cli;
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "folio: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", usage);
+    return EXIT_USAGE;
+}
+
+static bool parse_date_arg(const char *s, int32_t *out)
+{
+    return strlen(s) == 10 && folio_date_parse(s, 10, out);
+}
+
+/* Parses argv into c (options may come before or after the command); returns -1 to go on,
+ * or an exit status. */
+static int parse_args(int argc, char **argv, cli *c)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'}, {"data", required_argument, NULL, 'd'},
+        {"strict", no_argument, NULL, 's'},       {"year", required_argument, NULL, 'y'},
+        {"from", required_argument, NULL, 'f'},   {"to", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    *c = (cli){.from = FOLIO_DATE_NONE, .to = FOLIO_DATE_NONE};
+    bool have_year = false, have_range = false;
+    opterr = 0;
+    int ch;
+    while ((ch = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'o': c->output = optarg; break;
+        case 'd': c->data_dir = optarg; break;
+        case 's': c->strict = true; break;
+        case 'y': {
+            char *end;
+            long y = strtol(optarg, &end, 10);
+            if (*end || strlen(optarg) != 4 || y < 1000)
+                return usage_error("--year takes a year such as 2026, not \"%s\"", optarg);
+            c->from = folio_date_from_ymd((int)y, 1, 1);
+            c->to = folio_date_from_ymd((int)y, 12, 31);
+            have_year = true;
+            break;
+        }
+        case 'f':
+            if (!parse_date_arg(optarg, &c->from))
+                return usage_error("--from takes a date YYYY-MM-DD, not \"%s\"", optarg);
+            have_range = true;
+            break;
+        case 't':
+            if (!parse_date_arg(optarg, &c->to))
+                return usage_error("--to takes a date YYYY-MM-DD, not \"%s\"", optarg);
+            have_range = true;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            fputs("\n", stdout);
+            fputs(help, stdout);
+            return EXIT_OK;
+        case 'V': printf("folio %s\n", FOLIO_VERSION); return EXIT_OK;
+        case ':': return usage_error("option %s needs a value", argv[optind - 1]);
+        default: return usage_error("unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (have_year && have_range)
+        return usage_error("%s", "--year cannot be combined with --from or --to");
+    if (c->from != FOLIO_DATE_NONE && c->to != FOLIO_DATE_NONE && c->from > c->to)
+        return usage_error("%s", "the period ends before it starts (--from is after --to)");
+    if (optind >= argc)
+        return usage_error("%s", "no command given");
+    c->command = argv[optind++];
+    if (strcmp(c->command, "render") && strcmp(c->command, "check") && strcmp(c->command, "plugins"))
+        return usage_error("unknown command \"%s\"", c->command);
+    if (optind >= argc)
+        return usage_error("%s needs a REPORT (a report folder or its report.lua)", c->command);
+    c->report = argv[optind++];
+    if (optind < argc)
+        return usage_error("unexpected argument \"%s\"", argv[optind]);
+    if (c->output && strcmp(c->command, "render"))
+        return usage_error("%s", "-o is only for render");
+    return -1;
+}
+
+/* Where the standard plugins and bundled fonts live: $FOLIO_HOME, else the source tree. */
+static const char *folio_home(void)
+{
+    const char *h = getenv("FOLIO_HOME");
+    return h && *h ? h : FOLIO_SOURCE_DIR;
+}
+
+/* The date printed on the cover and in the PDF's metadata: SOURCE_DATE_EPOCH when set
+ * (reproducible builds), else today's date. */
+static void run_date(char out[11])
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    time_t t;
+    if (sde && *sde) {
+        char *end;
+        long long v = strtoll(sde, &end, 10);
+        t = (*end || v < 0) ? time(NULL) : (time_t)v;
+    } else {
+        t = time(NULL);
+    }
+    folio_date_format((int32_t)(t / 86400), out);
+}
+
+static const char *report_name(const folio_report *r)
+{
+    const char *slash = strrchr(r->dir, '/');
+    return slash ? slash + 1 : r->dir;
+}
+
+/* Loads every input; reports every failure; false if any input could not be read. */
+static bool load_tables(const folio_report *r, folio_table **tables, folio_diag *diag)
+{
+    bool ok = true;
+    for (size_t i = 0; i < r->ninputs; i++) {
+        tables[i] = folio_table_load(&r->inputs[i].spec, diag);
+        if (!tables[i])
+            ok = false;
+    }
+    return ok;
+}
+
+static bool load_fonts(const folio_report *r, folio_fontset *fonts, folio_diag *diag)
+{
+    bool ok = true;
+    for (int i = 0; i < FOLIO_FACES; i++) {
+        char err[512];
+        fonts->face[i] = folio_font_load(r->font_files[i], err, sizeof err);
+        if (!fonts->face[i]) {
+            folio_diag_add(diag, FOLIO_ERROR, r->font_files[i], 0, 0, "%s", err);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+static int run(const cli *c)
+{
+    folio_diag diag;
+    folio_diag_init(&diag);
+    diag.strict = c->strict;
+    char std_plugins[4096], fonts_dir[4096], date[11];
+    snprintf(std_plugins, sizeof std_plugins, "%s/plugins", folio_home());
+    snprintf(fonts_dir, sizeof fonts_dir, "%s/fonts", folio_home());
+    run_date(date);
+
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    folio_report_options ropt = {.data_dir = c->data_dir, .fonts_dir = fonts_dir, .from = c->from, .to = c->to};
+    folio_report *rep = folio_report_load(c->report, &ropt, &diag);
+    folio_table **tables = NULL;
+    folio_doc *doc = NULL;
+    folio_layout *layout = NULL;
+    folio_fontset fonts = {0};
+    folio_run fr = {0};
+    int status = EXIT_FAILED;
+    if (!rep)
+        goto done;
+
+    tables = xcalloc(rep->ninputs ? rep->ninputs : 1, sizeof *tables);
+    bool tables_ok = load_tables(rep, tables, &diag);
+    doc = folio_doc_create();
+    fr = (folio_run){.report = rep,
+                     .tables = tables,
+                     .doc = doc,
+                     .diag = &diag,
+                     .limits = {FOLIO_LUA_MEMORY_DEFAULT, FOLIO_LUA_INSTRUCTIONS_DEFAULT, FOLIO_LUA_SECONDS_DEFAULT},
+                     .engine_version = FOLIO_VERSION,
+                     .run_date = date,
+                     .std_plugins = std_plugins};
+    bool plugins_ok = folio_host_resolve(&fr);
+
+    if (!strcmp(c->command, "plugins")) {
+        for (size_t i = 0; i < fr.nplugins; i++)
+            printf("%-20s %-8s %s%s\n", fr.plugins[i].name ? fr.plugins[i].name : "?",
+                   fr.plugins[i].version ? fr.plugins[i].version : "?",
+                   fr.plugins[i].display ? fr.plugins[i].display : "?",
+                   fr.plugins[i].local ? " (report)" : "");
+        status = plugins_ok ? EXIT_OK : EXIT_FAILED;
+        goto done;
+    }
+    if (!tables_ok || !plugins_ok || folio_diag_failed(&diag))
+        goto done;
+    if (!strcmp(c->command, "check")) {
+        size_t rows = 0;
+        for (size_t i = 0; i < rep->ninputs; i++)
+            rows += folio_table_row_count(tables[i]);
+        printf("%s: ok: %zu inputs (%zu rows used), %zu sections, %zu warnings\n", rep->display,
+               rep->ninputs, rows, rep->nsections, diag.warnings);
+        status = EXIT_OK;
+        goto done;
+    }
+
+    if (!folio_host_build(&fr) || folio_diag_failed(&diag))
+        goto done;
+    if (!load_fonts(rep, &fonts, &diag))
+        goto done;
+    layout = folio_layout_render(doc, &rep->theme, &fonts, &diag);
+    if (!layout || folio_diag_failed(&diag))
+        goto done;
+
+    char default_out[4096];
+    const char *out = c->output;
+    if (!out) {
+        snprintf(default_out, sizeof default_out, "%s.pdf", report_name(rep));
+        out = default_out;
+    }
+    folio_pdf_options popt = {.creation_date = date};
+    for (int i = 0; i < FOLIO_FACES; i++)
+        popt.font_files[i] = rep->font_files[i];
+    if (!folio_pdf_write(layout, doc, &popt, out, &diag))
+        goto done;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    struct stat st;
+    long kb = stat(out, &st) == 0 ? (long)((st.st_size + 1023) / 1024) : 0;
+    fprintf(stderr, "folio: wrote %s (%zu pages, %ld KB) in %.2f s%s\n", out, layout->npages, kb, secs,
+            diag.warnings ? ", with warnings" : "");
+    status = EXIT_OK;
+
+done:
+    if (status == EXIT_FAILED && diag.strict && diag.errors == 0 && diag.warnings > 0)
+        fprintf(stderr, "folio: %zu warnings, and --strict makes them errors; no PDF written\n", diag.warnings);
+    else if (status == EXIT_FAILED && strcmp(c->command, "plugins"))
+        fprintf(stderr, "folio: %s failed: %zu error%s; no PDF written\n", c->command, diag.errors,
+                diag.errors == 1 ? "" : "s");
+    folio_layout_free(layout);
+    for (int i = 0; i < FOLIO_FACES; i++)
+        folio_font_free(fonts.face[i]);
+    folio_run_free_plugins(&fr);
+    folio_doc_free(doc);
+    if (rep && tables)
+        for (size_t i = 0; i < rep->ninputs; i++)
+            folio_table_free(tables[i]);
+    free(tables);
+    folio_report_free(rep);
+    folio_diag_free(&diag);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    cli c;
+    int r = parse_args(argc, argv, &c);
+    if (r >= 0)
+        return r;
+    return run(&c);
+}

@@ -1,0 +1,18 @@
+/* Named limits of the engine, in one place (see STYLE.md). */
+#ifndef FOLIO_LIMITS_H
+#define FOLIO_LIMITS_H
+
+#define FOLIO_MAX_COLUMNS 1024            /* columns in one CSV header */
+#define FOLIO_MAX_FIELD_BYTES (16u << 20) /* one CSV cell */
+#define FOLIO_MAX_ROWS 100000000u         /* rows in one input */
+#define FOLIO_MAX_CODES 64                /* distinct codes in a code or multi-select column */
+#define FOLIO_MAX_REASONS 64              /* distinct rejection reasons kept per input */
+#define FOLIO_MAX_WARNINGS_SHOWN 20       /* warnings printed per input; the rest are counted */
+#define FOLIO_MAX_MESSAGE 1024            /* one diagnostic message */
+#define FOLIO_MAX_BLOCK_DEPTH 16          /* nesting of returned block values */
+#define FOLIO_MAX_SECTIONS 256            /* sections in one report */
+#define FOLIO_LUA_MEMORY_DEFAULT (512u << 20) /* bytes per plugin state */
+#define FOLIO_LUA_INSTRUCTIONS_DEFAULT 2000000000LL /* instructions per plugin run */
+#define FOLIO_LUA_SECONDS_DEFAULT 60.0    /* wall-clock seconds per plugin run */
+
+#endif

@@ -1,0 +1,47 @@
+/* Small helpers every stage uses: checked allocation, growable strings, file reading. */
+#ifndef FOLIO_UTIL_H
+#define FOLIO_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation that never returns NULL: prints "folio: out of memory" and exits 1. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer, always NUL-terminated. */
+typedef struct folio_buf {
+    char *data;
+    size_t len, cap;
+} folio_buf;
+void folio_buf_append(folio_buf *b, const char *s, size_t n);
+void folio_buf_puts(folio_buf *b, const char *s);
+void folio_buf_printf(folio_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void folio_buf_free(folio_buf *b);
+
+/* Reads a whole file; returns NULL and sets errno on failure. *len gets the size. */
+char *folio_read_file(const char *path, size_t *len);
+
+/* Dates are days since 1970-01-01 (proleptic Gregorian). */
+#define FOLIO_DATE_NONE INT32_MIN
+/* Parses YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[.fff][Z|+HH:MM]; false if malformed or impossible. */
+bool folio_date_parse(const char *s, size_t n, int32_t *days);
+int32_t folio_date_from_ymd(int y, int m, int d);
+void folio_date_to_ymd(int32_t days, int *y, int *m, int *d);
+/* Writes YYYY-MM-DD (11 bytes with the NUL). */
+void folio_date_format(int32_t days, char out[11]);
+
+/* Formats a number without locale surprises: "%.*f", '.' as the decimal point. */
+void folio_format_number(double v, int decimals, char *out, size_t size);
+
+/* Case-insensitive (ASCII) comparison of a trimmed code with a known code. */
+bool folio_code_equal(const char *a, size_t alen, const char *b);
+/* Trims ASCII blanks (space, tab, CR, LF) from both ends; returns the new start, *n updated. */
+const char *folio_trim(const char *s, size_t *n);
+
+#endif

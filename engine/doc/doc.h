@@ -1,0 +1,123 @@
+/* The document model: what plugins return, as plain C data. The document owns every block,
+ * span and string created against it; folio_doc_free frees the tree. Layout reads it. */
+#ifndef FOLIO_DOC_H
+#define FOLIO_DOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Inline styles of a span. */
+enum { FOLIO_BOLD = 1, FOLIO_ITALIC = 2, FOLIO_CODE_STYLE = 4 };
+
+/* A run of text with one style; `link` is a URL (or NULL). Text is UTF-8. */
+typedef struct folio_span {
+    char *text;
+    unsigned style;
+    char *link;
+} folio_span;
+
+/* Rich text: a sequence of spans. "\n" inside a span is a forced line break. */
+typedef struct folio_text {
+    folio_span *spans;
+    size_t n;
+} folio_text;
+
+typedef enum folio_block_kind {
+    FOLIO_BLOCK_HEADING,     /* level 1-3; level 1 starts a section: bookmark + contents entry */
+    FOLIO_BLOCK_PARAGRAPH,   /* justified body text unless align says otherwise */
+    FOLIO_BLOCK_LIST,        /* bullet or numbered items */
+    FOLIO_BLOCK_TABLE,       /* header row(s) + body rows; splits across pages, header repeated */
+    FOLIO_BLOCK_KEY_FIGURES, /* a row (or rows) of large figures with short labels */
+    FOLIO_BLOCK_QUOTE,       /* a quotation with an attribution line */
+    FOLIO_BLOCK_CHART,       /* bar charts: vertical, horizontal, stacked */
+    FOLIO_BLOCK_PAGE_BREAK,
+    FOLIO_BLOCK_CONTENTS,    /* the contents list: filled by layout with every level-1 heading */
+    FOLIO_BLOCK_COVER,       /* a cover page: title, subtitle, publisher, date */
+    FOLIO_BLOCK_NOTE         /* a boxed note (e.g. a failed section under --keep-going) */
+} folio_block_kind;
+
+typedef enum folio_align { FOLIO_ALIGN_JUSTIFY, FOLIO_ALIGN_LEFT, FOLIO_ALIGN_CENTER, FOLIO_ALIGN_RIGHT } folio_align;
+
+typedef enum folio_para_style {
+    FOLIO_PARA_BODY,   /* body text */
+    FOLIO_PARA_LEAD,   /* a larger introductory paragraph */
+    FOLIO_PARA_SMALL,  /* notes, captions, sources */
+} folio_para_style;
+
+typedef enum folio_chart_kind {
+    FOLIO_CHART_BAR,        /* vertical bars, one series (or grouped series) */
+    FOLIO_CHART_HBAR,       /* horizontal bars: categories down the side, good for long labels */
+    FOLIO_CHART_STACKED,    /* horizontal 100% stacked bars, one bar per category, one segment per series */
+} folio_chart_kind;
+
+typedef struct folio_table_cell {
+    folio_text text;
+    bool bold;
+} folio_table_cell;
+
+typedef struct folio_block folio_block;
+
+struct folio_block {
+    folio_block_kind kind;
+    const char *source; /* the plugin that made it, e.g. "plugins/usage-reach.lua" (owned by the doc) */
+    int source_line;    /* Lua line of the constructor call, 0 if unknown */
+    union {
+        struct { int level; folio_text text; char *id; } heading;          /* id: anchor, may be NULL */
+        struct { folio_text text; folio_align align; folio_para_style style; } paragraph;
+        struct { folio_text *items; size_t n; bool ordered; } list;
+        struct {
+            size_t ncols, nrows, header_rows;   /* rows include the header rows first */
+            folio_table_cell *cells;            /* nrows * ncols, row-major */
+            folio_align *align;                 /* per column; numbers are usually RIGHT */
+            double *widths;                     /* per column relative weights, or NULL = from content */
+            folio_text caption;                 /* above the table; may be empty */
+        } table;
+        struct { char **values; char **labels; size_t n; } figures;       /* "29" / "survey responses" */
+        struct { folio_text text; char *attribution; } quote;
+        struct {
+            folio_chart_kind kind;
+            char *title;            /* may be NULL */
+            char *alt;              /* text alternative; never NULL after validation */
+            size_t ncats, nseries;
+            char **categories;      /* ncats labels */
+            char **series;          /* nseries names (legend), may be NULL when nseries == 1 */
+            double *values;         /* values[s * ncats + c] */
+            char **value_labels;    /* optional, same shape as values; NULL = the number itself */
+            char *x_title, *y_title;/* axis titles, may be NULL */
+            char *note;             /* a line under the chart (e.g. "n = 23; 6 not applicable"), may be NULL */
+        } chart;
+        struct { char *title; } contents;
+        struct { char *title, *subtitle, *publisher, *date; } cover;
+        struct { folio_text text; bool error; } note;
+    } u;
+};
+
+typedef struct folio_doc {
+    folio_block **blocks; /* in reading order */
+    size_t n, cap;
+    void **owned;         /* every allocation made against the document */
+    size_t nowned, capowned;
+    /* metadata */
+    char *title, *subtitle, *author, *subject, *keywords, *creator;
+    char *header_text; /* running header, normally the title */
+    char *lang;        /* e.g. "en-GB" */
+} folio_doc;
+
+folio_doc *folio_doc_create(void);
+void folio_doc_free(folio_doc *d);
+/* Appends a zeroed block of a kind; the doc owns it. */
+folio_block *folio_doc_add_block(folio_doc *d, folio_block_kind kind);
+/* Zeroed memory owned by the document (every array inside a block comes from here). */
+void *folio_doc_alloc(folio_doc *d, size_t n);
+/* Duplicates a string into memory the document owns; NULL stays NULL. */
+char *folio_doc_strdup(folio_doc *d, const char *s);
+/* Builds a one-span text of a plain string. */
+folio_text folio_text_plain(folio_doc *d, const char *s);
+/* Appends a span to a rich text. */
+void folio_text_add(folio_doc *d, folio_text *t, const char *s, unsigned style, const char *link);
+/* Concatenated plain text of a rich text, malloc'ed by the caller's free(). */
+char *folio_text_flatten(const folio_text *t);
+void folio_doc_set_meta(folio_doc *d, const char *title, const char *subtitle, const char *author,
+                        const char *lang);
+
+#endif

@@ -1,0 +1,61 @@
+/* The display list: what layout places on each page, and all the PDF writer draws.
+ * Coordinates are PDF points with the origin at the bottom-left of the page. */
+#ifndef FOLIO_DISPLAY_H
+#define FOLIO_DISPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "doc/doc.h"
+
+typedef enum folio_op_kind {
+    FOLIO_OP_TEXT, /* text at (x, y) = start of the baseline; one font, size and colour */
+    FOLIO_OP_RECT, /* rectangle x, y, w, h; filled and/or stroked */
+    FOLIO_OP_LINE, /* line from (x, y) to (x + w, y + h) */
+    FOLIO_OP_LINK  /* clickable area x, y, w, h: to a URI (text) or to a page (dest_page) */
+} folio_op_kind;
+
+typedef struct folio_op {
+    folio_op_kind kind;
+    double x, y, w, h;
+    int face;            /* TEXT: FOLIO_FACE_* */
+    double size;         /* TEXT: font size in points */
+    uint32_t fill;       /* 0xRRGGBB: text colour, rectangle fill */
+    uint32_t stroke;     /* 0xRRGGBB: line and rectangle outline */
+    double line_width;   /* LINE, RECT outline; 0 = no outline for RECT */
+    bool filled;         /* RECT */
+    double dash;         /* LINE: dash length, 0 = solid */
+    char *text;          /* TEXT: UTF-8; LINK: URI when dest_page < 0 */
+    int dest_page;       /* LINK: 0-based target page, or -1 */
+    double dest_y;       /* LINK: top of the target on that page */
+    const folio_block *block; /* the block this op came from (NULL for running header/footer) */
+    bool artifact;       /* running header, footer, decoration: not content */
+} folio_op;
+
+typedef struct folio_page {
+    folio_op *ops;
+    size_t n, cap;
+} folio_page;
+
+typedef struct folio_outline_entry {
+    char *title;
+    int level; /* 1-3 */
+    int page;  /* 0-based */
+    double y;  /* top of the heading on its page */
+} folio_outline_entry;
+
+typedef struct folio_layout {
+    double page_w, page_h;
+    folio_page *pages;
+    size_t npages;
+    folio_outline_entry *outline;
+    size_t noutline;
+    int body_start; /* index of the first page after the front matter (cover, contents); for page labels */
+} folio_layout;
+
+void folio_layout_free(folio_layout *l);
+/* Adds an op to a page; strings in op->text are copied. Returns the stored op. */
+folio_op *folio_page_add(folio_page *p, const folio_op *op);
+
+#endif

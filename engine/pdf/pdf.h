@@ -1,0 +1,22 @@
+/* The PDF writer: a display list -> a PDF file with libharu. */
+#ifndef FOLIO_PDF_H
+#define FOLIO_PDF_H
+
+#include <stdbool.h>
+
+#include "core/diag.h"
+#include "doc/doc.h"
+#include "layout/display.h"
+
+typedef struct folio_pdf_options {
+    const char *font_files[4]; /* FOLIO_FACE_* order: regular, bold, italic, bold italic */
+    const char *creation_date; /* "YYYY-MM-DD" or NULL for none; never the clock unless the caller passes it */
+} folio_pdf_options;
+
+/* Writes the layout to `path` atomically: a temporary file in the same directory, renamed into
+ * place only when complete. On failure adds an error to diag, removes the temporary file and
+ * leaves any existing file at `path` untouched. Metadata (title, author, subject) from doc. */
+bool folio_pdf_write(const folio_layout *layout, const folio_doc *doc, const folio_pdf_options *opt,
+                     const char *path, folio_diag *diag);
+
+#endif

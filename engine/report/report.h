@@ -1,0 +1,67 @@
+/* The report definition: report.lua, evaluated in the sandbox, copied into plain C data. */
+#ifndef FOLIO_REPORT_H
+#define FOLIO_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/diag.h"
+#include "data/table.h"
+#include "layout/layout.h"
+
+/* Plain data copied out of Lua (section options, the report table for plugins). */
+typedef enum folio_value_kind { FOLIO_V_NIL, FOLIO_V_BOOL, FOLIO_V_NUMBER, FOLIO_V_STRING, FOLIO_V_TABLE } folio_value_kind;
+typedef struct folio_value folio_value;
+struct folio_value {
+    folio_value_kind kind;
+    bool b;
+    double num;
+    bool is_int;         /* NUMBER held a Lua integer */
+    char *str;           /* STRING (may hold NULs: len) */
+    size_t len;
+    folio_value *keys;   /* TABLE: n key/value pairs, in a deterministic order (array part first, then sorted keys) */
+    folio_value *vals;
+    size_t n;
+};
+void folio_value_free(folio_value *v); /* frees the contents, not v itself */
+
+typedef struct folio_input {
+    folio_inputspec spec;  /* path resolved against the report folder or --data */
+    char *file;            /* as written in report.lua, e.g. "data/survey.csv" */
+    folio_colspec *cols;   /* owned storage behind spec.cols */
+    /* every string referenced by spec/cols is owned by the report */
+} folio_input;
+
+typedef struct folio_section {
+    char *plugin;        /* plugin name, e.g. "usage-reach" */
+    folio_value options; /* the section's option table (TABLE, maybe empty) */
+} folio_section;
+
+typedef struct folio_report {
+    char *dir;        /* the report folder, no trailing slash */
+    char *path;       /* the report.lua file */
+    char *display;    /* how messages name report.lua, e.g. "reports/4pi-reality-impact/report.lua" */
+    char *title, *subtitle, *publisher, *lang;
+    folio_theme theme;          /* defaults overridden by report.lua `page` and `theme` */
+    char *font_files[4];        /* resolved paths; default the bundled family in fonts/ */
+    folio_input *inputs;
+    size_t ninputs;
+    folio_section *sections;
+    size_t nsections;
+    folio_value table;          /* the whole report table, for ctx.report */
+    char **owned;               /* strings owned by the report */
+    size_t nowned, capowned;
+} folio_report;
+
+typedef struct folio_report_options {
+    const char *data_dir;   /* --data: read each input's file name from this folder instead */
+    const char *fonts_dir;  /* the bundled fonts folder (found next to the executable's source tree) */
+    int32_t from, to;       /* the period, FOLIO_DATE_NONE = open */
+} folio_report_options;
+
+/* Finds report.lua (REPORT is a folder or the file), evaluates it in the sandbox and checks its
+ * shape; every problem goes to diag with report.lua's file and line. NULL on error. */
+folio_report *folio_report_load(const char *report, const folio_report_options *opt, folio_diag *diag);
+void folio_report_free(folio_report *r);
+
+#endif

@@ -1,0 +1,29 @@
+-- cover: the title page: the report's title, the reporting period, the publisher, the date.
+return {
+  name = "cover",
+  version = "1.0.0",
+  options = {
+    period_input = "survey", -- the input whose dates describe the period when none is given
+  },
+  build = function(ctx)
+    local subtitle = ctx.period.label
+    local input = ctx.inputs[ctx.options.period_input]
+    if not (ctx.period.from or ctx.period.to) and input then
+      local s = input:stats()
+      local first, last = s.first_date, s.last_date
+      if first and last and first:sub(1, 4) == last:sub(1, 4) then
+        subtitle = "Annual report " .. first:sub(1, 4)
+      elseif first and last then
+        subtitle = fmt.date(first) .. " to " .. fmt.date(last)
+      end
+    end
+    return {
+      blocks.cover {
+        title = ctx.report.title,
+        subtitle = subtitle,
+        publisher = ctx.report.publisher,
+        date = "Published " .. fmt.date(ctx.report.date),
+      },
+    }
+  end,
+}
