@@ -1,0 +1,37 @@
+/* The display list: pages of ops, the outline, and freeing them. */
+#include "layout/display.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+folio_op *folio_page_add(folio_page *p, const folio_op *op)
+{
+    if (!p || !op)
+        return NULL;
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 64;
+        p->ops = xrealloc(p->ops, p->cap * sizeof *p->ops);
+    }
+    folio_op *o = &p->ops[p->n++];
+    *o = *op;
+    o->text = op->text ? xstrdup(op->text) : NULL;
+    return o;
+}
+
+void folio_layout_free(folio_layout *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->npages; i++) {
+        for (size_t k = 0; k < l->pages[i].n; k++)
+            free(l->pages[i].ops[k].text);
+        free(l->pages[i].ops);
+    }
+    free(l->pages);
+    for (size_t i = 0; i < l->noutline; i++)
+        free(l->outline[i].title);
+    free(l->outline);
+    free(l);
+}
