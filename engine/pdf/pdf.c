@@ -1,0 +1,657 @@
+/* The PDF writer: draws a display list into one libharu document (embedded UTF-8 TrueType
+ * fonts, vector paths, links, outline, labels, metadata) and writes it atomically. */
+#include "pdf/pdf.h"
+
+#include <ctype.h>
+#include <hpdf.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/limits.h"
+#include "core/util.h"
+#include "layout/fonts.h"
+#include "pdf/pdf_internal.h"
+
+#define REPLACEMENT 0xFFFDu
+#define SAVE_CHUNK 65536u /* bytes copied from libharu's memory stream per write */
+
+/* The first libharu error of the document (later ones are its consequences). */
+typedef struct pdf_error {
+    HPDF_STATUS no, detail;
+} pdf_error;
+
+typedef struct pdf_font {
+    HPDF_Font font;   /* NULL until a text op uses the face */
+    const char *path; /* opt->font_files[face] it was loaded from */
+    folio_cpset used; /* code points drawn with it: its ToUnicode CMap */
+} pdf_font;
+
+/* How a path is painted; an open path is PAINT_NONE (none open), PAINT_FILL or PAINT_STROKE. */
+typedef enum paint { PAINT_NONE, PAINT_FILL, PAINT_STROKE, PAINT_BOTH } paint;
+
+typedef struct writer {
+    HPDF_Doc pdf;
+    pdf_error err;
+    const folio_layout *layout;
+    const folio_pdf_options *opt;
+    folio_diag *diag;
+    HPDF_Encoder utf8;
+    HPDF_Page *pages;
+    pdf_font fonts[FOLIO_FACES];
+    int slot[FOLIO_FACES]; /* face -> fonts[] index, -1 until loaded */
+    folio_buf text;        /* scratch: cleaned UTF-8 */
+
+    /* State of the page being drawn, to skip redundant operators. */
+    HPDF_Page page;
+    bool in_text;
+    int face; /* -1 = no font set on this page */
+    double size;
+    uint32_t fill, stroke;
+    double line_width;
+    int dash; /* 0 = solid */
+    paint path;
+} writer;
+
+static void on_error(HPDF_STATUS no, HPDF_STATUS detail, void *user)
+{
+    pdf_error *e = user;
+    if (e->no == 0) {
+        e->no = no;
+        e->detail = detail;
+    }
+}
+
+/* A call succeeded: it returned HPDF_OK and no error is pending. libharu's internal calls may set
+ * the document's error without calling the handler, so both are looked at. */
+static bool pending(writer *w)
+{
+    return w->err.no != 0 || HPDF_GetError(w->pdf) != HPDF_OK;
+}
+
+static bool ok(writer *w, HPDF_STATUS s)
+{
+    return s == HPDF_OK && !pending(w);
+}
+
+/* Adds "<what>: <reason>" for the recorded libharu error and returns false. */
+static bool fail(writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool fail(writer *w, const char *fmt, ...)
+{
+    char what[FOLIO_MAX_MESSAGE / 2];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    unsigned no = (unsigned)w->err.no, detail = (unsigned)w->err.detail;
+    if (no == 0 && w->pdf) {
+        no = (unsigned)HPDF_GetError(w->pdf);
+        detail = (unsigned)HPDF_GetErrorDetail(w->pdf);
+    }
+    if (no == HPDF_FILE_OPEN_ERROR || no == HPDF_FILE_IO_ERROR)
+        folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0, "%s: %s (libharu error 0x%04X)", what,
+                       strerror((int)detail), no);
+    else if (no == HPDF_FAILD_TO_ALLOC_MEM)
+        folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0, "%s: out of memory (libharu error 0x%04X)", what,
+                       no);
+    else if (no != 0)
+        folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0, "%s: libharu error 0x%04X (detail %u)", what, no,
+                       detail);
+    else
+        folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0, "%s: libharu failed without an error code", what);
+    return false;
+}
+
+static void utf8_put(folio_buf *b, uint32_t c)
+{
+    char u[4];
+    size_t n;
+    if (c < 0x80) {
+        u[0] = (char)c;
+        n = 1;
+    } else if (c < 0x800) {
+        u[0] = (char)(0xC0 | c >> 6);
+        u[1] = (char)(0x80 | (c & 0x3F));
+        n = 2;
+    } else {
+        u[0] = (char)(0xE0 | c >> 12);
+        u[1] = (char)(0x80 | (c >> 6 & 0x3F));
+        u[2] = (char)(0x80 | (c & 0x3F));
+        n = 3;
+    }
+    folio_buf_append(b, u, n);
+}
+
+/* Copies s into w->text as UTF-8 that libharu's UTF-8 encoder takes as meant: characters above
+ * U+FFFF (which libharu would silently turn into spaces) become U+FFFD, and so do bad bytes,
+ * decoded as layout decodes them (folio_utf8_next) so what is drawn is what was measured.
+ * Records each code point in `used` when not NULL. */
+static const char *clean_text(writer *w, const char *s, folio_cpset *used)
+{
+    w->text.len = 0;
+    folio_buf_append(&w->text, "", 0);
+    size_t n = strlen(s), i = 0;
+    while (i < n) {
+        uint32_t c = folio_utf8_next(s, n, &i);
+        if (c > 0xFFFF)
+            c = REPLACEMENT;
+        utf8_put(&w->text, c);
+        if (used)
+            folio_cpset_add(used, c);
+    }
+    return w->text.data;
+}
+
+/* The HPDF_Font for a face, loading its file on first use. Several faces naming the same file
+ * share one font (libharu refuses to load a font twice). */
+static HPDF_Font face_font(writer *w, int face)
+{
+    if (w->slot[face] >= 0)
+        return w->fonts[w->slot[face]].font;
+    const char *path = w->opt->font_files[face];
+    static const char *const names[] = {"regular", "bold", "italic", "bold italic"};
+    if (!path || !*path) {
+        folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0, "no font file given for the %s face", names[face]);
+        return NULL;
+    }
+    for (int f = 0; f < FOLIO_FACES; f++)
+        if (w->fonts[f].font && strcmp(w->fonts[f].path, path) == 0) {
+            w->slot[face] = f;
+            return w->fonts[f].font;
+        }
+    char why[256];
+    if (!folio_pdf_check_font(path, why, sizeof why)) {
+        folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0, "cannot load font %s: %s", path, why);
+        return NULL;
+    }
+    const char *name = HPDF_LoadTTFontFromFile(w->pdf, path, HPDF_TRUE);
+    HPDF_Font font = name && !pending(w) ? HPDF_GetFont(w->pdf, name, "UTF-8") : NULL;
+    if (!font || pending(w)) {
+        /* Files that cannot be read say why (errno); anything else is the font's fault. A
+         * truncated file may fail with no error code at all (TECH-NOTES §5). */
+        HPDF_STATUS no = w->err.no ? w->err.no : HPDF_GetError(w->pdf);
+        if (no == HPDF_FILE_OPEN_ERROR || no == HPDF_FILE_IO_ERROR || no == HPDF_FAILD_TO_ALLOC_MEM)
+            fail(w, "cannot load font %s", path);
+        else if (no)
+            folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0,
+                           "cannot load font %s: not a TrueType font libharu can read (libharu error 0x%04X)",
+                           path, (unsigned)no);
+        else
+            folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0,
+                           "cannot load font %s: not a TrueType font libharu can read", path);
+        return NULL;
+    }
+    w->fonts[face].font = font;
+    w->fonts[face].path = path;
+    w->slot[face] = face;
+    return font;
+}
+
+static void rgb(uint32_t c, HPDF_REAL *r, HPDF_REAL *g, HPDF_REAL *b)
+{
+    *r = (HPDF_REAL)((c >> 16) & 0xFF) / 255.0f;
+    *g = (HPDF_REAL)((c >> 8) & 0xFF) / 255.0f;
+    *b = (HPDF_REAL)(c & 0xFF) / 255.0f;
+}
+
+static bool set_fill(writer *w, uint32_t c)
+{
+    if (w->fill == c)
+        return true;
+    HPDF_REAL r, g, b;
+    rgb(c, &r, &g, &b);
+    w->fill = c;
+    return ok(w, HPDF_Page_SetRGBFill(w->page, r, g, b));
+}
+
+static bool set_stroke(writer *w, uint32_t c, double width, int dash)
+{
+    HPDF_REAL r, g, b;
+    rgb(c, &r, &g, &b);
+    if (w->stroke != c && !ok(w, HPDF_Page_SetRGBStroke(w->page, r, g, b)))
+        return false;
+    w->stroke = c;
+    if (w->line_width != width && !ok(w, HPDF_Page_SetLineWidth(w->page, (HPDF_REAL)width)))
+        return false;
+    w->line_width = width;
+    if (w->dash != dash) {
+        HPDF_UINT16 pattern = (HPDF_UINT16)dash;
+        if (!ok(w, HPDF_Page_SetDash(w->page, dash ? &pattern : NULL, dash ? 1 : 0, 0)))
+            return false;
+    }
+    w->dash = dash;
+    return true;
+}
+
+static bool end_text(writer *w)
+{
+    if (!w->in_text)
+        return true;
+    w->in_text = false;
+    return ok(w, HPDF_Page_EndText(w->page));
+}
+
+static bool end_path(writer *w)
+{
+    paint p = w->path;
+    w->path = PAINT_NONE;
+    if (p == PAINT_FILL)
+        return ok(w, HPDF_Page_Fill(w->page));
+    if (p == PAINT_STROKE)
+        return ok(w, HPDF_Page_Stroke(w->page));
+    return true;
+}
+
+/* Text: consecutive text ops share one BT/ET, and font and colour are set only on change. */
+static bool draw_text(writer *w, const folio_op *op)
+{
+    if (!op->text || !*op->text)
+        return true;
+    if (op->face < 0 || op->face >= FOLIO_FACES) {
+        folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0, "text with an unknown font face %d", op->face);
+        return false;
+    }
+    HPDF_Font font = face_font(w, op->face);
+    if (!font)
+        return false;
+    if (!end_path(w))
+        return false;
+    if (!w->in_text) {
+        if (!ok(w, HPDF_Page_BeginText(w->page)))
+            return false;
+        w->in_text = true;
+    }
+    if (w->face != op->face || w->size != op->size) {
+        if (!ok(w, HPDF_Page_SetFontAndSize(w->page, font, (HPDF_REAL)op->size)))
+            return false;
+        w->face = op->face;
+        w->size = op->size;
+    }
+    if (!set_fill(w, op->fill))
+        return false;
+
+    /* libharu shows at most 65535 bytes per call: longer runs go on in further calls, cut at
+     * character boundaries (the text position advances by itself). */
+    char *s = (char *)clean_text(w, op->text, &w->fonts[w->slot[op->face]].used);
+    size_t n = w->text.len, at = 0;
+    bool first = true;
+    while (at < n) {
+        size_t cut = n - at <= FOLIO_PDF_MAX_TEXT ? n : at + FOLIO_PDF_MAX_TEXT;
+        while (cut < n && (s[cut] & 0xC0) == 0x80)
+            cut--;
+        char saved = s[cut];
+        s[cut] = '\0';
+        HPDF_STATUS st = first ? HPDF_Page_TextOut(w->page, (HPDF_REAL)op->x, (HPDF_REAL)op->y, s + at)
+                               : HPDF_Page_ShowText(w->page, s + at);
+        s[cut] = saved;
+        if (!ok(w, st))
+            return false;
+        first = false;
+        at = cut;
+    }
+    return true;
+}
+
+/* Rectangles and lines: consecutive shapes painted the same way with the same colour, width
+ * and dash become one path and one painting operator. Filled-and-stroked rectangles are painted
+ * one by one, so a later fill still covers an earlier outline as the display list says. */
+static bool draw_shape(writer *w, const folio_op *op)
+{
+    double x = op->x, y = op->y, wd = op->w, ht = op->h;
+    double lw = op->line_width > 0 ? op->line_width : 0;
+    bool fill = op->kind == FOLIO_OP_RECT && op->filled;
+    bool stroke = op->kind == FOLIO_OP_LINE || lw > 0;
+    int dash = 0;
+    if (op->kind == FOLIO_OP_LINE && op->dash > 0) /* libharu takes whole points, 1 to 100 */
+        dash = op->dash >= HPDF_MAX_DASH_PATTERN ? HPDF_MAX_DASH_PATTERN
+               : op->dash < 1                    ? 1
+                                                 : (int)lround(op->dash);
+    if (!fill && !stroke)
+        return true;
+    if (op->kind == FOLIO_OP_RECT) {
+        /* Same winding for every rectangle, so a batch fills as the union of its parts. */
+        if (wd < 0) {
+            x += wd;
+            wd = -wd;
+        }
+        if (ht < 0) {
+            y += ht;
+            ht = -ht;
+        }
+    }
+
+    paint want = fill && stroke ? PAINT_BOTH : fill ? PAINT_FILL : PAINT_STROKE;
+    bool same = w->path == want && want != PAINT_BOTH &&
+                (want == PAINT_FILL ? w->fill == op->fill
+                                    : w->stroke == op->stroke && w->line_width == lw && w->dash == dash);
+    if (!same) {
+        if (!end_path(w) || !end_text(w))
+            return false;
+        if (fill && !set_fill(w, op->fill))
+            return false;
+        if (stroke && !set_stroke(w, op->stroke, lw, dash))
+            return false;
+    }
+    HPDF_Page pg = w->page;
+    if (op->kind == FOLIO_OP_RECT) {
+        if (!ok(w, HPDF_Page_Rectangle(pg, (HPDF_REAL)x, (HPDF_REAL)y, (HPDF_REAL)wd, (HPDF_REAL)ht)))
+            return false;
+    } else if (!ok(w, HPDF_Page_MoveTo(pg, (HPDF_REAL)x, (HPDF_REAL)y)) ||
+               !ok(w, HPDF_Page_LineTo(pg, (HPDF_REAL)(x + wd), (HPDF_REAL)(y + ht)))) {
+        return false;
+    }
+    if (want == PAINT_BOTH)
+        return ok(w, HPDF_Page_FillStroke(pg));
+    w->path = want;
+    return true;
+}
+
+/* A destination [page /XYZ 0 top null]: null zoom keeps the reader's zoom. libharu's
+ * HPDF_Destination_SetXYZ rejects zoom 0, so the array is rebuilt by hand (TECH-NOTES §4). */
+static HPDF_Destination destination(writer *w, int page, double top)
+{
+    HPDF_Page target = w->pages[page];
+    HPDF_Destination d = HPDF_Page_CreateDestination(target);
+    if (!d || pending(w))
+        return NULL;
+    HPDF_Array_Clear(d);
+    HPDF_Null null = HPDF_Null_New(d->mmgr);
+    if (!null || !ok(w, HPDF_Array_Add(d, target)) || !ok(w, HPDF_Array_AddName(d, "XYZ")) ||
+        !ok(w, HPDF_Array_AddReal(d, 0)) || !ok(w, HPDF_Array_AddReal(d, (HPDF_REAL)top)) ||
+        !ok(w, HPDF_Array_Add(d, null)))
+        return NULL;
+    return d;
+}
+
+/* URIs go into the PDF as bytes: percent-encode what is not printable ASCII (and a '%' that
+ * does not start an escape), so "café" arrives as "caf%C3%A9". */
+static const char *encode_uri(writer *w, const char *uri)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    w->text.len = 0;
+    folio_buf_append(&w->text, "", 0);
+    for (const unsigned char *p = (const unsigned char *)uri; *p; p++) {
+        bool escape_ok = *p == '%' && isxdigit(p[1]) && isxdigit(p[2]);
+        if (*p > 0x20 && *p < 0x7F && (*p != '%' || escape_ok) && !strchr("\"<>\\^`{|}", *p)) {
+            folio_buf_append(&w->text, (const char *)p, 1);
+        } else {
+            char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+            folio_buf_append(&w->text, e, 3);
+        }
+    }
+    return w->text.data;
+}
+
+static bool draw_link(writer *w, const folio_op *op, size_t page_no)
+{
+    double x0 = fmin(op->x, op->x + op->w), x1 = fmax(op->x, op->x + op->w);
+    double y0 = fmin(op->y, op->y + op->h), y1 = fmax(op->y, op->y + op->h);
+    HPDF_Rect r = {(HPDF_REAL)x0, (HPDF_REAL)y0, (HPDF_REAL)x1, (HPDF_REAL)y1};
+    HPDF_Annotation a;
+    if (op->dest_page >= 0) {
+        if ((size_t)op->dest_page >= w->layout->npages) {
+            folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0,
+                           "page %zu: link to page %d, but the document has %zu pages", page_no + 1,
+                           op->dest_page + 1, w->layout->npages);
+            return false;
+        }
+        HPDF_Destination d = destination(w, op->dest_page, op->dest_y);
+        a = d ? HPDF_Page_CreateLinkAnnot(w->page, r, d) : NULL;
+    } else {
+        if (!op->text || !*op->text)
+            return true; /* nowhere to go */
+        a = HPDF_Page_CreateURILinkAnnot(w->page, r, encode_uri(w, op->text));
+    }
+    return a && ok(w, HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0));
+}
+
+static bool finite_op(const folio_op *op)
+{
+    return isfinite(op->x) && isfinite(op->y) && isfinite(op->w) && isfinite(op->h) && isfinite(op->size) &&
+           isfinite(op->line_width) && isfinite(op->dash) && isfinite(op->dest_y);
+}
+
+static bool draw_page(writer *w, size_t i)
+{
+    const folio_page *p = &w->layout->pages[i];
+    w->page = w->pages[i];
+    w->in_text = false;
+    /* A page starts in PDF's default state: black, 1 pt lines, solid, no font. */
+    w->face = -1;
+    w->size = 0;
+    w->fill = w->stroke = 0x000000;
+    w->line_width = 1;
+    w->dash = 0;
+    w->path = PAINT_NONE;
+    size_t errors = w->diag->errors;
+    for (size_t k = 0; k < p->n; k++) {
+        const folio_op *op = &p->ops[k];
+        if (!finite_op(op)) {
+            folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0,
+                           "page %zu: a drawing operation has a coordinate that is not a number", i + 1);
+            return false;
+        }
+        bool drawn = op->kind == FOLIO_OP_TEXT                                ? draw_text(w, op)
+                     : op->kind == FOLIO_OP_RECT || op->kind == FOLIO_OP_LINE ? draw_shape(w, op)
+                     : op->kind == FOLIO_OP_LINK                              ? draw_link(w, op, i)
+                                                                              : true;
+        if (!drawn)
+            return w->diag->errors > errors ? false : fail(w, "cannot draw page %zu", i + 1);
+    }
+    if (!end_path(w) || !end_text(w))
+        return fail(w, "cannot draw page %zu", i + 1);
+    return true;
+}
+
+/* Bookmarks nested by level: an entry hangs under the latest entry of a lower level. */
+static bool add_outline(writer *w)
+{
+    const folio_layout *l = w->layout;
+    HPDF_Outline parent[4] = {NULL, NULL, NULL, NULL};
+    for (size_t i = 0; i < l->noutline; i++) {
+        const folio_outline_entry *e = &l->outline[i];
+        int level = e->level < 1 ? 1 : e->level > 3 ? 3 : e->level;
+        if (e->page < 0 || (size_t)e->page >= l->npages) {
+            folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0,
+                           "bookmark \"%s\" points to page %d, but the document has %zu pages",
+                           e->title ? e->title : "", e->page + 1, l->npages);
+            return false;
+        }
+        HPDF_Outline up = NULL;
+        for (int k = level - 1; k >= 1 && !up; k--)
+            up = parent[k];
+        HPDF_Outline o =
+            HPDF_CreateOutline(w->pdf, up, clean_text(w, e->title ? e->title : "", NULL), w->utf8);
+        HPDF_Destination d = o && !pending(w) ? destination(w, e->page, e->y) : NULL;
+        if (!d || !ok(w, HPDF_Outline_SetDestination(o, d)))
+            return fail(w, "cannot add bookmark \"%s\"", e->title ? e->title : "");
+        parent[level] = o;
+        for (int k = level + 1; k <= 3; k++)
+            parent[k] = NULL;
+    }
+    if (l->noutline > 0 && !ok(w, HPDF_SetPageMode(w->pdf, HPDF_PAGE_MODE_USE_OUTLINE)))
+        return fail(w, "cannot open the bookmarks pane");
+    return true;
+}
+
+static bool set_info(writer *w, HPDF_InfoType type, const char *value)
+{
+    if (!value || !*value)
+        return true;
+    return ok(w, HPDF_SetInfoAttr(w->pdf, type, clean_text(w, value, NULL)));
+}
+
+/* Info dictionary and catalog entries. Strings are UTF-16BE (the UTF-8 encoder is made current
+ * first); dates come only from the options, never the clock, so runs are byte-identical. */
+static bool add_metadata(writer *w, const folio_doc *doc)
+{
+    if (!ok(w, HPDF_SetCurrentEncoder(w->pdf, "UTF-8")))
+        return fail(w, "cannot select the UTF-8 encoder");
+    if (doc) {
+        const char *subject = doc->subject && *doc->subject ? doc->subject : doc->subtitle;
+        if (!set_info(w, HPDF_INFO_TITLE, doc->title) || !set_info(w, HPDF_INFO_AUTHOR, doc->author) ||
+            !set_info(w, HPDF_INFO_SUBJECT, subject) || !set_info(w, HPDF_INFO_KEYWORDS, doc->keywords) ||
+            !set_info(w, HPDF_INFO_CREATOR, doc->creator))
+            return fail(w, "cannot set the document information");
+    }
+    const char *date = w->opt->creation_date;
+    if (date) {
+        int32_t days;
+        if (!folio_date_parse(date, strlen(date), &days)) {
+            folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0,
+                           "invalid creation date \"%s\": expected YYYY-MM-DD", date);
+            return false;
+        }
+        /* Midnight UTC, written "+00'00'": libharu's PDF/A code rejects 'Z' (TECH-NOTES §3). */
+        HPDF_Date d = {0};
+        folio_date_to_ymd(days, &d.year, &d.month, &d.day);
+        d.ind = '+';
+        if (!ok(w, HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_CREATION_DATE, d)) ||
+            !ok(w, HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_MOD_DATE, d)))
+            return fail(w, "cannot set the document dates");
+    }
+
+    /* /Lang (plain ASCII tags only) and /DisplayDocTitle: libharu 2.3.0 has no call for either,
+     * so they go straight into the catalog. */
+    HPDF_Dict catalog = w->pdf->catalog;
+    if (doc && doc->lang && *doc->lang &&
+        strspn(doc->lang, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") ==
+            strlen(doc->lang)) {
+        HPDF_String lang = HPDF_String_New(w->pdf->mmgr, doc->lang, NULL);
+        if (!lang || !ok(w, HPDF_Dict_Add(catalog, "Lang", lang)))
+            return fail(w, "cannot set the document language");
+    }
+    if (doc && doc->title && *doc->title) {
+        HPDF_Dict prefs = HPDF_Dict_New(w->pdf->mmgr);
+        if (!prefs || !ok(w, HPDF_Dict_AddBoolean(prefs, "DisplayDocTitle", HPDF_TRUE)) ||
+            !ok(w, HPDF_Dict_Add(catalog, "ViewerPreferences", prefs)))
+            return fail(w, "cannot set the viewer preferences");
+    }
+    return true;
+}
+
+/* Fixes each used font before saving: nested composite glyphs, then a correct ToUnicode. */
+static bool fix_fonts(writer *w)
+{
+    for (int f = 0; f < FOLIO_FACES; f++) {
+        pdf_font *pf = &w->fonts[f];
+        if (!pf->font)
+            continue;
+        if (folio_pdf_fix_composites(pf->font) < 0 || pending(w))
+            return fail(w, "cannot read the glyphs of font %s", pf->path);
+        if (!folio_pdf_fix_tounicode(pf->font, &pf->used) || pending(w))
+            return fail(w, "cannot write the character map of font %s", pf->path);
+    }
+    return true;
+}
+
+/* Serialises into libharu's memory stream, then copies it into a temporary file that is renamed
+ * over `path`, so a failure at any point leaves the target as it was. */
+static bool save(writer *w, const char *path)
+{
+    if (!ok(w, HPDF_SaveToStream(w->pdf)))
+        return fail(w, "cannot write %s", path);
+    HPDF_UINT32 left = HPDF_GetStreamSize(w->pdf);
+    if (left == 0 || pending(w))
+        return fail(w, "cannot write %s", path);
+    folio_atomic a;
+    if (!folio_atomic_open(&a, path, w->diag))
+        return false;
+    HPDF_BYTE *buf = xmalloc(SAVE_CHUNK);
+    bool good = true;
+    while (good && left > 0) {
+        HPDF_UINT32 n = left < SAVE_CHUNK ? left : SAVE_CHUNK;
+        HPDF_STATUS st = HPDF_ReadFromStream(w->pdf, buf, &n);
+        /* The read that reaches the end reports HPDF_STREAM_EOF; the bytes are still good. */
+        if (st == HPDF_STREAM_EOF) {
+            if (w->err.no == HPDF_STREAM_EOF)
+                w->err = (pdf_error){0};
+            if (HPDF_GetError(w->pdf) == HPDF_STREAM_EOF)
+                HPDF_ResetError(w->pdf);
+            st = HPDF_OK;
+        }
+        if (!ok(w, st) || n == 0) {
+            folio_atomic_abort(&a);
+            good = fail(w, "cannot write %s", path);
+        } else {
+            good = folio_atomic_write(&a, buf, n, w->diag);
+            left -= n;
+        }
+    }
+    free(buf);
+    return good && folio_atomic_commit(&a, w->diag);
+}
+
+static bool write_document(writer *w, const folio_doc *doc, const char *path)
+{
+    const folio_layout *l = w->layout;
+    if (!ok(w, HPDF_SetCompressionMode(w->pdf, HPDF_COMP_ALL)) || !ok(w, HPDF_UseUTFEncodings(w->pdf)))
+        return fail(w, "cannot set up the PDF document");
+    w->utf8 = HPDF_GetEncoder(w->pdf, "UTF-8");
+    if (!w->utf8 || pending(w))
+        return fail(w, "cannot set up the UTF-8 encoder");
+
+    /* Every page exists before drawing starts, so links can point forward. */
+    w->pages = xcalloc(l->npages, sizeof *w->pages);
+    for (size_t i = 0; i < l->npages; i++) {
+        w->pages[i] = HPDF_AddPage(w->pdf);
+        if (!w->pages[i] || !ok(w, HPDF_Page_SetWidth(w->pages[i], (HPDF_REAL)l->page_w)) ||
+            !ok(w, HPDF_Page_SetHeight(w->pages[i], (HPDF_REAL)l->page_h)))
+            return fail(w, "cannot add page %zu of %.1f x %.1f pt", i + 1, l->page_w, l->page_h);
+    }
+    for (size_t i = 0; i < l->npages; i++)
+        if (!draw_page(w, i))
+            return false;
+    if (!add_outline(w))
+        return false;
+
+    /* Page labels: decimal from 1 for every page, the cover and contents included. The running
+     * footer prints physical numbers ("Page 3 of 12"), so roman front-matter labels would make
+     * the viewer's page box disagree with the footer; the label is written anyway so viewers
+     * show plain numbers whatever their defaults. */
+    if (l->npages > 0 && !ok(w, HPDF_AddPageLabel(w->pdf, 0, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL)))
+        return fail(w, "cannot add page labels");
+    return add_metadata(w, doc) && fix_fonts(w) && save(w, path);
+}
+
+bool folio_pdf_write(const folio_layout *layout, const folio_doc *doc, const folio_pdf_options *opt,
+                     const char *path, folio_diag *diag)
+{
+    if (!diag)
+        return false;
+    if (!layout || !opt || !path || !*path) {
+        folio_diag_add(diag, FOLIO_ERROR, NULL, 0, 0, "folio_pdf_write: missing layout, options or path");
+        return false;
+    }
+    if (layout->npages == 0 ||
+        !(layout->page_w >= HPDF_MIN_PAGE_SIZE && layout->page_w <= HPDF_MAX_PAGE_SIZE) ||
+        !(layout->page_h >= HPDF_MIN_PAGE_SIZE && layout->page_h <= HPDF_MAX_PAGE_SIZE)) {
+        folio_diag_add(diag, FOLIO_ERROR, NULL, 0, 0,
+                       "cannot write %s: %zu pages of %.1f x %.1f pt (a PDF needs 1 page or more, "
+                       "3 to 14400 pt a side)",
+                       path, layout->npages, layout->page_w, layout->page_h);
+        return false;
+    }
+
+    writer *w = xcalloc(1, sizeof *w);
+    w->layout = layout;
+    w->opt = opt;
+    w->diag = diag;
+    for (int f = 0; f < FOLIO_FACES; f++)
+        w->slot[f] = -1;
+    bool good;
+    w->pdf = HPDF_New(on_error, &w->err);
+    if (!w->pdf) {
+        folio_diag_add(diag, FOLIO_ERROR, NULL, 0, 0, "cannot write %s: out of memory", path);
+        good = false;
+    } else {
+        good = write_document(w, doc, path);
+        HPDF_Free(w->pdf);
+    }
+    free(w->pages);
+    folio_buf_free(&w->text);
+    free(w);
+    return good;
+}

@@ -1,0 +1,66 @@
+/* Private to the PDF writer: the client-side fixes for libharu 2.3.0 fonts (fonts_fix.c) and
+ * the write-to-a-temporary-file-then-rename output (atomic.c). */
+#ifndef FOLIO_PDF_INTERNAL_H
+#define FOLIO_PDF_INTERNAL_H
+
+#include <hpdf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/diag.h"
+
+#define FOLIO_PDF_BFCHAR_BLOCK 100 /* entries per beginbfchar block (the CMap spec's limit) */
+#define FOLIO_PDF_MAX_TEXT 65535   /* bytes libharu shows in one call (HPDF_LIMIT_MAX_STRING_LEN) */
+#define FOLIO_PDF_MAX_GLYPH_RECORD (1u << 16) /* bytes of one composite glyph record we read */
+
+/* The code points drawn with one font, one bit per BMP code point (libharu's UTF-8 path writes
+ * each character as a 2-byte code equal to its code point, so the code space is the BMP). */
+typedef struct folio_cpset {
+    uint8_t bits[65536 / 8];
+} folio_cpset;
+
+static inline void folio_cpset_add(folio_cpset *s, uint32_t cp)
+{
+    if (cp < 65536)
+        s->bits[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+}
+
+static inline bool folio_cpset_has(const folio_cpset *s, uint32_t cp)
+{
+    return cp < 65536 && (s->bits[cp >> 3] >> (cp & 7)) & 1;
+}
+
+/* Checks that `path` is a TrueType font (glyf outlines) whose table directory and tables lie
+ * inside the file, before libharu reads it: 2.3.0 crashes on a file too short for its own table
+ * directory and leaks on some truncated ones. False with the reason in `why`. */
+bool folio_pdf_check_font(const char *path, char *why, size_t whylen);
+
+/* Replaces the /ToUnicode stream of a UTF-8 TrueType font (from HPDF_GetFont) with a CMap that
+ * maps exactly the code points in `used` to themselves (bfchar, at most 100 per block;
+ * U+0000, U+FEFF and U+FFFE left out). False when libharu reports an error. */
+bool folio_pdf_fix_tounicode(HPDF_Font font, const folio_cpset *used);
+
+/* Marks the components of every used composite glyph of an embedded TrueType font as used,
+ * recursively, so the subset keeps nested components (2.3.0 resolves one level only). Call
+ * after drawing, before saving. Returns the number of glyphs it added, or -1 on a read error. */
+long folio_pdf_fix_composites(HPDF_Font font);
+
+/* A file written under a temporary name in the target's directory and renamed into place. */
+typedef struct folio_atomic {
+    int fd;           /* -1 when closed */
+    char *tmp;        /* the temporary path (owned), NULL once renamed or removed */
+    const char *path; /* the target, borrowed for messages */
+} folio_atomic;
+
+/* Creates "<dir>/.<base>.XXXXXX" next to `path`. False with "cannot write PATH: reason". */
+bool folio_atomic_open(folio_atomic *a, const char *path, folio_diag *diag);
+/* Appends bytes; false with a message (the caller then calls folio_atomic_abort). */
+bool folio_atomic_write(folio_atomic *a, const void *data, size_t n, folio_diag *diag);
+/* Syncs, sets mode 0644 less the umask, closes and renames over the target. On failure the
+ * temporary file is removed and the target untouched. */
+bool folio_atomic_commit(folio_atomic *a, folio_diag *diag);
+/* Closes and removes the temporary file; safe to call twice or after a commit. */
+void folio_atomic_abort(folio_atomic *a);
+
+#endif
