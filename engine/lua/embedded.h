@@ -1,4 +1,4 @@
-/* Lua sources compiled into the binary (engine/lua/*.lua, see cmake/embed.cmake). */
+/* Lua sources compiled into the binary (every .lua file in engine/lua, see cmake/embed.cmake). */
 #ifndef FOLIO_EMBEDDED_H
 #define FOLIO_EMBEDDED_H
 

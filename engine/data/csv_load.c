@@ -1,0 +1,995 @@
+/* Loading a CSV input into a table: header matching, line and column tracking, validation of
+ * every cell, the period, unique keys, and the reasons rows were rejected. libcsv parses; it is
+ * fed one line at a time, so each callback knows the line it is on. */
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/diag.h"
+#include "core/limits.h"
+#include "core/util.h"
+#include "data/table_internal.h"
+
+#define READ_CHUNK 65536 /* bytes per read() */
+#define VALUE_SHOWN 40   /* bytes of a bad value quoted in a warning */
+
+/* Why a row was rejected; the reason text adds the column's name. */
+enum reason_kind {
+    R_BAD_DATE,
+    R_UNKNOWN,
+    R_BAD_YESNO,
+    R_NOT_WHOLE,
+    R_NOT_NUMBER,
+    R_RANGE,
+    R_EMPTY,
+    R_DUPLICATE,
+    R_TOO_MANY,
+    R_NKINDS
+};
+
+/* Where the raw text of one cell of the current row was kept, and its line. */
+typedef struct slot {
+    size_t off, len;   /* in the scratch buffer */
+    uint32_t end_line; /* line of the cell's last byte */
+} slot;
+
+/* Open-addressing set of used rows, by the value of their key column. */
+typedef struct keyset {
+    uint64_t *slots; /* 32 bits of the key's hash, then row + 1; 0 = empty */
+    size_t mask, n;
+} keyset;
+
+typedef struct loader {
+    const folio_inputspec *spec;
+    folio_diag *diag;
+    const char *file; /* how messages name the input */
+    folio_table *t;
+    struct csv_parser p;
+    bool stop; /* a fatal error was reported: ignore the rest */
+
+    /* Position. */
+    uint32_t line;       /* line of the bytes being fed */
+    uint32_t row_line;   /* line where the current row started */
+    bool at_line_start;  /* the next segment starts a line */
+    size_t col_chars;    /* characters of the current line fed before this segment */
+    uint32_t quote_line; /* where the quoted field still open started */
+    size_t quote_col;
+
+    /* The row being read. Cells are validated as they arrive (text goes straight into its
+     * column, taken back if the row is rejected); only the raw text of bad cells and of the
+     * key is kept aside, for messages. */
+    size_t field; /* fields seen so far */
+    char *scratch;
+    size_t scratch_len, scratch_cap;
+    slot *slots;  /* per spec column: its raw text in scratch, if kept, and its line */
+    uint8_t *bad; /* per spec column: reason kind + 1 if the cell is bad, else 0 */
+    size_t nbad;  /* bad cells in this row */
+    uint32_t kh;  /* hash of a text key seen in this row (its slot is being fetched) */
+    bool key_hashed;
+    bool too_many;
+    char extra[VALUE_SHOWN + 8]; /* start of the first field past the header */
+    size_t extra_len;
+    uint32_t extra_line;
+
+    /* Header. */
+    bool header_done;
+    slot *hdr; /* header cells, while reading the header */
+    size_t hdr_cap;
+    size_t nheader;
+    int *fieldmap; /* header field -> spec column, -1 = not needed */
+
+    /* Validation. */
+    folio_cell *cells;
+    int date_c, key_c;
+    int *interned; /* columns with an interned dictionary */
+    size_t ninterned;
+    size_t *ncodes_before; /* their sizes before this row, to undo on rejection */
+    size_t *reason_count;  /* [kind][column], column ncols = no column */
+    size_t shown, hidden;
+    keyset keys;
+} loader;
+
+/* ---- messages ---- */
+
+static void fatal(loader *ld, uint32_t line, size_t col, const char *text)
+{
+    folio_diag_add(ld->diag, FOLIO_ERROR, ld->file, (int)line, (int)col, "%s", text);
+    ld->stop = true;
+}
+
+static size_t utf8_chars(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+/* Copies a value for a message: at most VALUE_SHOWN bytes, cut on a character boundary and
+ * marked with "...", control characters (line breaks) shown as spaces. */
+static void shown_value(const char *s, size_t n, char *out)
+{
+    bool cut = n > VALUE_SHOWN;
+    if (cut) {
+        n = VALUE_SHOWN;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = (unsigned char)s[i] < 0x20 ? ' ' : s[i];
+    strcpy(out + n, cut ? "..." : "");
+}
+
+static void reason_text(const loader *ld, int kind, int c, char *out, size_t size)
+{
+    const char *name = c >= 0 ? ld->spec->cols[c].name : "";
+    char lo[64], hi[64];
+    switch (kind) {
+    case R_BAD_DATE: snprintf(out, size, "bad date in %s", name); break;
+    case R_UNKNOWN: snprintf(out, size, "unknown %s", name); break;
+    case R_BAD_YESNO: snprintf(out, size, "bad yes/no in %s", name); break;
+    case R_NOT_WHOLE: snprintf(out, size, "%s not a whole number", name); break;
+    case R_NOT_NUMBER: snprintf(out, size, "%s not a number", name); break;
+    case R_RANGE:
+        folio_cell_format_number(ld->spec->cols[c].min, lo, sizeof lo);
+        folio_cell_format_number(ld->spec->cols[c].max, hi, sizeof hi);
+        snprintf(out, size, "%s out of range %s-%s", name, lo, hi);
+        break;
+    case R_EMPTY: snprintf(out, size, "empty %s", name); break;
+    case R_DUPLICATE: snprintf(out, size, "duplicate %s", name); break;
+    default: snprintf(out, size, "too many fields"); break;
+    }
+}
+
+/* What a cell of column c should have held, for a warning. */
+static void expected_text(const loader *ld, int kind, int c, uint32_t first_line, char *out, size_t size)
+{
+    if (kind == R_TOO_MANY) {
+        snprintf(out, size, "at most %zu fields, as in the header", ld->nheader);
+        return;
+    }
+    if (kind == R_DUPLICATE) {
+        snprintf(out, size, "a value not used before (line %u has it)", first_line);
+        return;
+    }
+    const folio_colspec *cs = &ld->spec->cols[c];
+    const folio_column *col = &ld->t->cols[c];
+    char lo[64], hi[64];
+    switch (cs->type) {
+    case FOLIO_TEXT: snprintf(out, size, "a value"); break;
+    case FOLIO_INTEGER:
+    case FOLIO_NUMBER:
+        if (cs->has_range) {
+            folio_cell_format_number(cs->min, lo, sizeof lo);
+            folio_cell_format_number(cs->max, hi, sizeof hi);
+            snprintf(out, size, "a %s from %s to %s", cs->type == FOLIO_INTEGER ? "whole number" : "number",
+                     lo, hi);
+        } else {
+            snprintf(out, size, "a %s", cs->type == FOLIO_INTEGER ? "whole number" : "number");
+        }
+        break;
+    case FOLIO_DATE: snprintf(out, size, "a date YYYY-MM-DD"); break;
+    case FOLIO_YESNO: snprintf(out, size, "yes or no"); break;
+    case FOLIO_CODE:
+    case FOLIO_MULTI:
+        if (col->interned && col->ncodes >= FOLIO_MAX_CODES)
+            snprintf(out, size, "one of the first %d distinct values", FOLIO_MAX_CODES);
+        else if (col->interned && kind == R_EMPTY)
+            snprintf(out, size, "a value");
+        else
+            folio_cell_code_list(col, cs->type == FOLIO_CODE ? "one of " : "one or more of ", out, size);
+        break;
+    }
+}
+
+/* Rejects the current row: counts the reason, warns (the first few times) at the cell.
+ * c is the spec column, or -1 for a row-level problem. Always returns false. */
+static bool reject(loader *ld, int kind, int c, const char *val, size_t len, uint32_t line, int col,
+                   uint32_t first_line)
+{
+    ld->t->rejected++;
+    ld->reason_count[(size_t)kind * (ld->spec->ncols + 1) + (c < 0 ? ld->spec->ncols : (size_t)c)]++;
+    if (ld->shown >= FOLIO_MAX_WARNINGS_SHOWN) {
+        ld->hidden++;
+        return false;
+    }
+    ld->shown++;
+    /* line is where the cell ends; it starts as many lines earlier as it holds line breaks */
+    for (const char *p = val; (p = memchr(p, '\n', (size_t)(val + len - p))); p++)
+        line--;
+    char reason[256], what[640], shown[VALUE_SHOWN + 8];
+    reason_text(ld, kind, c, reason, sizeof reason);
+    expected_text(ld, kind, c, first_line, what, sizeof what);
+    shown_value(val, len, shown);
+    folio_diag_add(ld->diag, FOLIO_WARNING, ld->file, (int)line, col, "%s: \"%s\"; expected %s; row rejected",
+                   reason, shown, what);
+    return false;
+}
+
+/* ---- cells ---- */
+
+/* Applies the column's `values` map to a trimmed answer. */
+static void map_value(const folio_colspec *cs, const char **s, size_t *n)
+{
+    for (size_t i = 0; i < cs->nmap; i++) {
+        size_t fn = strlen(cs->map_from[i]);
+        const char *f = folio_cell_trim(cs->map_from[i], &fn);
+        if (fn == *n && folio_cell_ieq(f, *s, fn)) {
+            size_t tn = strlen(cs->map_to[i]);
+            *s = folio_cell_trim(cs->map_to[i], &tn);
+            *n = tn;
+            return;
+        }
+    }
+}
+
+/* Code index of a trimmed answer; unknown answers are interned when the column collects its
+ * codes from the data. -1 if unknown (or the dictionary is full). */
+static int code_of(folio_column *col, const char *s, size_t n)
+{
+    int k = folio_cell_find_code(col, s, n);
+    if (k < 0 && col->interned && col->ncodes < FOLIO_MAX_CODES)
+        k = folio_column_intern(col, s, n);
+    return k;
+}
+
+/* Validates one cell of column c (raw text s, n bytes) into ld->cells[c]; a TEXT cell is
+ * appended to its column for the pending row. Returns the reason kind, or R_NKINDS if good. */
+static int check_cell(loader *ld, int c, const char *s, size_t n)
+{
+    const folio_colspec *cs = &ld->spec->cols[c];
+    folio_column *col = &ld->t->cols[c];
+    folio_cell *v = &ld->cells[c];
+    s = folio_cell_trim(s, &n);
+    v->missing = n == 0;
+    if (v->missing)
+        return cs->required_value && c != ld->date_c ? R_EMPTY : R_NKINDS;
+    switch (cs->type) {
+    case FOLIO_TEXT: folio_table_add_text(ld->t, col, s, n); return R_NKINDS;
+    case FOLIO_INTEGER:
+        if (!folio_cell_integer(s, n, &v->num))
+            return R_NOT_WHOLE;
+        return cs->has_range && (v->num < cs->min || v->num > cs->max) ? R_RANGE : R_NKINDS;
+    case FOLIO_NUMBER:
+        if (!folio_cell_number(s, n, &v->num))
+            return R_NOT_NUMBER;
+        return cs->has_range && (v->num < cs->min || v->num > cs->max) ? R_RANGE : R_NKINDS;
+    case FOLIO_DATE: return folio_date_parse(s, n, &v->date) ? R_NKINDS : R_BAD_DATE;
+    case FOLIO_YESNO:
+        map_value(cs, &s, &n);
+        v->small = folio_cell_yesno(s, n);
+        return v->small >= 0 ? R_NKINDS : R_BAD_YESNO;
+    case FOLIO_CODE:
+        map_value(cs, &s, &n);
+        v->small = code_of(col, s, n);
+        return v->small >= 0 ? R_NKINDS : R_UNKNOWN;
+    case FOLIO_MULTI:
+        /* codes separated by ';', each trimmed and mapped; unknown codes are ignored */
+        v->multi = 0;
+        v->missing = true;
+        for (const char *p = s, *end = s + n; p <= end;) {
+            const char *semi = memchr(p, ';', (size_t)(end - p));
+            size_t pn = (size_t)((semi ? semi : end) - p);
+            const char *part = folio_cell_trim(p, &pn);
+            if (pn > 0) {
+                v->missing = false;
+                map_value(cs, &part, &pn);
+                int k = code_of(col, part, pn);
+                if (k >= 0)
+                    v->multi |= UINT64_C(1) << k;
+            }
+            if (!semi)
+                break;
+            p = semi + 1;
+        }
+        return v->missing && cs->required_value ? R_EMPTY : R_NKINDS;
+    }
+    return R_NKINDS;
+}
+
+/* The raw text kept for column c in this row (empty if the row was too short to reach it). */
+static void kept_cell(const loader *ld, int c, size_t nf, const char **s, size_t *n, uint32_t *line)
+{
+    const folio_column *col = &ld->t->cols[c];
+    if (col->pos > 0 && (size_t)col->pos <= nf) {
+        *s = ld->scratch + ld->slots[c].off;
+        *n = ld->slots[c].len;
+        *line = ld->slots[c].end_line;
+    } else {
+        *s = "";
+        *n = 0;
+        *line = ld->row_line;
+    }
+}
+
+/* ---- unique keys ---- */
+
+/* Hash of a key cell (not missing) of type type. */
+static uint64_t key_hash(folio_type type, const folio_cell *v)
+{
+    switch (type) {
+    case FOLIO_TEXT: return folio_cell_hash_bytes(v->text, v->len);
+    case FOLIO_INTEGER:
+    case FOLIO_NUMBER: return folio_cell_hash_u64(folio_cell_double_bits(v->num));
+    case FOLIO_DATE: return folio_cell_hash_u64((uint64_t)(uint32_t)v->date);
+    case FOLIO_YESNO:
+    case FOLIO_CODE: return folio_cell_hash_u64((uint64_t)v->small);
+    case FOLIO_MULTI: return folio_cell_hash_u64(v->multi);
+    }
+    return 0;
+}
+
+/* The key cell of stored row r, as a folio_cell. */
+static folio_cell stored_key(const folio_table *t, int c, size_t r)
+{
+    const folio_column *col = &t->cols[c];
+    folio_cell v = {0};
+    switch (col->type) {
+    case FOLIO_TEXT:
+        v.text = col->text + col->text_off[r];
+        v.len = (size_t)(col->text_off[r + 1] - col->text_off[r] - 1);
+        break;
+    case FOLIO_INTEGER:
+    case FOLIO_NUMBER: v.num = folio_num_at(col, r); break;
+    case FOLIO_DATE: v.date = col->date[r]; break;
+    case FOLIO_YESNO:
+    case FOLIO_CODE: v.small = col->small[r]; break;
+    case FOLIO_MULTI: v.multi = folio_multi_at(col, r); break;
+    }
+    return v;
+}
+
+static bool key_equal(folio_type type, const folio_cell *a, const folio_cell *b)
+{
+    switch (type) {
+    case FOLIO_TEXT: return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
+    case FOLIO_INTEGER:
+    case FOLIO_NUMBER: return a->num == b->num;
+    case FOLIO_DATE: return a->date == b->date;
+    case FOLIO_YESNO:
+    case FOLIO_CODE: return a->small == b->small;
+    case FOLIO_MULTI: return a->multi == b->multi;
+    }
+    return false;
+}
+
+/* The key cell of the pending row: a text key is read back from its column. */
+static folio_cell pending_key(const loader *ld)
+{
+    folio_cell v = ld->cells[ld->key_c];
+    const folio_column *col = &ld->t->cols[ld->key_c];
+    if (col->type == FOLIO_TEXT) {
+        uint64_t start = ld->t->cap ? col->text_off[ld->t->nrows] : 0;
+        v.text = col->text + start;
+        v.len = (size_t)(col->text_len - start - 1);
+    }
+    return v;
+}
+
+/* Finds the slot of a used row whose key equals v (hash h), or the free slot where it would go.
+ * A slot keeps 32 bits of its key's hash, so most probes never touch the rows. */
+static size_t key_find(const loader *ld, const folio_cell *v, uint32_t h)
+{
+    folio_type type = ld->t->cols[ld->key_c].type;
+    size_t i = h & ld->keys.mask;
+    for (uint64_t s; (s = ld->keys.slots[i]); i = (i + 1) & ld->keys.mask) {
+        if ((uint32_t)(s >> 32) != h)
+            continue;
+        folio_cell k = stored_key(ld->t, ld->key_c, (uint32_t)s - 1);
+        if (key_equal(type, &k, v))
+            break;
+    }
+    return i;
+}
+
+/* Stores row `row` (just added) in the free slot i found for its key hash h. */
+static void key_add(loader *ld, size_t i, uint32_t h, uint32_t row)
+{
+    keyset *ks = &ld->keys;
+    ks->slots[i] = (uint64_t)h << 32 | (row + 1);
+    if (++ks->n * 2 <= ks->mask + 1)
+        return;
+    /* grow: re-place every key by its stored hash */
+    size_t oldcap = ks->mask + 1;
+    uint64_t *old = ks->slots;
+    ks->slots = xcalloc(oldcap * 2, sizeof *ks->slots);
+    ks->mask = oldcap * 2 - 1;
+    folio_prefault(ks->slots, 0, oldcap * 2 * sizeof *ks->slots); /* every page gets written */
+    for (size_t k = 0; k < oldcap; k++) {
+        if (!old[k])
+            continue;
+        size_t j = (uint32_t)(old[k] >> 32) & ks->mask;
+        while (ks->slots[j])
+            j = (j + 1) & ks->mask;
+        ks->slots[j] = old[k];
+    }
+    free(old);
+}
+
+/* ---- rows ---- */
+
+static bool in_period(const folio_inputspec *spec, int32_t d)
+{
+    switch (spec->period_rule) {
+    case FOLIO_PERIOD_WITHIN:
+        return (spec->from == FOLIO_DATE_NONE || d >= spec->from) &&
+               (spec->to == FOLIO_DATE_NONE || d <= spec->to);
+    case FOLIO_PERIOD_UNTIL: return spec->to == FOLIO_DATE_NONE || d <= spec->to;
+    case FOLIO_PERIOD_NONE: break;
+    }
+    return true;
+}
+
+/* Rejects the pending row for column c's cell (kind; -1 = only drop it, as out of the period),
+ * taking back what it added to the table. */
+static void reject_row(loader *ld, int kind, int c, size_t nf, uint32_t first_line)
+{
+    const char *raw;
+    size_t n;
+    uint32_t line;
+    if (kind < 0) {
+        /* left out by the period: not a rejection */
+    } else if (c >= 0) {
+        kept_cell(ld, c, nf, &raw, &n, &line);
+        reject(ld, kind, c, raw, n, line, ld->t->cols[c].pos, first_line);
+    } else {
+        reject(ld, kind, c, ld->extra, ld->extra_len, ld->extra_line, (int)ld->nheader + 1, 0);
+    }
+    folio_table_drop_text(ld->t);
+    for (size_t i = 0; i < ld->ninterned; i++) /* codes first seen in a rejected row are forgotten */
+        while (ld->t->cols[ld->interned[i]].ncodes > ld->ncodes_before[i])
+            folio_column_unintern(&ld->t->cols[ld->interned[i]]);
+}
+
+/* Decides the row just read (nf fields, cells already checked): stored, out of the period, or
+ * rejected. The reason reported follows the contract's order: too many fields; the date (then
+ * the period); the first bad cell in spec order; a duplicate key. */
+static void process_row(loader *ld, size_t nf)
+{
+    folio_table *t = ld->t;
+    const folio_inputspec *spec = ld->spec;
+    if (++t->rows_read > FOLIO_MAX_ROWS) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "too many rows (at most %u)", FOLIO_MAX_ROWS);
+        fatal(ld, ld->row_line, 0, msg);
+        return;
+    }
+    if (ld->too_many) {
+        reject_row(ld, R_TOO_MANY, -1, nf, 0);
+        return;
+    }
+    if (nf < ld->nheader) {
+        /* a short row: the cells it did not reach are empty */
+        for (size_t c = 0; c < spec->ncols; c++) {
+            if ((size_t)t->cols[c].pos <= nf)
+                continue;
+            ld->cells[c].missing = true;
+            if (spec->cols[c].required_value && (int)c != ld->date_c && !ld->bad[c]) {
+                ld->bad[c] = R_EMPTY + 1;
+                ld->nbad++;
+            }
+        }
+    }
+    if (ld->date_c >= 0) {
+        if (ld->bad[ld->date_c] || ld->cells[ld->date_c].missing) {
+            reject_row(ld, R_BAD_DATE, ld->date_c, nf, 0);
+            return;
+        }
+        if (!in_period(spec, ld->cells[ld->date_c].date)) {
+            t->out_of_period++;
+            reject_row(ld, -1, 0, nf, 0);
+            return;
+        }
+    }
+    if (ld->nbad) {
+        for (size_t c = 0; c < spec->ncols; c++) {
+            if (ld->bad[c]) {
+                reject_row(ld, ld->bad[c] - 1, (int)c, nf, 0);
+                return;
+            }
+        }
+    }
+    size_t ki = 0;
+    bool keyed = ld->key_c >= 0 && !ld->cells[ld->key_c].missing;
+    if (keyed) {
+        folio_cell k = pending_key(ld);
+        uint32_t h = ld->key_hashed ? ld->kh : (uint32_t)key_hash(t->cols[ld->key_c].type, &k);
+        ki = key_find(ld, &k, h);
+        if (ld->keys.slots[ki]) {
+            reject_row(ld, R_DUPLICATE, ld->key_c, nf, t->line[(uint32_t)ld->keys.slots[ki] - 1]);
+            return;
+        }
+        ld->kh = h;
+    }
+    folio_table_add_row(t, ld->cells, ld->row_line);
+    if (keyed)
+        key_add(ld, ki, ld->kh, (uint32_t)(t->nrows - 1));
+}
+
+/* Matches the header cells with the spec's columns; reports every missing or doubled column. */
+static void finish_header(loader *ld, size_t nf)
+{
+    const folio_inputspec *spec = ld->spec;
+    ld->header_done = true;
+    ld->nheader = nf;
+    ld->fieldmap = xmalloc(nf * sizeof *ld->fieldmap);
+    bool failed = false;
+    for (size_t i = 0; i < nf; i++) {
+        size_t n = ld->hdr[i].len;
+        const char *s = folio_cell_trim(ld->scratch + ld->hdr[i].off, &n);
+        ld->fieldmap[i] = -1;
+        for (size_t c = 0; c < spec->ncols; c++) {
+            const char *want = spec->cols[c].header ? spec->cols[c].header : spec->cols[c].name;
+            size_t wn = strlen(want);
+            want = folio_cell_trim(want, &wn);
+            if (wn != n || !folio_cell_ieq(want, s, n))
+                continue;
+            if (ld->t->cols[c].pos > 0) {
+                char shown[VALUE_SHOWN + 8];
+                shown_value(s, n, shown);
+                folio_diag_add(ld->diag, FOLIO_ERROR, ld->file, (int)ld->row_line, (int)i + 1,
+                               "duplicate column \"%s\" (also column %d)", shown, ld->t->cols[c].pos);
+                failed = true;
+            } else {
+                ld->fieldmap[i] = (int)c;
+                ld->t->cols[c].pos = (int)i + 1;
+            }
+            break;
+        }
+    }
+    for (size_t c = 0; c < spec->ncols; c++) {
+        const folio_colspec *cs = &spec->cols[c];
+        if (ld->t->cols[c].pos > 0 || cs->optional)
+            continue;
+        if (cs->header && strcmp(cs->header, cs->name) != 0)
+            folio_diag_add(ld->diag, FOLIO_ERROR, ld->file, (int)ld->row_line, 0,
+                           "missing column \"%s\" (needed for %s)", cs->header, cs->name);
+        else
+            folio_diag_add(ld->diag, FOLIO_ERROR, ld->file, (int)ld->row_line, 0, "missing column \"%s\"",
+                           cs->name);
+        failed = true;
+    }
+    for (size_t c = 0; c < spec->ncols; c++)
+        ld->cells[c].missing = ld->t->cols[c].pos == 0; /* absent optional columns */
+    ld->stop = failed;
+    /* an absent optional date column leaves the rows undated: no period filter */
+    if (ld->date_c >= 0 && ld->t->cols[ld->date_c].pos == 0) {
+        ld->date_c = -1;
+        ld->t->date_col = -1;
+    }
+}
+
+/* ---- libcsv callbacks ---- */
+
+static void scratch_add(loader *ld, const void *s, size_t n)
+{
+    if (ld->scratch_len + n > ld->scratch_cap) {
+        size_t cap = ld->scratch_cap ? ld->scratch_cap : 4096;
+        while (cap < ld->scratch_len + n)
+            cap *= 2;
+        ld->scratch = xrealloc(ld->scratch, cap);
+        ld->scratch_cap = cap;
+    }
+    memcpy(ld->scratch + ld->scratch_len, s, n);
+    ld->scratch_len += n;
+}
+
+/* Remembers where this row's dictionaries stood, to undo codes first seen in a rejected row. */
+static void begin_row(loader *ld)
+{
+    for (size_t i = 0; i < ld->ninterned; i++)
+        ld->ncodes_before[i] = ld->t->cols[ld->interned[i]].ncodes;
+}
+
+/* One field: a needed one is validated at once; others cost a lookup. */
+static void on_field(void *s, size_t n, void *data)
+{
+    loader *ld = data;
+    size_t f = ld->field++;
+    if (ld->stop)
+        return;
+    if (n > FOLIO_MAX_FIELD_BYTES) {
+        fatal(ld, ld->row_line, f + 1, "field too large");
+        return;
+    }
+    if (!ld->header_done) {
+        if (f >= FOLIO_MAX_COLUMNS) {
+            char msg[64];
+            snprintf(msg, sizeof msg, "too many columns (at most %d)", FOLIO_MAX_COLUMNS);
+            fatal(ld, ld->row_line, f + 1, msg);
+            return;
+        }
+        if (f >= ld->hdr_cap) {
+            ld->hdr_cap = ld->hdr_cap ? ld->hdr_cap * 2 : 64;
+            ld->hdr = xrealloc(ld->hdr, ld->hdr_cap * sizeof *ld->hdr);
+        }
+        ld->hdr[f] = (slot){ld->scratch_len, n, ld->line};
+        scratch_add(ld, s, n);
+        return;
+    }
+    if (f >= ld->nheader) {
+        if (f == ld->nheader) {
+            ld->too_many = true;
+            ld->extra_len = n < sizeof ld->extra ? n : sizeof ld->extra;
+            memcpy(ld->extra, s, ld->extra_len);
+            ld->extra_line = ld->line;
+        }
+        return;
+    }
+    int c = ld->fieldmap[f];
+    if (c < 0)
+        return;
+    int kind = check_cell(ld, c, s, n);
+    slot *sl = &ld->slots[c];
+    sl->end_line = ld->line;
+    if (kind != R_NKINDS || c == ld->key_c) {
+        sl->off = ld->scratch_len;
+        sl->len = n;
+        scratch_add(ld, s, n);
+    } else {
+        sl->len = 0;
+    }
+    if (kind != R_NKINDS) {
+        ld->bad[c] = (uint8_t)(kind + 1);
+        ld->nbad++;
+    } else if (c == ld->key_c && !ld->cells[c].missing && ld->t->cols[c].type == FOLIO_TEXT) {
+        /* fetch the key's slot now; the rest of the row hides the cache miss */
+        folio_cell k = pending_key(ld);
+        ld->kh = (uint32_t)folio_cell_hash_bytes(k.text, k.len);
+        ld->key_hashed = true;
+        __builtin_prefetch(&ld->keys.slots[ld->kh & ld->keys.mask]);
+    }
+}
+
+static void on_row(int term, void *data)
+{
+    (void)term;
+    loader *ld = data;
+    size_t nf = ld->field;
+    ld->field = 0;
+    if (!ld->stop) {
+        if (ld->header_done)
+            process_row(ld, nf);
+        else
+            finish_header(ld, nf);
+    }
+    if (ld->nbad) {
+        memset(ld->bad, 0, ld->spec->ncols);
+        ld->nbad = 0;
+    }
+    ld->scratch_len = 0;
+    ld->too_many = false;
+    ld->key_hashed = false;
+    begin_row(ld);
+}
+
+/* ---- feeding libcsv ---- */
+
+/* A segment ended inside a quoted field: remember where that field's opening quote is, for
+ * the error if the file ends before it closes. inside = the segment began inside quotes. */
+static void track_open_quote(loader *ld, const char *s, size_t n, bool inside)
+{
+    bool field_start = !inside;
+    size_t chars = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (ch == '"') {
+            if (!inside && field_start) {
+                ld->quote_line = ld->line;
+                ld->quote_col = ld->col_chars + chars + 1;
+            }
+            inside = !inside;
+            field_start = false;
+        } else if (!inside) {
+            if (ch == ',' || ch == '\r')
+                field_start = true;
+            else if (ch != ' ' && ch != '\t')
+                field_start = false;
+        }
+        chars += ((unsigned char)ch & 0xC0) != 0x80;
+    }
+}
+
+/* libcsv stopped before byte `done` of segment s: report where and why. */
+static void parse_error(loader *ld, const char *s, size_t done)
+{
+    int err = csv_error(&ld->p);
+    if (err == CSV_ENOMEM || err == CSV_ETOOBIG) {
+        if (csv_get_buffer_size(&ld->p) + READ_CHUNK > FOLIO_MAX_FIELD_BYTES)
+            fatal(ld, ld->row_line, ld->field + 1, "field too large");
+        else
+            fatal(ld, ld->line, 0, "malformed CSV: out of memory");
+        return;
+    }
+    size_t col = ld->col_chars + utf8_chars(s, done) + 1;
+    if (ld->p.quoted)
+        fatal(ld, ld->line, col,
+              "malformed CSV: unexpected text after a closing quote (a quote inside a quoted "
+              "field is written twice: \"\")");
+    else
+        fatal(ld, ld->line, col,
+              "malformed CSV: quote inside an unquoted field (quote the whole field and write "
+              "the quote twice: \"\")");
+}
+
+/* Feeds one segment: a whole line with its '\n', or a piece of a line cut by the read size. */
+static void feed_segment(loader *ld, const char *s, size_t n, bool ends_line)
+{
+    if (ld->at_line_start && !ld->p.quoted)
+        ld->row_line = ld->line;
+    bool was_quoted = ld->p.quoted != 0;
+    size_t done = csv_parse(&ld->p, s, n, on_field, on_row, ld);
+    if (ld->stop)
+        return;
+    if (done < n) {
+        parse_error(ld, s, done);
+        return;
+    }
+    if (ld->p.quoted)
+        track_open_quote(ld, s, n, was_quoted);
+    if (ends_line) {
+        ld->line++;
+        ld->at_line_start = true;
+        ld->col_chars = 0;
+    } else {
+        ld->at_line_start = false;
+        ld->col_chars += utf8_chars(s, n);
+    }
+}
+
+static void feed(loader *ld, const char *buf, size_t len)
+{
+    size_t pos = 0;
+    while (pos < len && !ld->stop) {
+        const char *nl = memchr(buf + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - buf) + 1 : len;
+        feed_segment(ld, buf + pos, end - pos, nl != NULL);
+        pos = end;
+    }
+}
+
+/* libcsv grows its field buffer with this; refusing past the limit ends a runaway field. */
+static void *capped_realloc(void *p, size_t n)
+{
+    return n > FOLIO_MAX_FIELD_BYTES + 1 ? NULL : realloc(p, n);
+}
+
+/* ---- load ---- */
+
+static int find_column(const folio_inputspec *spec, const char *name)
+{
+    for (size_t c = 0; c < spec->ncols; c++)
+        if (strcmp(spec->cols[c].name, name) == 0)
+            return (int)c;
+    return -1;
+}
+
+/* Checks the spec itself (a caller's mistake, reported as an error). */
+static bool spec_ok(const folio_inputspec *spec, const char *file, folio_diag *diag)
+{
+    const char *what = NULL;
+    if (spec->ncols > FOLIO_MAX_COLUMNS || (spec->ncols && !spec->cols))
+        what = "too many columns, or none given";
+    for (size_t c = 0; !what && c < spec->ncols; c++) {
+        const folio_colspec *cs = &spec->cols[c];
+        if (!cs->name)
+            what = "a column has no name";
+        else if (cs->type < FOLIO_TEXT || cs->type > FOLIO_MULTI)
+            what = "a column has an unknown type";
+        else if ((cs->type == FOLIO_CODE || cs->type == FOLIO_MULTI) && cs->codes &&
+                 cs->ncodes > FOLIO_MAX_CODES)
+            what = "a code column has too many codes";
+        else if (cs->nmap && (!cs->map_from || !cs->map_to))
+            what = "a values map is incomplete";
+        for (size_t k = 0; !what && cs->codes && k < cs->ncodes; k++)
+            if (!cs->codes[k])
+                what = "a code list holds a NULL";
+        for (size_t k = 0; !what && k < cs->nmap; k++)
+            if (!cs->map_from[k] || !cs->map_to[k])
+                what = "a values map holds a NULL";
+    }
+    if (!what && spec->date_col) {
+        int c = find_column(spec, spec->date_col);
+        if (c < 0 || spec->cols[c].type != FOLIO_DATE)
+            what = "the date column is not one of its date columns";
+    }
+    if (!what && spec->key_col && find_column(spec, spec->key_col) < 0)
+        what = "the key column is not one of its columns";
+    if (!what)
+        return true;
+    folio_diag_add(diag, FOLIO_ERROR, file, 0, 0, "input \"%s\": %s", spec->name ? spec->name : "", what);
+    return false;
+}
+
+static void loader_init(loader *ld, const folio_inputspec *spec, folio_diag *diag, const char *file)
+{
+    memset(ld, 0, sizeof *ld);
+    ld->spec = spec;
+    ld->diag = diag;
+    ld->file = file;
+    ld->t = folio_table_create(spec, file);
+    ld->line = ld->row_line = 1;
+    ld->at_line_start = true;
+    size_t nc = spec->ncols ? spec->ncols : 1;
+    ld->slots = xcalloc(nc, sizeof *ld->slots);
+    ld->cells = xcalloc(nc, sizeof *ld->cells);
+    ld->bad = xcalloc(nc, sizeof *ld->bad);
+    ld->interned = xcalloc(nc, sizeof *ld->interned);
+    ld->ncodes_before = xcalloc(nc, sizeof *ld->ncodes_before);
+    ld->reason_count = xcalloc(R_NKINDS * (spec->ncols + 1), sizeof *ld->reason_count);
+    for (size_t c = 0; c < spec->ncols; c++)
+        if (ld->t->cols[c].interned)
+            ld->interned[ld->ninterned++] = (int)c;
+    ld->date_c = spec->date_col ? find_column(spec, spec->date_col) : -1;
+    ld->key_c = spec->key_col ? find_column(spec, spec->key_col) : -1;
+    ld->t->date_col = ld->date_c;
+    if (ld->key_c >= 0) {
+        ld->keys.slots = xcalloc(1024, sizeof *ld->keys.slots);
+        ld->keys.mask = 1023;
+    }
+    csv_init(&ld->p, CSV_STRICT | CSV_STRICT_FINI);
+    csv_set_realloc_func(&ld->p, capped_realloc);
+    csv_set_blk_size(&ld->p, READ_CHUNK);
+}
+
+static int cmp_reason(const void *a, const void *b)
+{
+    const folio_reason *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return strcmp(x->text, y->text);
+}
+
+/* Turns the reason counts into the table's sorted list (at most FOLIO_MAX_REASONS). */
+static void build_reasons(loader *ld)
+{
+    size_t ncols = ld->spec->ncols, n = 0;
+    folio_reason *r = xcalloc(R_NKINDS * (ncols + 1), sizeof *r);
+    for (int k = 0; k < R_NKINDS; k++) {
+        for (size_t c = 0; c <= ncols; c++) {
+            size_t count = ld->reason_count[(size_t)k * (ncols + 1) + c];
+            if (!count)
+                continue;
+            char text[256];
+            reason_text(ld, k, c == ncols ? -1 : (int)c, text, sizeof text);
+            r[n].text = xstrdup(text);
+            r[n++].count = count;
+        }
+    }
+    qsort(r, n, sizeof *r, cmp_reason);
+    if (n > FOLIO_MAX_REASONS) {
+        size_t other = 0;
+        for (size_t i = FOLIO_MAX_REASONS - 1; i < n; i++) {
+            other += r[i].count;
+            free(r[i].text);
+        }
+        n = FOLIO_MAX_REASONS;
+        r[n - 1].text = xstrdup("other reasons");
+        r[n - 1].count = other;
+    }
+    ld->t->reasons = r;
+    ld->t->nreasons = n;
+}
+
+/* Ends the parse; returns the table, or NULL (and frees it) after a fatal error. */
+static folio_table *loader_finish(loader *ld)
+{
+    if (!ld->stop && csv_fini(&ld->p, on_field, on_row, ld) != 0)
+        fatal(ld, ld->quote_line, ld->quote_col, "unterminated quoted field");
+    if (!ld->stop && !ld->header_done)
+        fatal(ld, 0, 0, "empty file: expected a header row");
+    if (!ld->stop && ld->hidden)
+        folio_diag_add(ld->diag, FOLIO_WARNING, ld->file, 0, 0, "%zu more rows rejected (not shown)",
+                       ld->hidden);
+    folio_table *t = ld->t;
+    if (ld->stop) {
+        folio_table_free(t);
+        t = NULL;
+    } else {
+        build_reasons(ld);
+        folio_table_shrink(t);
+    }
+    csv_free(&ld->p);
+    free(ld->scratch);
+    free(ld->slots);
+    free(ld->hdr);
+    free(ld->fieldmap);
+    free(ld->cells);
+    free(ld->bad);
+    free(ld->interned);
+    free(ld->ncodes_before);
+    free(ld->reason_count);
+    free(ld->keys.slots);
+    return t;
+}
+
+static const char *display_name(const folio_inputspec *spec)
+{
+    if (spec->display_path)
+        return spec->display_path;
+    if (spec->path)
+        return spec->path;
+    return spec->name ? spec->name : "(input)";
+}
+
+static size_t bom_length(const char *s, size_t n)
+{
+    return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
+/* Reads until buf is full or the file ends; -1 on a read error. */
+static ssize_t read_full(int fd, char *buf, size_t size)
+{
+    size_t got = 0;
+    while (got < size) {
+        ssize_t r = read(fd, buf + got, size - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+folio_table *folio_table_load(const folio_inputspec *spec, folio_diag *diag)
+{
+    if (!spec || !diag)
+        return NULL;
+    const char *file = display_name(spec);
+    if (!spec->path) {
+        folio_diag_add(diag, FOLIO_ERROR, file, 0, 0, "cannot open: no file given");
+        return NULL;
+    }
+    if (!spec_ok(spec, file, diag))
+        return NULL;
+    int fd = open(spec->path, O_RDONLY);
+    if (fd < 0) {
+        folio_diag_add(diag, FOLIO_ERROR, file, 0, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    loader ld;
+    loader_init(&ld, spec, diag, file);
+    char *buf = xmalloc(READ_CHUNK);
+    bool first = true;
+    while (!ld.stop) {
+        ssize_t n = read_full(fd, buf, READ_CHUNK);
+        if (n < 0) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "cannot read: %s", strerror(errno));
+            fatal(&ld, 0, 0, msg);
+            break;
+        }
+        if (n == 0)
+            break;
+        size_t skip = first ? bom_length(buf, (size_t)n) : 0;
+        first = false;
+        feed(&ld, buf + skip, (size_t)n - skip);
+    }
+    free(buf);
+    close(fd);
+    return loader_finish(&ld);
+}
+
+folio_table *folio_table_load_text(const folio_inputspec *spec, const char *text, size_t len,
+                                   folio_diag *diag)
+{
+    if (!spec || !diag || (!text && len))
+        return NULL;
+    const char *file = display_name(spec);
+    if (!spec_ok(spec, file, diag))
+        return NULL;
+    loader ld;
+    loader_init(&ld, spec, diag, file);
+    if (text) {
+        size_t skip = bom_length(text, len);
+        feed(&ld, text + skip, len - skip);
+    }
+    return loader_finish(&ld);
+}
