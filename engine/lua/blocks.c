@@ -1,0 +1,815 @@
+/* Block tables returned by build(ctx) -> document blocks. Every field is checked against the
+ * shapes of docs/plugin-api.md (see the top of prelude.lua) and each problem named by its
+ * path: "build() result [3].rows[2][1]: expected a string or number, got table". The data
+ * was copied out of Lua first (value.c), so nothing here runs Lua or raises. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "lua/sandbox.h"
+
+#define MAX_ERRORS 20 /* problems reported per build() result */
+#define ALT_MAX 2000  /* generated chart descriptions stop about here */
+
+typedef struct conv {
+    folio_doc *doc;     /* NULL while checking: nothing is built */
+    const char *source; /* the plugin's display path (doc-owned copy when building) */
+    folio_diag *diag;
+    int errors;
+} conv;
+
+static void problem(conv *c, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void problem(conv *c, const char *path, const char *fmt, ...)
+{
+    c->errors++;
+    if (c->errors > MAX_ERRORS)
+        return;
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (c->errors == MAX_ERRORS)
+        folio_diag_add(c->diag, FOLIO_ERROR, c->source, 0, 0,
+                       "build() result%s%s: %s (and maybe more problems)", *path ? " " : "", path, msg);
+    else
+        folio_diag_add(c->diag, FOLIO_ERROR, c->source, 0, 0, "build() result%s%s: %s", *path ? " " : "",
+                       path, msg);
+}
+
+static void *dalloc(conv *c, size_t n)
+{
+    return c->doc ? folio_doc_alloc(c->doc, n) : NULL;
+}
+
+static char *dstr(conv *c, const char *s)
+{
+    return c->doc ? folio_doc_strdup(c->doc, s) : NULL;
+}
+
+/* Writes a number without locale surprises: integers in full, others with up to 14 digits. */
+static void format_number(double v, char *out, size_t size)
+{
+    if (v == floor(v) && fabs(v) < 1e15)
+        snprintf(out, size, "%.0f", v);
+    else
+        snprintf(out, size, "%.14g", v);
+    for (char *p = out; *p; p++)
+        if (*p == ',')
+            *p = '.';
+}
+
+/* Paths only name things in messages: a long one is cut short, never overflows. */
+static void path_printf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void path_printf(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+}
+
+static void sub(char *buf, size_t size, const char *path, const char *field)
+{
+    path_printf(buf, size, "%s.%s", path, field);
+}
+
+static void item(char *buf, size_t size, const char *path, size_t i)
+{
+    path_printf(buf, size, "%s[%zu]", path, i + 1);
+}
+
+/* True when t is a TABLE holding only the keys 1..n, plus the string keys in `extra`. */
+static bool is_list(const folio_value *t, const char *const *extra)
+{
+    if (!t || t->kind != FOLIO_V_TABLE)
+        return false;
+    for (size_t i = folio_value_len(t); i < t->n; i++) {
+        const folio_value *k = &t->keys[i];
+        bool ok = false;
+        for (const char *const *e = extra; e && *e && !ok; e++)
+            ok = k->kind == FOLIO_V_STRING && strcmp(k->str, *e) == 0;
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* Reports every key of t that is not one of `fields` (a NULL-ended list). */
+static void check_fields(conv *c, const char *path, const folio_value *t, const char *what,
+                         const char *const *fields)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        const folio_value *k = &t->keys[i];
+        bool ok = false;
+        for (const char *const *f = fields; *f && !ok; f++)
+            ok = k->kind == FOLIO_V_STRING && strcmp(k->str, *f) == 0;
+        if (ok)
+            continue;
+        char list[256] = "";
+        for (const char *const *f = fields; *f; f++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", f == fields ? "" : ", ", *f);
+        char key[300];
+        folio_value_path(key, sizeof key, "", k);
+        problem(c, path, "unknown field %s%s%s for %s; expected one of %s",
+                k->kind == FOLIO_V_STRING ? "\"" : "", key, k->kind == FOLIO_V_STRING ? "\"" : "", what,
+                list);
+    }
+}
+
+static const folio_value *field(const folio_value *t, const char *name)
+{
+    const folio_value *v = folio_value_get(t, name);
+    return v && v->kind != FOLIO_V_NIL ? v : NULL;
+}
+
+/* An optional (or required) string field; its doc copy when building, else NULL. */
+static char *get_string(conv *c, const char *path, const folio_value *t, const char *name, bool required,
+                        bool *present)
+{
+    const folio_value *v = field(t, name);
+    char p[512];
+    sub(p, sizeof p, path, name);
+    if (present)
+        *present = v != NULL;
+    if (!v) {
+        if (required)
+            problem(c, p, "missing; expected a string");
+        return NULL;
+    }
+    if (v->kind != FOLIO_V_STRING) {
+        problem(c, p, "expected a string, got %s", folio_value_type(v));
+        return NULL;
+    }
+    return dstr(c, v->str);
+}
+
+/* Reads one of `names` (NULL-ended); its index, or `dflt` when absent or wrong. */
+static int get_enum(conv *c, const char *path, const folio_value *t, const char *name,
+                    const char *const *names, int dflt)
+{
+    const folio_value *v = field(t, name);
+    if (!v)
+        return dflt;
+    char p[512];
+    sub(p, sizeof p, path, name);
+    char list[200] = "";
+    for (const char *const *n = names; *n; n++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s\"%s\"", n == names ? "" : ", ", *n);
+    if (v->kind != FOLIO_V_STRING) {
+        problem(c, p, "expected one of %s, got %s", list, folio_value_type(v));
+        return dflt;
+    }
+    for (int i = 0; names[i]; i++)
+        if (strcmp(v->str, names[i]) == 0)
+            return i;
+    problem(c, p, "unknown value \"%.60s\"; expected one of %s", v->str, list);
+    return dflt;
+}
+
+static bool get_bool(conv *c, const char *path, const folio_value *t, const char *name)
+{
+    const folio_value *v = field(t, name);
+    if (!v)
+        return false;
+    if (v->kind != FOLIO_V_BOOL) {
+        char p[512];
+        sub(p, sizeof p, path, name);
+        problem(c, p, "expected true or false, got %s", folio_value_type(v));
+        return false;
+    }
+    return v->b;
+}
+
+/* ---- text ---- */
+
+static const char *const span_fields[] = {"text", "bold", "italic", "code", "link", "url", "kind", NULL};
+
+/* A span table { text =, bold =, italic =, code =, link = } appended to out. */
+static void add_span(conv *c, const char *path, const folio_value *s, folio_text *out)
+{
+    check_fields(c, path, s, "a span", span_fields);
+    char *text = get_string(c, path, s, "text", true, NULL);
+    unsigned style = 0;
+    if (get_bool(c, path, s, "bold"))
+        style |= FOLIO_BOLD;
+    if (get_bool(c, path, s, "italic"))
+        style |= FOLIO_ITALIC;
+    if (get_bool(c, path, s, "code"))
+        style |= FOLIO_CODE_STYLE;
+    const folio_value *kind = field(s, "kind");
+    if (kind && kind->kind == FOLIO_V_STRING) {
+        if (strcmp(kind->str, "bold") == 0)
+            style |= FOLIO_BOLD;
+        else if (strcmp(kind->str, "italic") == 0)
+            style |= FOLIO_ITALIC;
+    }
+    char *link = get_string(c, path, s, "link", false, NULL);
+    if (!link)
+        link = get_string(c, path, s, "url", false, NULL);
+    if (c->doc && text)
+        folio_text_add(c->doc, out, text, style, link);
+}
+
+/* TEXT: a string, a span, or a list of strings and spans. With `number`, a number too (a
+ * table cell). Fills out when building. */
+static void get_text_value(conv *c, const char *path, const folio_value *v, folio_text *out, bool number)
+{
+    const char *expected = number ? "a string or number" : "a string or a list of spans";
+    if (!v || v->kind == FOLIO_V_NIL) {
+        problem(c, path, "missing; expected %s", expected);
+        return;
+    }
+    if (v->kind == FOLIO_V_STRING) {
+        if (c->doc)
+            folio_text_add(c->doc, out, v->str, 0, NULL);
+        return;
+    }
+    if (v->kind == FOLIO_V_NUMBER && number) {
+        char buf[64];
+        format_number(v->num, buf, sizeof buf);
+        if (c->doc)
+            folio_text_add(c->doc, out, buf, 0, NULL);
+        return;
+    }
+    if (v->kind != FOLIO_V_TABLE) {
+        problem(c, path, "expected %s, got %s", expected, folio_value_type(v));
+        return;
+    }
+    if (folio_value_get(v, "text")) {
+        add_span(c, path, v, out);
+        return;
+    }
+    if (number && folio_value_len(v) == 0) {
+        problem(c, path, "expected %s, got table", expected);
+        return;
+    }
+    if (!is_list(v, NULL)) {
+        problem(c, path, "expected %s, got table", expected);
+        return;
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        char p[512];
+        item(p, sizeof p, path, i);
+        const folio_value *e = &v->vals[i];
+        if (e->kind == FOLIO_V_STRING) {
+            if (c->doc)
+                folio_text_add(c->doc, out, e->str, 0, NULL);
+        } else if (e->kind == FOLIO_V_TABLE) {
+            add_span(c, p, e, out);
+        } else {
+            problem(c, p, "expected a string or a span (blocks.bold, blocks.italic, blocks.link), got %s",
+                    folio_value_type(e));
+        }
+    }
+}
+
+static void get_text(conv *c, const char *path, const folio_value *t, const char *name, folio_text *out,
+                     bool required)
+{
+    const folio_value *v = field(t, name);
+    if (!v && !required)
+        return;
+    char p[512];
+    sub(p, sizeof p, path, name);
+    get_text_value(c, p, v, out, false);
+}
+
+/* A list field; NULL (after a problem) when it is not one. */
+static const folio_value *get_list(conv *c, const char *path, const folio_value *t, const char *name,
+                                   bool required, const char *of)
+{
+    const folio_value *v = field(t, name);
+    char p[512];
+    sub(p, sizeof p, path, name);
+    if (!v) {
+        if (required)
+            problem(c, p, "missing; expected a list of %s", of);
+        return NULL;
+    }
+    if (!is_list(v, NULL)) {
+        problem(c, p, "expected a list of %s, got %s", of,
+                v->kind == FOLIO_V_TABLE ? "a table with other keys" : folio_value_type(v));
+        return NULL;
+    }
+    return v;
+}
+
+/* ---- one kind each ---- */
+
+static void heading(conv *c, const char *path, const folio_value *b, folio_block *out)
+{
+    static const char *const fields[] = {"kind", "level", "text", "id", NULL};
+    check_fields(c, path, b, "a heading", fields);
+    const folio_value *level = field(b, "level");
+    char p[512];
+    sub(p, sizeof p, path, "level");
+    int lv = 1;
+    if (!level)
+        problem(c, p, "missing; expected 1, 2 or 3");
+    else if (level->kind != FOLIO_V_NUMBER || level->num != floor(level->num) || level->num < 1 ||
+             level->num > 3)
+        problem(c, p, "expected 1, 2 or 3");
+    else
+        lv = (int)level->num;
+    folio_text text = {0};
+    get_text(c, path, b, "text", &text, true);
+    char *id = get_string(c, path, b, "id", false, NULL);
+    if (out) {
+        out->u.heading.level = lv;
+        out->u.heading.text = text;
+        out->u.heading.id = id;
+    }
+}
+
+static const char *const align_names[] = {"justify", "left", "center", "right", NULL};
+
+static void paragraph(conv *c, const char *path, const folio_value *b, folio_block *out)
+{
+    static const char *const fields[] = {"kind", "text", "align", "style", NULL};
+    static const char *const styles[] = {"body", "lead", "small", NULL};
+    check_fields(c, path, b, "a paragraph", fields);
+    folio_text text = {0};
+    get_text(c, path, b, "text", &text, true);
+    int align = get_enum(c, path, b, "align", align_names, FOLIO_ALIGN_JUSTIFY);
+    int style = get_enum(c, path, b, "style", styles, FOLIO_PARA_BODY);
+    if (out) {
+        out->u.paragraph.text = text;
+        out->u.paragraph.align = (folio_align)align;
+        out->u.paragraph.style = (folio_para_style)style;
+    }
+}
+
+static void list(conv *c, const char *path, const folio_value *b, folio_block *out)
+{
+    static const char *const fields[] = {"kind", "items", "ordered", NULL};
+    check_fields(c, path, b, "a list", fields);
+    const folio_value *items = get_list(c, path, b, "items", true, "texts");
+    bool ordered = get_bool(c, path, b, "ordered");
+    size_t n = items ? items->n : 0;
+    folio_text *texts = dalloc(c, n * sizeof *texts);
+    char p[512], q[512];
+    sub(p, sizeof p, path, "items");
+    for (size_t i = 0; i < n; i++) {
+        item(q, sizeof q, p, i);
+        folio_text t = {0};
+        get_text_value(c, q, &items->vals[i], &t, false);
+        if (texts)
+            texts[i] = t;
+    }
+    if (out) {
+        out->u.list.items = texts;
+        out->u.list.n = n;
+        out->u.list.ordered = ordered;
+    }
+}
+
+static void table(conv *c, const char *path, const folio_value *b, folio_block *out)
+{
+    static const char *const fields[] = {"kind", "columns", "rows", "caption", NULL};
+    static const char *const col_fields[] = {"title", "align", "width", NULL};
+    static const char *const row_extra[] = {"bold", NULL};
+    check_fields(c, path, b, "a table", fields);
+    const folio_value *cols = get_list(c, path, b, "columns", true, "columns { title =, align =, width = }");
+    const folio_value *rows = field(b, "rows");
+    char rp[512];
+    sub(rp, sizeof rp, path, "rows");
+    if (!rows) {
+        problem(c, rp, "missing; expected a list of rows");
+    } else if (!is_list(rows, NULL)) {
+        problem(c, rp, "expected a list of rows, got %s",
+                rows->kind == FOLIO_V_TABLE ? "a table with other keys" : folio_value_type(rows));
+        rows = NULL;
+    }
+    size_t ncols = cols ? cols->n : 0, nrows = rows ? rows->n : 0;
+    char cp[512], p[512], q[512];
+    sub(cp, sizeof cp, path, "columns");
+    if (cols && ncols == 0)
+        problem(c, cp, "expected at least one column");
+
+    /* Columns: titles (a header row when any), alignment, widths (all or none). */
+    bool header = false, any_width = false, all_width = true;
+    int *align = xcalloc(ncols ? ncols : 1, sizeof *align);
+    for (size_t j = 0; j < ncols; j++) {
+        item(p, sizeof p, cp, j);
+        const folio_value *col = &cols->vals[j];
+        align[j] = -1;
+        if (col->kind != FOLIO_V_TABLE) {
+            problem(c, p, "expected a column { title =, align =, width = }, got %s", folio_value_type(col));
+            continue;
+        }
+        check_fields(c, p, col, "a column", col_fields);
+        header |= field(col, "title") != NULL;
+        if (field(col, "align"))
+            align[j] = get_enum(c, p, col, "align", align_names, FOLIO_ALIGN_LEFT);
+        const folio_value *w = field(col, "width");
+        if (w && (w->kind != FOLIO_V_NUMBER || !(w->num > 0) || !isfinite(w->num))) {
+            sub(q, sizeof q, p, "width");
+            problem(c, q, "expected a positive number (a relative width)");
+        }
+        any_width |= w != NULL;
+        all_width &= w != NULL;
+    }
+    if (any_width && !all_width)
+        problem(c, cp, "give every column a width, or none");
+
+    /* Rows: ncols cells each, TEXT or number, with an optional bold = true. */
+    size_t hdr = header ? 1 : 0;
+    folio_table_cell *cells = dalloc(c, (nrows + hdr) * (ncols ? ncols : 1) * sizeof *cells);
+    bool *numeric = xcalloc(ncols ? ncols : 1, sizeof *numeric);
+    for (size_t j = 0; j < ncols; j++)
+        numeric[j] = true;
+    for (size_t i = 0; i < nrows; i++) {
+        item(p, sizeof p, rp, i);
+        const folio_value *row = &rows->vals[i];
+        if (!is_list(row, row_extra)) {
+            problem(c, p, "expected a row (a list of cells), got %s",
+                    row->kind == FOLIO_V_TABLE ? "a table with other keys" : folio_value_type(row));
+            continue;
+        }
+        size_t n = folio_value_len(row);
+        if (cols && n != ncols) {
+            problem(c, p, "expected %zu cells (one per column), got %zu", ncols, n);
+            continue;
+        }
+        bool bold = get_bool(c, p, row, "bold");
+        for (size_t j = 0; j < n && j < ncols; j++) {
+            item(q, sizeof q, p, j);
+            const folio_value *cell = &row->vals[j];
+            folio_table_cell tc = {.bold = bold};
+            get_text_value(c, q, cell, &tc.text, true);
+            if (cell->kind != FOLIO_V_NUMBER && !(cell->kind == FOLIO_V_STRING && cell->len == 0))
+                numeric[j] = false;
+            if (cells)
+                cells[(i + hdr) * ncols + j] = tc;
+        }
+    }
+    folio_text caption = {0};
+    get_text(c, path, b, "caption", &caption, false);
+
+    if (out && cells) {
+        out->u.table.ncols = ncols;
+        out->u.table.nrows = nrows + hdr;
+        out->u.table.header_rows = hdr;
+        out->u.table.cells = cells;
+        out->u.table.align = dalloc(c, ncols * sizeof *out->u.table.align);
+        out->u.table.widths = any_width ? dalloc(c, ncols * sizeof(double)) : NULL;
+        for (size_t j = 0; j < ncols; j++) {
+            const folio_value *col = &cols->vals[j];
+            if (hdr)
+                get_text(c, path, col, "title", &cells[j].text, false);
+            out->u.table.align[j] = align[j] >= 0           ? (folio_align)align[j]
+                                    : (nrows && numeric[j]) ? FOLIO_ALIGN_RIGHT
+                                                            : FOLIO_ALIGN_LEFT;
+            if (any_width)
+                out->u.table.widths[j] = field(col, "width")->num;
+        }
+        out->u.table.caption = caption;
+    } else if (hdr) {
+        for (size_t j = 0; j < ncols; j++) { /* check the titles */
+            const folio_value *col = &cols->vals[j];
+            if (col->kind == FOLIO_V_TABLE && field(col, "title")) {
+                item(p, sizeof p, cp, j);
+                folio_text t = {0};
+                get_text(c, p, col, "title", &t, false);
+            }
+        }
+    }
+    free(align);
+    free(numeric);
+}
+
+/* A short text for a value (key figure, category): a string, or a number written out. */
+static char *value_text(conv *c, const char *path, const folio_value *v, const char *what)
+{
+    char buf[64];
+    if (v && v->kind == FOLIO_V_STRING)
+        return dstr(c, v->str);
+    if (v && v->kind == FOLIO_V_NUMBER) {
+        format_number(v->num, buf, sizeof buf);
+        return dstr(c, buf);
+    }
+    if (!v || v->kind == FOLIO_V_NIL)
+        problem(c, path, "missing; expected %s", what);
+    else
+        problem(c, path, "expected %s, got %s", what, folio_value_type(v));
+    return NULL;
+}
+
+static void key_figures(conv *c, const char *path, const folio_value *b, folio_block *out)
+{
+    static const char *const fields[] = {"kind", "items", NULL};
+    static const char *const item_fields[] = {"value", "label", NULL};
+    check_fields(c, path, b, "key figures", fields);
+    const folio_value *items = get_list(c, path, b, "items", true, "{ value =, label = }");
+    size_t n = items ? items->n : 0;
+    char ip[512], p[512], q[512];
+    sub(ip, sizeof ip, path, "items");
+    if (items && n == 0)
+        problem(c, ip, "expected at least one figure");
+    char **values = dalloc(c, n * sizeof *values), **labels = dalloc(c, n * sizeof *labels);
+    for (size_t i = 0; i < n; i++) {
+        item(p, sizeof p, ip, i);
+        const folio_value *f = &items->vals[i];
+        if (f->kind != FOLIO_V_TABLE) {
+            problem(c, p, "expected { value =, label = }, got %s", folio_value_type(f));
+            continue;
+        }
+        check_fields(c, p, f, "a key figure", item_fields);
+        sub(q, sizeof q, p, "value");
+        char *value = value_text(c, q, field(f, "value"), "a string or number");
+        char *label = get_string(c, p, f, "label", true, NULL);
+        if (values) {
+            values[i] = value;
+            labels[i] = label;
+        }
+    }
+    if (out) {
+        out->u.figures.values = values;
+        out->u.figures.labels = labels;
+        out->u.figures.n = n;
+    }
+}
+
+static void quote(conv *c, const char *path, const folio_value *b, folio_block *out)
+{
+    static const char *const fields[] = {"kind", "text", "attribution", NULL};
+    check_fields(c, path, b, "a quote", fields);
+    folio_text text = {0}, attribution = {0};
+    get_text(c, path, b, "text", &text, true);
+    get_text(c, path, b, "attribution", &attribution, false);
+    if (out) {
+        out->u.quote.text = text;
+        if (attribution.n) {
+            char *flat = folio_text_flatten(&attribution);
+            out->u.quote.attribution = dstr(c, flat);
+            free(flat);
+        }
+    }
+}
+
+/* The text alternative of a chart: "Bar chart: TITLE. Cat 5, Cat 7" (series named when many). */
+static char *chart_alt(conv *c, const folio_block *b)
+{
+    static const char *const kinds[] = {"Bar chart", "Horizontal bar chart", "Stacked bar chart"};
+    folio_buf alt = {0};
+    folio_buf_puts(&alt, kinds[b->u.chart.kind]);
+    if (b->u.chart.title)
+        folio_buf_printf(&alt, ": %s", b->u.chart.title);
+    folio_buf_puts(&alt, ".");
+    size_t nc = b->u.chart.ncats;
+    for (size_t s = 0; s < b->u.chart.nseries && alt.len < ALT_MAX; s++) {
+        folio_buf_puts(&alt, s ? "; " : " ");
+        if (b->u.chart.nseries > 1 && b->u.chart.series && b->u.chart.series[s])
+            folio_buf_printf(&alt, "%s: ", b->u.chart.series[s]);
+        for (size_t k = 0; k < nc && alt.len < ALT_MAX; k++) {
+            char num[64];
+            const char *label = b->u.chart.value_labels ? b->u.chart.value_labels[s * nc + k] : NULL;
+            if (!label || !*label) { /* an empty label (a hidden zero) still has its number */
+                format_number(b->u.chart.values[s * nc + k], num, sizeof num);
+                label = num;
+            }
+            folio_buf_printf(&alt, "%s%s %s", k ? ", " : "", b->u.chart.categories[k], label);
+        }
+    }
+    if (b->u.chart.note)
+        folio_buf_printf(&alt, ". %s", b->u.chart.note);
+    char *r = dstr(c, alt.data);
+    folio_buf_free(&alt);
+    return r;
+}
+
+static void chart(conv *c, const char *path, const folio_value *b, folio_block *out)
+{
+    static const char *const fields[] = {"kind",    "type",    "title", "categories", "series",
+                                         "x_title", "y_title", "note",  "alt",        NULL};
+    static const char *const series_fields[] = {"name", "values", "labels", NULL};
+    static const char *const types[] = {"bar", "hbar", "stacked", NULL};
+    check_fields(c, path, b, "a chart", fields);
+    char p[512], q[512], r[512], sp[512];
+    sub(p, sizeof p, path, "type");
+    if (!field(b, "type"))
+        problem(c, p, "missing; expected one of \"bar\", \"hbar\", \"stacked\"");
+    int type = get_enum(c, path, b, "type", types, FOLIO_CHART_BAR);
+    char *title = get_string(c, path, b, "title", false, NULL);
+    const folio_value *cats = get_list(c, path, b, "categories", true, "category names");
+    const folio_value *series = get_list(c, path, b, "series", true, "series { name =, values =, labels = }");
+    size_t nc = cats ? cats->n : 0, ns = series ? series->n : 0;
+    sub(sp, sizeof sp, path, "series");
+    if (series && ns == 0)
+        problem(c, sp, "expected at least one series");
+    sub(p, sizeof p, path, "categories");
+    if (cats && nc == 0)
+        problem(c, p, "expected at least one category");
+    char **categories = dalloc(c, nc * sizeof *categories);
+    for (size_t k = 0; k < nc; k++) {
+        item(q, sizeof q, p, k);
+        char *s = value_text(c, q, &cats->vals[k], "a string");
+        if (categories)
+            categories[k] = s;
+    }
+    char **names = dalloc(c, ns * sizeof *names);
+    double *values = dalloc(c, ns * nc * sizeof *values);
+    char **labels = NULL;
+    bool any_labels = false;
+    for (size_t s = 0; s < ns; s++) {
+        const folio_value *e = &series->vals[s];
+        any_labels |= e->kind == FOLIO_V_TABLE && field(e, "labels");
+    }
+    if (any_labels)
+        labels = dalloc(c, ns * nc * sizeof *labels);
+    for (size_t s = 0; s < ns; s++) {
+        item(p, sizeof p, sp, s);
+        const folio_value *e = &series->vals[s];
+        if (e->kind != FOLIO_V_TABLE) {
+            problem(c, p, "expected a series { name =, values =, labels = }, got %s", folio_value_type(e));
+            continue;
+        }
+        check_fields(c, p, e, "a series", series_fields);
+        char *name = get_string(c, p, e, "name", ns > 1, NULL);
+        if (names)
+            names[s] = name;
+        const folio_value *vals = get_list(c, p, e, "values", true, "numbers");
+        sub(q, sizeof q, p, "values");
+        if (vals && cats && vals->n != nc)
+            problem(c, q, "expected %zu values (one per category), got %zu", nc, vals->n);
+        for (size_t k = 0; vals && k < vals->n && k < nc; k++) {
+            item(r, sizeof r, q, k);
+            const folio_value *v = &vals->vals[k];
+            if (v->kind != FOLIO_V_NUMBER || !isfinite(v->num))
+                problem(c, r, "expected a number, got %s", folio_value_type(v));
+            else if (v->num < 0)
+                problem(c, r, "expected a number of at least 0, got %g", v->num);
+            else if (values)
+                values[s * nc + k] = v->num;
+        }
+        const folio_value *lab = get_list(c, p, e, "labels", false, "value labels");
+        sub(q, sizeof q, p, "labels");
+        if (lab && cats && lab->n != nc)
+            problem(c, q, "expected %zu labels (one per category), got %zu", nc, lab->n);
+        for (size_t k = 0; lab && k < lab->n && k < nc; k++) {
+            item(r, sizeof r, q, k);
+            char *l = value_text(c, r, &lab->vals[k], "a string or number");
+            if (labels)
+                labels[s * nc + k] = l;
+        }
+        if (labels && !lab) /* a series without labels among labelled ones shows its numbers */
+            for (size_t k = 0; k < nc; k++) {
+                char num[64];
+                format_number(values[s * nc + k], num, sizeof num);
+                labels[s * nc + k] = dstr(c, num);
+            }
+    }
+    char *x_title = get_string(c, path, b, "x_title", false, NULL);
+    char *y_title = get_string(c, path, b, "y_title", false, NULL);
+    char *note = get_string(c, path, b, "note", false, NULL);
+    char *alt = get_string(c, path, b, "alt", false, NULL);
+    if (out) {
+        out->u.chart.kind = (folio_chart_kind)type;
+        out->u.chart.title = title;
+        out->u.chart.ncats = nc;
+        out->u.chart.nseries = ns;
+        out->u.chart.categories = categories;
+        out->u.chart.series = names;
+        out->u.chart.values = values;
+        out->u.chart.value_labels = labels;
+        out->u.chart.x_title = x_title;
+        out->u.chart.y_title = y_title;
+        out->u.chart.note = note;
+        out->u.chart.alt = alt && *alt ? alt : chart_alt(c, out);
+    }
+}
+
+static void simple(conv *c, const char *path, const folio_value *b, folio_block *out, folio_block_kind kind)
+{
+    switch (kind) {
+    case FOLIO_BLOCK_PAGE_BREAK: {
+        static const char *const fields[] = {"kind", NULL};
+        check_fields(c, path, b, "a page break", fields);
+        break;
+    }
+    case FOLIO_BLOCK_CONTENTS: {
+        static const char *const fields[] = {"kind", "title", NULL};
+        check_fields(c, path, b, "a contents list", fields);
+        bool present;
+        char *title = get_string(c, path, b, "title", false, &present);
+        if (out)
+            out->u.contents.title = present ? title : dstr(c, "Contents");
+        break;
+    }
+    case FOLIO_BLOCK_COVER: {
+        static const char *const fields[] = {"kind", "title", "subtitle", "publisher", "date", NULL};
+        check_fields(c, path, b, "a cover", fields);
+        char *title = get_string(c, path, b, "title", false, NULL);
+        char *subtitle = get_string(c, path, b, "subtitle", false, NULL);
+        char *publisher = get_string(c, path, b, "publisher", false, NULL);
+        char *date = get_string(c, path, b, "date", false, NULL);
+        if (out) {
+            out->u.cover.title = title;
+            out->u.cover.subtitle = subtitle;
+            out->u.cover.publisher = publisher;
+            out->u.cover.date = date;
+        }
+        break;
+    }
+    case FOLIO_BLOCK_NOTE: {
+        static const char *const fields[] = {"kind", "text", NULL};
+        check_fields(c, path, b, "a note", fields);
+        folio_text text = {0};
+        get_text(c, path, b, "text", &text, true);
+        if (out)
+            out->u.note.text = text;
+        break;
+    }
+    default: break;
+    }
+}
+
+static const struct {
+    const char *name;
+    folio_block_kind kind;
+} kinds[] = {
+    {"heading", FOLIO_BLOCK_HEADING},
+    {"paragraph", FOLIO_BLOCK_PARAGRAPH},
+    {"list", FOLIO_BLOCK_LIST},
+    {"table", FOLIO_BLOCK_TABLE},
+    {"key_figures", FOLIO_BLOCK_KEY_FIGURES},
+    {"quote", FOLIO_BLOCK_QUOTE},
+    {"chart", FOLIO_BLOCK_CHART},
+    {"page_break", FOLIO_BLOCK_PAGE_BREAK},
+    {"contents", FOLIO_BLOCK_CONTENTS},
+    {"cover", FOLIO_BLOCK_COVER},
+    {"note", FOLIO_BLOCK_NOTE},
+};
+
+/* Checks (doc NULL) or builds one block. */
+static void block(conv *c, const char *path, const folio_value *b)
+{
+    if (b->kind != FOLIO_V_TABLE) {
+        problem(c, path, "expected a block (a table made by blocks.*), got %s", folio_value_type(b));
+        return;
+    }
+    const folio_value *kind = field(b, "kind");
+    char p[512];
+    sub(p, sizeof p, path, "kind");
+    if (!kind || kind->kind != FOLIO_V_STRING) {
+        problem(c, p, "expected the kind of block (a string), got %s", folio_value_type(kind));
+        return;
+    }
+    size_t k = 0;
+    while (k < sizeof kinds / sizeof kinds[0] && strcmp(kinds[k].name, kind->str) != 0)
+        k++;
+    if (k == sizeof kinds / sizeof kinds[0]) {
+        char list[300] = "";
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", kinds[i].name);
+        problem(c, p, "unknown kind \"%.60s\"; expected one of %s", kind->str, list);
+        return;
+    }
+    folio_block *out = c->doc ? folio_doc_add_block(c->doc, kinds[k].kind) : NULL;
+    if (out)
+        out->source = c->source;
+    switch (kinds[k].kind) {
+    case FOLIO_BLOCK_HEADING: heading(c, path, b, out); break;
+    case FOLIO_BLOCK_PARAGRAPH: paragraph(c, path, b, out); break;
+    case FOLIO_BLOCK_LIST: list(c, path, b, out); break;
+    case FOLIO_BLOCK_TABLE: table(c, path, b, out); break;
+    case FOLIO_BLOCK_KEY_FIGURES: key_figures(c, path, b, out); break;
+    case FOLIO_BLOCK_QUOTE: quote(c, path, b, out); break;
+    case FOLIO_BLOCK_CHART: chart(c, path, b, out); break;
+    default: simple(c, path, b, out, kinds[k].kind); break;
+    }
+}
+
+bool folio_blocks_add(folio_doc *doc, const folio_value *v, const char *source, folio_diag *diag)
+{
+    conv c = {.doc = NULL, .source = source, .diag = diag};
+    if (!v || v->kind != FOLIO_V_TABLE) {
+        problem(&c, "", "expected a list of blocks, got %s", folio_value_type(v));
+        return false;
+    }
+    if (!is_list(v, NULL)) {
+        if (folio_value_get(v, "kind"))
+            problem(&c, "", "expected a list of blocks, got one block (return { block, ... })");
+        else
+            problem(&c, "", "expected a list of blocks, got a table with other keys");
+        return false;
+    }
+    char path[64];
+    for (size_t i = 0; i < v->n; i++) { /* check everything first: nothing half-built goes in */
+        item(path, sizeof path, "", i);
+        block(&c, path, &v->vals[i]);
+    }
+    if (c.errors)
+        return false;
+    c.doc = doc;
+    c.source = folio_doc_strdup(doc, source);
+    for (size_t i = 0; i < v->n; i++) {
+        item(path, sizeof path, "", i);
+        block(&c, path, &v->vals[i]);
+    }
+    return c.errors == 0;
+}

@@ -1,0 +1,189 @@
+-- The prelude: run in every plugin's sandbox before the plugin, it defines the `blocks`
+-- constructors and the `fmt` helpers of docs/plugin-api.md. Blocks are plain tables; the
+-- host checks every field when build() returns (engine/lua/blocks.c), so the checks here
+-- are only the ones that give a better line number (errors point at the plugin's call).
+--
+-- Shapes made here (and by ctx.markdown):
+--   TEXT  = "string" | { "string" or SPAN, ... } | SPAN
+--   SPAN  = { text = "string", bold = true, italic = true, link = "url" }
+--   { kind = "heading", level = 1..3, text = TEXT }
+--   { kind = "paragraph", text = TEXT, align = "justify"|"left"|"center"|"right", style = "body"|"lead"|"small" }
+--   { kind = "list", items = { TEXT, ... }, ordered = false }
+--   { kind = "table", columns = { { title = TEXT, align = "left"|"right"|..., width = W }, ... },
+--     rows = { { CELL, ..., bold = true }, ... }, caption = TEXT }     CELL = TEXT | number
+--   { kind = "key_figures", items = { { value = "29" or 29, label = "..." }, ... } }
+--   { kind = "quote", text = TEXT, attribution = "..." }
+--   { kind = "chart", type = "bar"|"hbar"|"stacked", title =, categories = {...},
+--     series = { { name =, values = {...}, labels = {...} }, ... }, x_title =, y_title =, note =, alt = }
+--   { kind = "page_break" }, { kind = "contents", title = },
+--   { kind = "cover", title =, subtitle =, publisher =, date = }, { kind = "note", text = TEXT }
+
+-- luacheck: globals blocks fmt
+
+local type, error, pairs, tostring, tonumber = type, error, pairs, tostring, tonumber
+local floor, tointeger = math.floor, math.tointeger
+local concat = table.concat
+local format = string.format
+
+-- Raises at the plugin's line (level 3: the caller of the constructor that called us).
+local function check(ok, message)
+  if not ok then
+    error(message, 3)
+  end
+end
+
+local function copy(t)
+  local c = {}
+  for k, v in pairs(t) do
+    c[k] = v
+  end
+  return c
+end
+
+local function is_text(t)
+  return type(t) == "string" or type(t) == "table"
+end
+
+blocks = {}
+
+function blocks.bold(s)
+  check(type(s) == "string" or type(s) == "table", "blocks.bold: expected a string")
+  local span = type(s) == "table" and copy(s) or { text = s }
+  span.bold = true
+  return span
+end
+
+function blocks.italic(s)
+  check(type(s) == "string" or type(s) == "table", "blocks.italic: expected a string")
+  local span = type(s) == "table" and copy(s) or { text = s }
+  span.italic = true
+  return span
+end
+
+function blocks.link(s, url)
+  check(type(s) == "string", "blocks.link: expected a string (the text)")
+  check(type(url) == "string", "blocks.link: expected a string (the URL)")
+  return { text = s, link = url }
+end
+
+function blocks.heading(level, text)
+  check(level == 1 or level == 2 or level == 3, "blocks.heading: the level must be 1, 2 or 3")
+  check(is_text(text), "blocks.heading: expected a text (a string or a list of spans)")
+  return { kind = "heading", level = level, text = text }
+end
+
+function blocks.paragraph(text, opts)
+  check(is_text(text), "blocks.paragraph: expected a text (a string or a list of spans)")
+  check(opts == nil or type(opts) == "table", "blocks.paragraph: options must be a table")
+  opts = opts or {}
+  return { kind = "paragraph", text = text, align = opts.align, style = opts.style }
+end
+
+function blocks.list(items, opts)
+  check(type(items) == "table", "blocks.list: expected a list of items")
+  check(opts == nil or type(opts) == "table", "blocks.list: options must be a table")
+  return { kind = "list", items = items, ordered = (opts and opts.ordered) or false }
+end
+
+function blocks.table(t)
+  check(type(t) == "table", "blocks.table: expected a table { columns = ..., rows = ... }")
+  return { kind = "table", columns = t.columns, rows = t.rows, caption = t.caption }
+end
+
+function blocks.key_figures(items)
+  check(type(items) == "table", "blocks.key_figures: expected a list of { value =, label = }")
+  return { kind = "key_figures", items = items }
+end
+
+function blocks.quote(text, attribution)
+  check(is_text(text), "blocks.quote: expected a text (a string or a list of spans)")
+  return { kind = "quote", text = text, attribution = attribution }
+end
+
+function blocks.chart(t)
+  check(type(t) == "table", "blocks.chart: expected a table { type =, categories =, series = }")
+  local c = copy(t)
+  c.kind = "chart"
+  return c
+end
+
+function blocks.page_break()
+  return { kind = "page_break" }
+end
+
+function blocks.contents(t)
+  check(t == nil or type(t) == "table", "blocks.contents: expected a table { title = }")
+  return { kind = "contents", title = (t and t.title) or "Contents" }
+end
+
+function blocks.cover(t)
+  check(type(t) == "table", "blocks.cover: expected a table { title =, subtitle =, publisher =, date = }")
+  return { kind = "cover", title = t.title, subtitle = t.subtitle, publisher = t.publisher, date = t.date }
+end
+
+function blocks.note(text)
+  check(is_text(text), "blocks.note: expected a text (a string or a list of spans)")
+  return { kind = "note", text = text }
+end
+
+fmt = {}
+
+-- n as an integer (rounded half up); raises at the line that called fmt.NAME.
+local function integer(n, name)
+  if type(n) ~= "number" or n ~= n or n == math.huge or n == -math.huge then
+    error(name .. ": expected a number, got " .. type(n), 3)
+  end
+  local i = tointeger(n)
+  if not i then
+    i = tointeger(floor(n + 0.5))
+  end
+  return i
+end
+
+-- 1234567 -> "1,234,567" (non-integers are rounded half up).
+function fmt.int(n)
+  local i = integer(n, "fmt.int")
+  local digits = tostring(i < 0 and -i or i)
+  local groups = {}
+  local first = #digits % 3
+  if first > 0 then
+    groups[1] = digits:sub(1, first)
+  end
+  for at = first + 1, #digits, 3 do
+    groups[#groups + 1] = digits:sub(at, at + 2)
+  end
+  return (i < 0 and "-" or "") .. concat(groups, ",")
+end
+
+-- The integer percentage of k in n, rounded half up: (200k + n) // 2n; 0 when n is 0.
+function fmt.percent(k, n)
+  k = integer(k, "fmt.percent")
+  n = integer(n, "fmt.percent")
+  if n == 0 then
+    return 0
+  end
+  return (200 * k + n) // (2 * n)
+end
+
+function fmt.pct(k, n)
+  return tostring(fmt.percent(k, n)) .. "%"
+end
+
+local MONTHS = { "January", "February", "March", "April", "May", "June", "July", "August",
+  "September", "October", "November", "December" }
+
+-- "2026-03-31" -> "31 March 2026"
+function fmt.date(s)
+  check(type(s) == "string", "fmt.date: expected a date \"YYYY-MM-DD\"")
+  local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)")
+  m, d = tonumber(m), tonumber(d)
+  check(y and m >= 1 and m <= 12 and d >= 1 and d <= 31, format("fmt.date: %q is not a date \"YYYY-MM-DD\"", s))
+  return format("%d %s %s", d, MONTHS[m], y)
+end
+
+-- fmt.plural(1, "response", "responses") -> "1 response"; 1234 -> "1,234 responses".
+function fmt.plural(n, one, many)
+  check(type(one) == "string", "fmt.plural: expected the singular word")
+  check(many == nil or type(many) == "string", "fmt.plural: expected the plural word")
+  return fmt.int(n) .. " " .. (n == 1 and one or many or one .. "s")
+end

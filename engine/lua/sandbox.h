@@ -1,0 +1,97 @@
+/* The Lua sandbox that report.lua and section plugins run in (TECH-NOTES §9): one capped
+ * lua_State per run, a private _ENV holding only an allow-list, stubs that raise for every
+ * removed name, and an instruction, memory and wall-clock budget that pcall cannot swallow.
+ * Also the copy of plain Lua data into folio_value trees (value.c). */
+#ifndef FOLIO_SANDBOX_H
+#define FOLIO_SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <lua.h>
+
+#include "lua/host.h"
+#include "report/report.h"
+
+/* The count hook fires every this many VM instructions (the granularity of the budget). */
+#define FOLIO_LUA_HOOK_PERIOD 1000
+/* string.find/match/gmatch/gsub refuse a pattern whose estimated worst-case backtracking on
+ * the subject exceeds this many steps (1.5 to 3 s at the very worst; see sandbox.c). */
+#define FOLIO_LUA_PATTERN_STEPS 2e8
+/* folio_value copies of Lua data: at most this many values and string bytes in one copy. */
+#define FOLIO_VALUE_MAX_NODES (16u << 20)
+#define FOLIO_VALUE_MAX_BYTES (256u << 20)
+
+typedef struct folio_sandbox folio_sandbox;
+
+/* Why a sandbox was stopped. Once set it stays set: every later instruction raises. */
+typedef enum folio_sandbox_kill {
+    FOLIO_KILL_NONE,         /* running normally */
+    FOLIO_KILL_INSTRUCTIONS, /* the instruction budget is spent */
+    FOLIO_KILL_MEMORY,       /* an allocation past the memory cap reached the plugin */
+    FOLIO_KILL_TIME          /* the wall-clock deadline passed */
+} folio_sandbox_kill;
+
+/* Creates a state with the allow-listed libraries and the plugin _ENV. `name` names the
+ * plugin in limit messages ("usage-reach: exceeded ..."). NULL when Lua cannot even start
+ * under the memory cap (message in err). */
+folio_sandbox *folio_sandbox_create(const char *name, const folio_limits *limits, char *err, size_t errlen);
+void folio_sandbox_free(folio_sandbox *sb);
+lua_State *folio_sandbox_state(folio_sandbox *sb);
+/* The sandbox a state (or any of its coroutines) belongs to. */
+folio_sandbox *folio_sandbox_of(lua_State *L);
+
+/* Loads text (never bytecode) as a chunk named `chunkname` ("@plugins/x.lua", "=prelude")
+ * with the sandbox _ENV. Pushes the function and returns LUA_OK, or pushes the message and
+ * returns the load status. Never raises. */
+int folio_sandbox_load(folio_sandbox *sb, const char *text, size_t len, const char *chunkname);
+/* Runs the embedded prelude (the `blocks` and `fmt` globals). false + message in err. */
+bool folio_sandbox_run_prelude(folio_sandbox *sb, char *err, size_t errlen);
+/* Like lua_pcall with a message handler that adds a short traceback of plugin files, with
+ * the budget armed. One budget (instructions from creation, a deadline `seconds` after
+ * creation) covers every call into the state: the prelude, the plugin file and build(). */
+int folio_sandbox_call(folio_sandbox *sb, int nargs, int nresults);
+folio_sandbox_kill folio_sandbox_killed(const folio_sandbox *sb);
+/* The message of the limit that stopped the sandbox, e.g. "usage-reach: exceeded the memory
+ * limit of 512 MiB"; "" when not killed. */
+const char *folio_sandbox_kill_message(const folio_sandbox *sb);
+/* Where the plugin was when the limit stopped it (a line of its file), 0 if unknown. */
+int folio_sandbox_kill_line(const folio_sandbox *sb);
+
+/* Reports a failed load or call as an error in diag: the limit that stopped the sandbox (at
+ * the plugin line it was on), or the Lua message split into file, line and text ("file:N:
+ * text"; a traceback stays in the text), `display` when the message names no file. Pops the
+ * message. */
+void folio_sandbox_report_error(folio_diag *diag, folio_sandbox *sb, const char *display);
+
+/* ---- folio_value: plain data copied out of Lua (value.c) ---- */
+
+/* Copies the Lua value at idx into out: nil, booleans, numbers, strings and tables of those,
+ * read with raw access (no metamethod runs) and nothing that raises. Tables deeper than
+ * FOLIO_MAX_BLOCK_DEPTH, cycles, functions and other non-data values are refused: false,
+ * *out left NIL, and "PATH: what was wrong" in err, PATH starting with `path`. */
+bool folio_value_from_lua(lua_State *L, int idx, folio_value *out, const char *path, char *err,
+                          size_t errlen);
+/* Pushes a copy of v (a Lua table for TABLE); may raise a memory error. */
+void folio_value_push(lua_State *L, const folio_value *v);
+/* Deep copy; dst is overwritten. */
+void folio_value_copy(folio_value *dst, const folio_value *src);
+/* t[key] for a string key, or NULL (also when t is not a TABLE). */
+const folio_value *folio_value_get(const folio_value *t, const char *key);
+/* Length of the list part: keys 1..n present in order at the front. 0 if not a TABLE. */
+size_t folio_value_len(const folio_value *t);
+/* The name of v's Lua type: "nil", "boolean", "number", "string", "table". */
+const char *folio_value_type(const folio_value *v);
+/* Appends a path segment for key k to buf: ".name" for names, "[3]" for integers, else
+ * "[\"raw key\"]". */
+void folio_value_path(char *buf, size_t size, const char *prefix, const folio_value *k);
+
+/* ---- blocks: build() results -> document blocks (blocks.c) ---- */
+
+/* Checks a build() result copied into v (a list of block tables as the prelude's
+ * constructors make them) and, only when every block is valid, appends them to doc with
+ * `source` (the plugin's display path) as their source. Each problem is an error in diag
+ * against file `source`: "build() result [3].rows[2][1]: expected ...". false if any. */
+bool folio_blocks_add(folio_doc *doc, const folio_value *v, const char *source, folio_diag *diag);
+
+#endif

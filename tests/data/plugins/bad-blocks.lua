@@ -1,0 +1,40 @@
+-- Returns a wrong build() result, chosen by the `case` option.
+local cases = {
+  cell = function()
+    return {
+      blocks.heading(1, "Title"),
+      blocks.paragraph("Text"),
+      blocks.table { columns = { { title = "A" } }, rows = { { "ok" }, { {} } } },
+    }
+  end,
+  kind = function() return { { kind = "heding", level = 1, text = "x" } } end,
+  single = function() return blocks.heading(1, "x") end,
+  missing = function() return { { kind = "heading", text = "x" } } end,
+  unknown_field = function() return { { kind = "paragraph", text = "x", titel = "y" } } end,
+  cycle = function()
+    local t = { kind = "paragraph" }
+    t.text = t
+    return { t }
+  end,
+  deep = function()
+    local t = "x"
+    for _ = 1, 20 do t = { t } end
+    return { { kind = "paragraph", text = t } }
+  end,
+  ["function"] = function() return { { kind = "paragraph", text = print } } end,
+  chart = function()
+    return { blocks.chart { type = "pie", categories = { "a", "b" }, series = { { values = { 1, 2, 3 } } } } }
+  end,
+  metatable = function()
+    return setmetatable({}, { __index = function() error("metamethod ran") end,
+      __len = function() error("metamethod ran") end })
+  end,
+  nothing = function() return nil end,
+}
+
+return {
+  name = "bad-blocks",
+  version = "1.0.0",
+  options = { case = "" },
+  build = function(ctx) return cases[ctx.options.case]() end,
+}

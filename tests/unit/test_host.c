@@ -1,0 +1,545 @@
+/* The plugin host and its sandbox: resolving plugins against report.lua, escape attempts that
+ * must fail with an exact message, the limits, runtime errors with file:line, ctx, and the
+ * checks on what build() returns. Fixtures: tests/data/plugins/ and tests/data/reports/good. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/util.h"
+#include "harness.h"
+#include "lua/host.h"
+#include "report/report.h"
+
+#define STD "tests/data/plugins"
+#define GOOD "tests/data/reports/good"
+#define ESCAPE STD "/escape.lua"
+#ifndef FOLIO_SWEEP_STEP
+#define FOLIO_SWEEP_STEP (6u << 10) /* bytes between the memory caps tried */
+#endif
+
+static const folio_limits small = {16u << 20, 2000000, 5.0};
+
+/* A run over the good report, its survey input loaded; quiet diagnostics. */
+typedef struct fixture {
+    folio_diag diag;
+    folio_report *report;
+    folio_table *tables[2];
+    folio_doc *doc;
+    folio_run run;
+} fixture;
+
+static void setup(fixture *f, folio_limits limits)
+{
+    memset(f, 0, sizeof *f);
+    folio_diag_init(&f->diag);
+    f->diag.quiet = true;
+    folio_report_options o = {.fonts_dir = "fonts",
+                              .from = folio_date_from_ymd(2025, 4, 1),
+                              .to = folio_date_from_ymd(2026, 3, 31)};
+    f->report = folio_report_load(GOOD, &o, &f->diag);
+    if (!f->report) {
+        fprintf(stderr, "cannot load the good report\n");
+        exit(1);
+    }
+    f->tables[1] = folio_table_load(&f->report->inputs[1].spec, &f->diag); /* survey; benefits stays NULL */
+    f->doc = folio_doc_create();
+    f->run = (folio_run){.report = f->report,
+                         .tables = f->tables,
+                         .doc = f->doc,
+                         .diag = &f->diag,
+                         .limits = limits,
+                         .engine_version = "0.1.0",
+                         .run_date = "2026-01-02",
+                         .std_plugins = STD};
+}
+
+/* Keeps only one section: `plugin` with at most one option (a string or an integer). */
+static void only_section(fixture *f, const char *plugin, const char *key, const char *sval, long long ival)
+{
+    folio_report *r = f->report;
+    for (size_t i = 0; i < r->nsections; i++) {
+        free(r->sections[i].plugin);
+        folio_value_free(&r->sections[i].options);
+    }
+    r->nsections = 1;
+    r->sections[0].plugin = xstrdup(plugin);
+    folio_value *o = &r->sections[0].options;
+    *o = (folio_value){.kind = FOLIO_V_TABLE};
+    if (key) {
+        o->n = 1;
+        o->keys = xcalloc(1, sizeof *o->keys);
+        o->vals = xcalloc(1, sizeof *o->vals);
+        o->keys[0] = (folio_value){.kind = FOLIO_V_STRING, .str = xstrdup(key), .len = strlen(key)};
+        if (sval)
+            o->vals[0] = (folio_value){.kind = FOLIO_V_STRING, .str = xstrdup(sval), .len = strlen(sval)};
+        else
+            o->vals[0] = (folio_value){.kind = FOLIO_V_NUMBER, .num = (double)ival, .is_int = true};
+    }
+}
+
+static void teardown(fixture *f)
+{
+    folio_run_free_plugins(&f->run);
+    folio_doc_free(f->doc);
+    folio_table_free(f->tables[1]);
+    folio_report_free(f->report);
+    folio_diag_free(&f->diag);
+}
+
+static void dump(const folio_diag *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        fprintf(stderr, "  %s:%d: %s\n", d->items[i].file ? d->items[i].file : "-", d->items[i].line,
+                d->items[i].text);
+}
+
+/* True when diag holds a message of this severity, file and line (line < 0: any) whose text
+ * starts with `text` (the whole text when `whole`). */
+static bool has(const folio_diag *d, folio_severity sev, const char *file, int line, const char *text,
+                bool whole)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        const folio_message *m = &d->items[i];
+        if (m->severity == sev && m->file && strcmp(m->file, file) == 0 && (line < 0 || m->line == line) &&
+            (whole ? strcmp(m->text, text) == 0 : strncmp(m->text, text, strlen(text)) == 0))
+            return true;
+    }
+    fprintf(stderr, "missing %s:%d: %s; have:\n", file, line, text);
+    dump(d);
+    return false;
+}
+
+/* Runs one section of `plugin`; returns whether build succeeded. */
+static bool run_section(fixture *f, const char *plugin, const char *key, const char *sval)
+{
+    only_section(f, plugin, key, sval, 0);
+    if (!folio_host_resolve(&f->run))
+        return false;
+    return folio_host_build(&f->run);
+}
+
+/* ---- escape attempts: each fails with exactly this message at this line of escape.lua ---- */
+
+static void test_escapes(void)
+{
+    static const struct {
+        const char *attack;
+        int line;
+        const char *text;
+    } cases[] = {
+        {"os_execute", 4, "blocked: os.execute is not available to plugins"},
+        {"io_open", 5, "blocked: io.open is not available to plugins"},
+        {"require", 6, "blocked: require is not available to plugins"},
+        {"load", 7, "blocked: load is not available to plugins"},
+        {"string_dump", 8, "blocked: string.dump is not available to plugins"},
+        {"dump_method", 9, "blocked: string.dump is not available to plugins"},
+        {"string_mt", 10, "attempt to index a boolean value"},
+        {"gc", 11, "__gc metamethods are not allowed in plugins"},
+        {"env_mt", 12, "cannot change a protected metatable"},
+        {"debug", 13, "blocked: debug.getinfo is not available to plugins"},
+        {"getenv", 14, "blocked: os.getenv is not available to plugins"},
+        {"collectgarbage", 15, "blocked: collectgarbage is not available to plugins"},
+        {"coroutine_close", 16, "blocked: coroutine.close is not available to plugins"},
+        {"undefined", 48, "undefined global \"undefined_thing\""},
+        {"pattern", 46, "string.find: the pattern \"a-a-a-a-b\" could backtrack for too long on 300 bytes"},
+        {"pattern_method", 47, "string.match: the pattern \"a-a-a-a-b\" could backtrack for too long"},
+        {"table_move", 53, "table.move: 1099511627776 elements is more than a plugin's memory can hold"},
+        {"table_insert", 56, "table.insert: 1099511627776 elements is more than a plugin's memory can hold"},
+        {"pattern_quadratic", 52,
+         "string.find: the pattern \".-b\" could backtrack for too long on 30000 bytes "
+         "(1 nested repetitions)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fixture f;
+        setup(&f, small);
+        CHECK(!run_section(&f, "escape", "attack", cases[i].attack));
+        CHECK(has(&f.diag, FOLIO_ERROR, ESCAPE, cases[i].line, cases[i].text, false));
+        CHECK_INT(f.doc->n, 0);
+        teardown(&f);
+    }
+}
+
+/* ---- limits: every way to keep running ends with the limit's message, quickly ---- */
+
+static void test_limits(void)
+{
+    static const struct {
+        const char *attack;
+        const char *text;
+    } cases[] = {
+        {"loop", "escape: exceeded the instruction limit of 2000000"},
+        {"pcall_loop", "escape: exceeded the instruction limit of 2000000"},
+        {"xpcall_loop", "escape: exceeded the instruction limit of 2000000"},
+        {"coroutine_loop", "escape: exceeded the instruction limit of 2000000"},
+        {"coroutine_swarm", "escape: exceeded the instruction limit of 2000000"},
+        {"close_loop", "escape: exceeded the instruction limit of 2000000"},
+        {"xpcall_handler_loop", "escape: exceeded the instruction limit of 2000000"},
+        {"rep_bomb", "escape: exceeded the memory limit of 16 MiB"},
+        {"pcall_bomb", "escape: exceeded the memory limit of 16 MiB"},
+        {"table_bomb", "escape: exceeded the memory limit of 16 MiB"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fixture f;
+        setup(&f, small);
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        CHECK(!run_section(&f, "escape", "attack", cases[i].attack));
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        if (!has(&f.diag, FOLIO_ERROR, ESCAPE, -1, cases[i].text, true))
+            fprintf(stderr, "  (attack %s)\n", cases[i].attack);
+        CHECK(secs < 4.0);
+        teardown(&f);
+    }
+
+    /* deep recursion: Lua's stack overflow or the memory cap, whichever comes first */
+    fixture f;
+    setup(&f, small);
+    CHECK(!run_section(&f, "escape", "attack", "recursion"));
+    CHECK(f.diag.n == 1 && (strstr(f.diag.items[0].text, "stack overflow") ||
+                            strstr(f.diag.items[0].text, "exceeded the memory limit")));
+    CHECK_STR(f.diag.items[0].file, ESCAPE);
+    teardown(&f);
+
+    /* the wall clock, with an instruction budget too large to matter */
+    folio_limits slow = {16u << 20, 1000000000000LL, 0.2};
+    setup(&f, slow);
+    CHECK(!run_section(&f, "escape", "attack", "loop"));
+    CHECK(has(&f.diag, FOLIO_ERROR, ESCAPE, 17, "escape: exceeded the time limit of 0.2 s", true));
+    teardown(&f);
+
+    /* the limits apply while a plugin file is being loaded, too */
+    setup(&f, small);
+    only_section(&f, "toplevel-loop", NULL, NULL, 0);
+    CHECK(!folio_host_resolve(&f.run));
+    CHECK(has(&f.diag, FOLIO_ERROR, STD "/toplevel-loop.lua", 2,
+              "toplevel-loop: exceeded the instruction limit of 2000000", true));
+    teardown(&f);
+}
+
+/* ---- plugin errors name the plugin file and line ---- */
+
+static void test_plugin_errors(void)
+{
+    fixture f;
+    setup(&f, small);
+    CHECK(!run_section(&f, "broken", NULL, NULL));
+    CHECK(has(&f.diag, FOLIO_ERROR, STD "/broken.lua", 4,
+              "attempt to index a nil value (local 'x')\nstack traceback:\n"
+              "  tests/data/plugins/broken.lua:4: in upvalue 'helper'\n"
+              "  tests/data/plugins/broken.lua:11: in function <tests/data/plugins/broken.lua:10>",
+              true));
+    teardown(&f);
+
+    setup(&f, small);
+    only_section(&f, "syntax", NULL, NULL, 0);
+    CHECK(!folio_host_resolve(&f.run));
+    CHECK(has(&f.diag, FOLIO_ERROR, STD "/syntax.lua", 5, "unfinished string near '\"unclosed) }'", true));
+    teardown(&f);
+
+    setup(&f, small);
+    only_section(&f, "wrong-shape", NULL, NULL, 0);
+    CHECK(!folio_host_resolve(&f.run));
+    const char *ws = STD "/wrong-shape.lua";
+    CHECK(has(&f.diag, FOLIO_ERROR, ws, 0,
+              "name is \"something-else\" but the file is wrong-shape.lua; they must be the same", true));
+    CHECK(has(&f.diag, FOLIO_ERROR, ws, 0, "version: expected a string such as \"1.0.0\", got nil", true));
+    CHECK(has(&f.diag, FOLIO_ERROR, ws, 0, "build: expected a function build(ctx), got nil", true));
+    CHECK_INT(f.diag.errors, 3);
+    teardown(&f);
+}
+
+/* ---- resolving: where plugins come from, needs and options ---- */
+
+static void test_resolve(void)
+{
+    fixture f;
+    setup(&f, small);
+    only_section(&f, "usage-reech", NULL, NULL, 0);
+    CHECK(!folio_host_resolve(&f.run));
+    CHECK(has(&f.diag, FOLIO_ERROR, GOOD "/report.lua", 0,
+              "section 1: no plugin \"usage-reech\" (looked in tests/data/reports/good/plugins/ and "
+              "tests/data/plugins/)",
+              true));
+    CHECK_INT(f.run.nplugins, 1);
+    CHECK_STR(f.run.plugins[0].name, "usage-reech");
+    teardown(&f);
+
+    setup(&f, small);
+    only_section(&f, "../escape", NULL, NULL, 0);
+    CHECK(!folio_host_resolve(&f.run));
+    CHECK(has(&f.diag, FOLIO_ERROR, GOOD "/report.lua", 0,
+              "section 1: plugin name \"../escape\" may only hold a-z, 0-9, _ and -", true));
+    teardown(&f);
+
+    setup(&f, small);
+    only_section(&f, "needy", NULL, NULL, 0);
+    CHECK(!folio_host_resolve(&f.run));
+    CHECK(has(&f.diag, FOLIO_ERROR, STD "/needy.lua", 0,
+              "needs column \"org_typ\" of input \"survey\", which report.lua does not declare", true));
+    CHECK(has(&f.diag, FOLIO_ERROR, STD "/needy.lua", 0,
+              "needs input \"surveys\", which report.lua does not declare", true));
+    CHECK_INT(f.diag.errors, 2);
+    teardown(&f);
+
+    setup(&f, small);
+    only_section(&f, "good", "titel", "x", 0);
+    CHECK(!folio_host_resolve(&f.run));
+    CHECK(has(
+        &f.diag, FOLIO_ERROR, GOOD "/report.lua", 0,
+        "section 1 (good): unknown option \"titel\"; the plugin's options are: intro, show_figures, title",
+        true));
+    teardown(&f);
+
+    setup(&f, small);
+    only_section(&f, "good", "title", NULL, 5);
+    CHECK(!folio_host_resolve(&f.run));
+    CHECK(has(&f.diag, FOLIO_ERROR, GOOD "/report.lua", 0,
+              "section 1 (good): option \"title\" must be a string, like its default; got number", true));
+    teardown(&f);
+
+    /* the report's own plugins/ wins over the standard folder */
+    setup(&f, small);
+    only_section(&f, "shadow", NULL, NULL, 0);
+    CHECK(folio_host_resolve(&f.run));
+    CHECK(f.run.plugins[0].local);
+    CHECK_STR(f.run.plugins[0].version, "local");
+    CHECK_STR(f.run.plugins[0].display, GOOD "/plugins/shadow.lua");
+    teardown(&f);
+}
+
+/* ---- build() results that are not blocks ---- */
+
+static void test_bad_blocks(void)
+{
+    static const struct {
+        const char *c;
+        const char *text;
+    } cases[] = {
+        {"cell", "build() result [3].rows[2][1]: expected a string or number, got table"},
+        {"kind",
+         "build() result [1].kind: unknown kind \"heding\"; expected one of heading, paragraph, list, "
+         "table, key_figures, quote, chart, page_break, contents, cover, note"},
+        {"single", "build() result: expected a list of blocks, got one block (return { block, ... })"},
+        {"missing", "build() result [1].level: missing; expected 1, 2 or 3"},
+        {"unknown_field",
+         "build() result [1]: unknown field \"titel\" for a paragraph; expected one of kind, "
+         "text, align, style"},
+        {"cycle", "build() result [1].text: a table that contains itself (a cycle)"},
+        {"deep",
+         "build() result [1].text[1][1][1][1][1][1][1][1][1][1][1][1][1][1]: tables nested too deeply"},
+        {"function", "build() result [1].text: expected plain data (a string, number, boolean or table), got "
+                     "function"},
+        {"chart",
+         "build() result [1].type: unknown value \"pie\"; expected one of \"bar\", \"hbar\", \"stacked\""},
+        {"chart", "build() result [1].series[1].values: expected 2 values (one per category), got 3"},
+        {"nothing", "build() result: expected a list of blocks, got nil"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fixture f;
+        setup(&f, small);
+        CHECK(!run_section(&f, "bad-blocks", "case", cases[i].c));
+        CHECK(has(&f.diag, FOLIO_ERROR, STD "/bad-blocks.lua", 0, cases[i].text, true));
+        CHECK_INT(f.doc->n, 0); /* nothing half-built goes in */
+        teardown(&f);
+    }
+    /* metamethods of the result never run: a table with __index and __len is an empty list */
+    fixture f;
+    setup(&f, small);
+    CHECK(run_section(&f, "bad-blocks", "case", "metatable"));
+    CHECK_INT(f.diag.errors, 0);
+    CHECK_INT(f.doc->n, 0);
+    teardown(&f);
+}
+
+/* ---- ctx misuse ---- */
+
+static void test_ctx_errors(void)
+{
+    static const struct {
+        const char *c;
+        const char *text;
+    } cases[] = {
+        {"outside",
+         "ctx.markdown: \"../syntax/report.lua\" must name a file inside the report folder (no absolute "
+         "path, no \"..\")"},
+        {"absolute", "ctx.markdown: \"/etc/passwd\" must name a file inside the report folder"},
+        {"missing", "ctx.markdown: no file tests/data/reports/good/nothing-here.md"},
+        {"input", "ctx.inputs has no field \"surveys\"; it has: survey"},
+        {"option", "ctx.options has no field \"titel\"; it has: case"},
+        {"field", "ctx has no field \"optons\"; it has: inputs, options, report, period, plugins, engine, "
+                  "markdown, warn"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fixture f;
+        setup(&f, small);
+        CHECK(!run_section(&f, "ctx-errors", "case", cases[i].c));
+        CHECK(has(&f.diag, FOLIO_ERROR, STD "/ctx-errors.lua", -1, cases[i].text, false));
+        teardown(&f);
+    }
+}
+
+/* ---- ordinary Lua keeps working ---- */
+
+static void test_lua_ok(void)
+{
+    fixture f;
+    setup(&f, small);
+    CHECK(run_section(&f, "lua-ok", NULL, NULL));
+    if (f.diag.errors)
+        dump(&f.diag);
+    CHECK_INT(f.doc->n, 1);
+    teardown(&f);
+}
+
+/* ---- a whole report: the blocks, their sources, ctx and the document's metadata ---- */
+
+static char *flat(const folio_text *t)
+{
+    static char buf[512];
+    char *s = folio_text_flatten(t);
+    snprintf(buf, sizeof buf, "%s", s);
+    free(s);
+    return buf;
+}
+
+static void test_good_report(void)
+{
+    fixture f;
+    setup(&f, small);
+    CHECK(folio_host_resolve(&f.run));
+    CHECK_INT(f.run.nplugins, 3);
+    CHECK_STR(f.run.plugins[0].version, "2.1.0");
+    CHECK_STR(f.run.plugins[0].display, STD "/good.lua");
+    CHECK(!f.run.plugins[0].local);
+    CHECK(f.run.plugins[1].local);
+    CHECK(folio_host_build(&f.run));
+    if (f.diag.errors)
+        dump(&f.diag);
+    folio_doc *d = f.doc;
+    CHECK_STR(d->title, "Good Report");
+    CHECK_STR(d->author, "Test Org");
+    CHECK_STR(d->subject, "A test");
+    CHECK_STR(d->header_text, "Good Report");
+    CHECK_STR(d->lang, "en-GB");
+    CHECK_STR(d->creator, "folio 0.1.0");
+
+    /* section 1: good with title = "Hello" */
+    CHECK(d->n > 14);
+    if (d->n <= 14)
+        return;
+    folio_block **b = d->blocks;
+    CHECK_INT(b[0]->kind, FOLIO_BLOCK_HEADING);
+    CHECK_STR(flat(&b[0]->u.heading.text), "Hello");
+    CHECK_STR(b[0]->source, STD "/good.lua");
+    CHECK_INT(b[1]->kind, FOLIO_BLOCK_HEADING); /* from intro.md */
+    CHECK_STR(flat(&b[1]->u.heading.text), "Introduction");
+    CHECK_INT(b[2]->kind, FOLIO_BLOCK_PARAGRAPH);
+    CHECK_STR(flat(&b[2]->u.paragraph.text), "Some bold and italic text with a link.");
+    CHECK(b[2]->u.paragraph.text.n >= 5 && b[2]->u.paragraph.text.spans[1].style == FOLIO_BOLD &&
+          b[2]->u.paragraph.text.spans[3].style == FOLIO_ITALIC);
+    CHECK_INT(b[3]->kind, FOLIO_BLOCK_LIST);
+    CHECK_INT(b[3]->u.list.n, 2);
+
+    folio_block *t = b[4];
+    CHECK_INT(t->kind, FOLIO_BLOCK_TABLE);
+    CHECK_INT(t->u.table.ncols, 2);
+    CHECK_INT(t->u.table.header_rows, 1);
+    CHECK_INT(t->u.table.nrows, 5); /* header, nhs_trust, voluntary, other, total */
+    CHECK_STR(flat(&t->u.table.cells[0].text), "Type");
+    CHECK_STR(flat(&t->u.table.cells[2].text), "nhs_trust");
+    CHECK_STR(flat(&t->u.table.cells[3].text), "2");
+    CHECK_STR(flat(&t->u.table.cells[9].text), "3");
+    CHECK(t->u.table.cells[9].bold && !t->u.table.cells[3].bold);
+    CHECK_INT(t->u.table.align[0], FOLIO_ALIGN_LEFT);
+    CHECK_INT(t->u.table.align[1], FOLIO_ALIGN_RIGHT);
+    CHECK_STR(flat(&t->u.table.caption), "Responses by type");
+
+    folio_block *c = b[5];
+    CHECK_INT(c->kind, FOLIO_BLOCK_CHART);
+    CHECK_INT(c->u.chart.ncats, 3);
+    CHECK_STR(c->u.chart.alt, "Bar chart: Types. nhs_trust 2, voluntary 1, other 0");
+
+    CHECK_INT(b[6]->kind, FOLIO_BLOCK_KEY_FIGURES);
+    CHECK_STR(b[6]->u.figures.values[0], "1,234,567");
+    CHECK_STR(b[6]->u.figures.values[1], "29");
+    CHECK_STR(b[6]->u.figures.labels[1], "29 responses");
+
+    CHECK_INT(b[7]->kind, FOLIO_BLOCK_PARAGRAPH);
+    CHECK_STR(flat(&b[7]->u.paragraph.text), "Report Good Report for 1 April 2025 to 31 March 2026, 78%, "
+                                             "31 March 2026, 1 response, engine folio 0.1.0, site");
+    CHECK_INT(b[7]->u.paragraph.align, FOLIO_ALIGN_LEFT);
+    CHECK_INT(b[7]->u.paragraph.style, FOLIO_PARA_SMALL);
+    CHECK_STR(b[7]->u.paragraph.text.spans[b[7]->u.paragraph.text.n - 1].link, "https://example.org");
+
+    CHECK_INT(b[8]->kind, FOLIO_BLOCK_LIST);
+    CHECK(b[8]->u.list.ordered);
+    CHECK_STR(flat(&b[8]->u.list.items[1]), STD "/good.lua");
+    CHECK_STR(flat(&b[8]->u.list.items[2]), "2026-01-02");
+    CHECK_STR(flat(&b[8]->u.list.items[3]), "NHS trust");
+    CHECK_INT(b[9]->kind, FOLIO_BLOCK_QUOTE);
+    CHECK_STR(b[9]->u.quote.attribution, "Involvement lead, interview 4");
+    CHECK_INT(b[10]->kind, FOLIO_BLOCK_NOTE);
+    CHECK_INT(b[11]->kind, FOLIO_BLOCK_PAGE_BREAK);
+    CHECK_INT(b[12]->kind, FOLIO_BLOCK_CONTENTS);
+    CHECK_STR(b[12]->u.contents.title, "Contents");
+    CHECK_INT(b[13]->kind, FOLIO_BLOCK_COVER);
+    CHECK_STR(b[13]->u.cover.date, "2026-01-02");
+
+    /* section 2: the report's own shadow plugin; section 3: good without key figures */
+    CHECK_INT(b[14]->kind, FOLIO_BLOCK_PARAGRAPH);
+    CHECK_STR(flat(&b[14]->u.paragraph.text), "local shadow");
+    CHECK_STR(b[14]->source, GOOD "/plugins/shadow.lua");
+    CHECK_INT(d->n, 15 + 13);
+    CHECK_STR(flat(&b[15]->u.heading.text), "Good section");
+
+    /* ctx.warn: a warning at the plugin's line, once per run of the section */
+    CHECK(has(&f.diag, FOLIO_WARNING, STD "/good.lua", 44, "just so you know", true));
+    CHECK_INT(f.diag.warnings, 2);
+    teardown(&f);
+}
+
+/* ---- allocation failures: every memory cap gives a clean result or a clean error ---- */
+
+static void test_memory_sweep(void)
+{
+    int ok = 0, failed = 0;
+    for (size_t cap = 8u << 10; cap < (640u << 10); cap += FOLIO_SWEEP_STEP) {
+        fixture f;
+        folio_limits lim = {cap, 2000000, 5.0};
+        setup(&f, lim);
+        bool done = folio_host_resolve(&f.run) && folio_host_build(&f.run);
+        if (done) {
+            ok++;
+            CHECK_INT(f.doc->n, 28);
+        } else {
+            failed++;
+            bool clean = f.diag.errors > 0;
+            for (size_t i = 0; i < f.diag.n; i++)
+                if (f.diag.items[i].severity == FOLIO_ERROR &&
+                    !strstr(f.diag.items[i].text, ": exceeded the memory limit of "))
+                    clean = false;
+            if (!clean) {
+                fprintf(stderr, "memory cap %zu:\n", cap);
+                dump(&f.diag);
+            }
+            CHECK(clean);
+        }
+        teardown(&f);
+    }
+    CHECK(ok > 0 && failed > 0);
+}
+
+int main(void)
+{
+    test_escapes();
+    test_limits();
+    test_plugin_errors();
+    test_resolve();
+    test_bad_blocks();
+    test_ctx_errors();
+    test_lua_ok();
+    test_good_report();
+    test_memory_sweep();
+    return harness_summary();
+}
