@@ -9,6 +9,7 @@ return {
   version = "1.0.0",
   options = {
     title = "About the data",
+    new_page = true, -- start the section on a new page
     order = { "survey", "interviews", "signatories", "benefits" }, -- inputs listed first, in this order
   },
   build = function(ctx)
@@ -86,6 +87,7 @@ return {
       columns = { { title = "Component", width = 2 }, { title = "Version", width = 1 }, { title = "File", width = 3 } },
       rows = sw,
     }
+    if ctx.options.new_page then table.insert(out, 1, blocks.page_break()) end
     return out
   end,
 }

@@ -51,7 +51,7 @@ return {
                "difference_strategic", "benefits_seen" },
     benefits = { "code", "level", "label" },
   },
-  options = { title = "Benefits by involvement level" },
+  options = { title = "Benefits by involvement level", new_page = true },
   build = function(ctx)
     local survey, benefits = ctx.inputs.survey, ctx.inputs.benefits
     local seen = {}
@@ -97,6 +97,7 @@ return {
         }
       end
     end
+    if ctx.options.new_page then table.insert(out, 1, blocks.page_break()) end
     return out
   end,
 }

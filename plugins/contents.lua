@@ -2,8 +2,10 @@
 return {
   name = "contents",
   version = "1.0.0",
-  options = { title = "Contents" },
+  options = { title = "Contents", new_page = true },
   build = function(ctx)
-    return { blocks.contents { title = ctx.options.title } }
+    local out = { blocks.contents { title = ctx.options.title } }
+    if ctx.options.new_page then out[#out + 1] = blocks.page_break() end -- what follows starts a page
+    return out
   end,
 }

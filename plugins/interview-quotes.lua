@@ -37,7 +37,7 @@ return {
   name = "interview-quotes",
   version = "1.0.0",
   needs = { interviews = { "interview_id", "role", "level", "domain", "quote", "consent" } },
-  options = { title = "Voices from the interviews", group_by = "level" },
+  options = { title = "Voices from the interviews", new_page = true, group_by = "level" },
   build = function(ctx)
     local by = ctx.options.group_by
     if not GROUPS[by] then
@@ -82,6 +82,7 @@ return {
     if shown == 0 then
       out[#out + 1] = blocks.paragraph("No excerpt may be published.")
     end
+    if ctx.options.new_page then table.insert(out, 1, blocks.page_break()) end
     return out
   end,
 }

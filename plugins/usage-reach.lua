@@ -171,7 +171,7 @@ return {
     survey = { "org_type", "heard_of_4pi", "signed_up", "use_of_standards", "levels_used", "domains_used" },
     signatories = { "signed_up_on", "status", "region" },
   },
-  options = { title = "Usage reach" },
+  options = { title = "Usage reach", new_page = true },
   build = function(ctx)
     local survey, sig = ctx.inputs.survey, ctx.inputs.signatories
     local n = survey:count()
@@ -193,6 +193,7 @@ return {
     out[#out + 1] = blocks.paragraph("Where the standards are used, the levels and the domains at which respondents use them.")
     out[#out + 1] = multi_chart(ctx, survey, "levels_used", "level", "Levels at which the standards are used")
     out[#out + 1] = multi_chart(ctx, survey, "domains_used", "domain", "Domains in which the standards are used")
+    if ctx.options.new_page then table.insert(out, 1, blocks.page_break()) end
     return out
   end,
 }

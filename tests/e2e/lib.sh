@@ -18,8 +18,8 @@ check() { # check DESCRIPTION COMMAND...
 # contains FILE TEXT: the file holds TEXT (fixed string)
 contains() { grep -qF -- "$2" "$1"; }
 lacks() { ! grep -qF -- "$2" "$1"; }
-# pdf_text PDF OUT: text of the PDF with layout, whitespace runs folded to one space per line
-pdf_text() { pdftotext -layout "$1" - 2>"$2.err" | sed 's/[[:space:]]\+/ /g' >"$2"; }
+# pdf_text PDF OUT: text of the PDF in drawing order, whitespace runs folded to one space per line
+pdf_text() { pdftotext -raw "$1" - 2>"$2.err" | sed 's/[[:space:]]\+/ /g' >"$2"; }
 # one_line FILE: the whole text on one line, whitespace folded (for sentences broken across lines)
 one_line() { tr '\n' ' ' <"$1" | sed 's/[[:space:]]\+/ /g'; }
 finish() {
