@@ -72,14 +72,8 @@ void lay_paragraph(lay_ctx *c, const folio_block *b)
         align = FOLIO_ALIGN_JUSTIFY;
     lay_style st = para_style(c, b->u.paragraph.style, align);
     lay_para *p = lay_para_make(c, &b->u.paragraph.text, &st, c->width);
-    bool after_heading = c->rows.n > 0 && c->rows.v[c->rows.n - 1].keep_with_next;
-    size_t first = lay_lines_rows(c, p, &st, c->x0, b, false, -1);
+    lay_lines_rows(c, p, &st, c->x0, b, false, -1);
     lay_para_free(p);
-    /* A short introduction under a heading stays with what it introduces (a chart, a table),
-     * so the heading is never stranded with one or two lines at the foot of a page. */
-    if (after_heading && c->rows.n > first && c->rows.n - first <= 2)
-        for (size_t i = first; i < c->rows.n; i++)
-            c->rows.v[i].keep_with_next = true;
 }
 
 void lay_list(lay_ctx *c, const folio_block *b)

@@ -438,6 +438,20 @@ static void resolve_links(lay_ctx *c, folio_layout *l)
 
 /* ---- the whole document ---- */
 
+/* A one- or two-line introduction between a heading and a chart, table, list or key figures
+ * stays with that block, so the heading is never stranded above a block moved to the next page.
+ * Not before another heading or paragraph, so keeps do not chain down the page. */
+static void keep_intro(lay_ctx *c, size_t first, const folio_block *prev, const folio_block *next)
+{
+    if (!prev || prev->kind != FOLIO_BLOCK_HEADING || !next || c->rows.n <= first || c->rows.n - first > 2)
+        return;
+    if (next->kind == FOLIO_BLOCK_HEADING || next->kind == FOLIO_BLOCK_PARAGRAPH ||
+        next->kind == FOLIO_BLOCK_PAGE_BREAK)
+        return;
+    for (size_t i = first; i < c->rows.n; i++)
+        c->rows.v[i].keep_with_next = true;
+}
+
 static void build(lay_ctx *c)
 {
     const folio_doc *d = c->doc;
@@ -454,6 +468,7 @@ static void build(lay_ctx *c)
             break;
         case FOLIO_BLOCK_PARAGRAPH:
             lay_paragraph(c, b);
+            keep_intro(c, first, prev, i + 1 < d->n ? d->blocks[i + 1] : NULL);
             break;
         case FOLIO_BLOCK_LIST:
             lay_list(c, b);

@@ -575,6 +575,47 @@ static void test_widows_orphans(void)
     CHECK_INT(badh, 0);
 }
 
+/* Across every position near the first page's end: a heading and its one-line introduction
+ * always share the page of the chart they introduce; before another heading they do not chain. */
+static void test_keep_intro(void)
+{
+    int apart = 0, chained = 0;
+    const char *cats[] = {"A", "B", "C", "D", "E", "F"};
+    double v[] = {1, 2, 3, 4, 5, 6};
+    for (int filler = 15; filler < 50; filler++) {
+        folio_doc *d = fillers(filler);
+        add_heading(d, 2, "Intro heading");
+        folio_block *intro = add_para(d, "A one-line introduction.");
+        folio_block *chart = add_chart(d, FOLIO_CHART_HBAR, 6, cats, 1, v);
+        add_heading(d, 2, "Second heading");
+        add_para(d, "Its introduction.");
+        add_heading(d, 2, "Third heading");
+        add_long_para(d, 3);
+        folio_layout *l = render(d);
+        CHECK(l != NULL);
+        if (!l) {
+            folio_doc_free(d);
+            continue;
+        }
+        int hp = page_of(l, "Intro heading", FOLIO_BLOCK_HEADING);
+        int ip = -1, cp = -1;
+        for (size_t p = 0; p < l->npages; p++)
+            for (size_t k = 0; k < l->pages[p].n; k++) {
+                if (l->pages[p].ops[k].block == intro && ip < 0)
+                    ip = (int)p;
+                if (l->pages[p].ops[k].block == chart && cp < 0)
+                    cp = (int)p;
+            }
+        apart += hp != ip || ip != cp;
+        /* "Second heading" + one line is followed by a heading: it may end a page. */
+        chained += page_of(l, "Second heading", FOLIO_BLOCK_HEADING) != page_of(l, "Its introduction.", FOLIO_BLOCK_PARAGRAPH);
+        folio_layout_free(l);
+        folio_doc_free(d);
+    }
+    CHECK_INT(apart, 0);
+    CHECK_INT(chained, 0);
+}
+
 static bool has_text_from(const folio_layout *l, const char *text, folio_block_kind kind)
 {
     return page_of(l, text, kind) >= 0;
@@ -813,6 +854,7 @@ int main(void)
     test_justify();
     test_rich_text();
     test_widows_orphans();
+    test_keep_intro();
     test_charts();
     test_other_blocks();
     test_odd_input();
