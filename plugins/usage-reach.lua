@@ -177,11 +177,15 @@ return {
     local n = survey:count()
     local using = using_count(survey)
     local heard = survey:where("heard_of_4pi", true):count()
+    local intro = "No survey responses fall in the reporting period, so there is nothing to count."
+    if n > 0 then
+      intro = "How widely the standards are known and used, from " .. fmt.plural(n, "survey response", "survey responses")
+        .. ". " .. count_pct(heard, n) .. " of respondents had heard of 4Pi, and "
+        .. count_pct(using, n) .. " work in organisations that use the standards."
+    end
     local out = {
       blocks.heading(1, ctx.options.title),
-      blocks.paragraph("How widely the standards are known and used, from " .. fmt.plural(n, "survey response", "survey responses")
-        .. ". " .. count_pct(heard, n) .. " of respondents had heard of 4Pi, and "
-        .. count_pct(using, n) .. " work in organisations that use the standards."),
+      blocks.paragraph(intro),
       use_chart(ctx, survey),
       blocks.heading(2, "By type of organisation"),
       org_type_table(ctx, survey),

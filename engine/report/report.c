@@ -394,8 +394,8 @@ static void load_values(loader *ld, const char *path, const folio_value *vals, f
             bad(ld, p, "not a column of the schema");
             continue;
         }
-        if (c->type != FOLIO_CODE && c->type != FOLIO_MULTI) {
-            bad(ld, p, "only code and multi columns can map answers to codes");
+        if (c->type != FOLIO_CODE && c->type != FOLIO_MULTI && c->type != FOLIO_YESNO) {
+            bad(ld, p, "only code, multi and yesno columns can map answers to codes");
             continue;
         }
         if (map->kind != FOLIO_V_TABLE) {
