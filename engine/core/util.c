@@ -255,17 +255,12 @@ void folio_format_number(double v, int decimals, char *out, size_t size)
             *p = '.';
 }
 
-const char *folio_trim(const char *s, size_t *n)
+void folio_format_cut(char *buf, size_t size, const char *fmt, ...)
 {
-    size_t len = *n;
-    while (len && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
-        s++;
-        len--;
-    }
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n'))
-        len--;
-    *n = len;
-    return s;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
 }
 
 bool folio_code_equal(const char *a, size_t alen, const char *b)

@@ -41,7 +41,23 @@ void folio_format_number(double v, int decimals, char *out, size_t size);
 
 /* Case-insensitive (ASCII) comparison of a trimmed code with a known code. */
 bool folio_code_equal(const char *a, size_t alen, const char *b);
-/* Trims ASCII blanks (space, tab, CR, LF) from both ends; returns the new start, *n updated. */
-const char *folio_trim(const char *s, size_t *n);
+/* Trims ASCII blanks (space, tab, CR, LF) from both ends; returns the new start, *n updated.
+ * Inline: the CSV loader calls it for every cell. */
+static inline const char *folio_trim(const char *s, size_t *n)
+{
+    size_t len = *n;
+    while (len && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
+        s++;
+        len--;
+    }
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n'))
+        len--;
+    *n = len;
+    return s;
+}
+
+/* snprintf for text that only names things in messages (paths into a value, file names):
+ * a long result is cut short, never overflows, and the compiler is told that is intended. */
+void folio_format_cut(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -150,7 +150,7 @@ bool folio_cell_integer(const char *s, size_t n, double *out)
 
 int folio_cell_yesno(const char *s, size_t n)
 {
-    s = folio_cell_trim(s, &n);
+    s = folio_trim(s, &n);
     switch (n) {
     case 1:
         if (lower((unsigned char)s[0]) == 'y' || s[0] == '1')
@@ -207,7 +207,7 @@ void folio_column_index_codes(folio_column *c)
 
 int folio_cell_find_code(const folio_column *c, const char *s, size_t n)
 {
-    s = folio_cell_trim(s, &n);
+    s = folio_trim(s, &n);
     if (n == 0 || n > c->max_code_len)
         return -1;
     for (size_t k = code_slot_of(s, n, true); c->code_slot[k]; k = (k + 1) % FOLIO_CODE_SLOTS) {

@@ -217,10 +217,10 @@ static void map_value(const folio_colspec *cs, const char **s, size_t *n)
 {
     for (size_t i = 0; i < cs->nmap; i++) {
         size_t fn = strlen(cs->map_from[i]);
-        const char *f = folio_cell_trim(cs->map_from[i], &fn);
+        const char *f = folio_trim(cs->map_from[i], &fn);
         if (fn == *n && folio_cell_ieq(f, *s, fn)) {
             size_t tn = strlen(cs->map_to[i]);
-            *s = folio_cell_trim(cs->map_to[i], &tn);
+            *s = folio_trim(cs->map_to[i], &tn);
             *n = tn;
             return;
         }
@@ -244,7 +244,7 @@ static int check_cell(loader *ld, int c, const char *s, size_t n)
     const folio_colspec *cs = &ld->spec->cols[c];
     folio_column *col = &ld->t->cols[c];
     folio_cell *v = &ld->cells[c];
-    s = folio_cell_trim(s, &n);
+    s = folio_trim(s, &n);
     v->missing = n == 0;
     if (v->missing)
         return cs->required_value && c != ld->date_c ? R_EMPTY : R_NKINDS;
@@ -274,7 +274,7 @@ static int check_cell(loader *ld, int c, const char *s, size_t n)
         for (const char *p = s, *end = s + n; p <= end;) {
             const char *semi = memchr(p, ';', (size_t)(end - p));
             size_t pn = (size_t)((semi ? semi : end) - p);
-            const char *part = folio_cell_trim(p, &pn);
+            const char *part = folio_trim(p, &pn);
             if (pn > 0) {
                 v->missing = false;
                 map_value(cs, &part, &pn);
@@ -520,12 +520,12 @@ static void finish_header(loader *ld, size_t nf)
     bool failed = false;
     for (size_t i = 0; i < nf; i++) {
         size_t n = ld->hdr[i].len;
-        const char *s = folio_cell_trim(ld->scratch + ld->hdr[i].off, &n);
+        const char *s = folio_trim(ld->scratch + ld->hdr[i].off, &n);
         ld->fieldmap[i] = -1;
         for (size_t c = 0; c < spec->ncols; c++) {
             const char *want = spec->cols[c].header ? spec->cols[c].header : spec->cols[c].name;
             size_t wn = strlen(want);
-            want = folio_cell_trim(want, &wn);
+            want = folio_trim(want, &wn);
             if (wn != n || !folio_cell_ieq(want, s, n))
                 continue;
             if (ld->t->cols[c].pos > 0) {

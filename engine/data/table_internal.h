@@ -56,19 +56,6 @@ struct folio_table {
     int32_t first_date, last_date;
 };
 
-/* folio_trim for the hot path: most cells have no blanks around them. */
-static inline const char *folio_cell_trim(const char *s, size_t *n)
-{
-    size_t len = *n;
-    while (len && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
-        s++;
-        len--;
-    }
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n'))
-        len--;
-    *n = len;
-    return s;
-}
 
 /* The value of an INTEGER/NUMBER cell; NAN if missing. */
 static inline double folio_num_at(const folio_column *c, size_t r)

@@ -62,24 +62,14 @@ static void format_number(double v, char *out, size_t size)
             *p = '.';
 }
 
-/* Paths only name things in messages: a long one is cut short, never overflows. */
-static void path_printf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void path_printf(char *buf, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, size, fmt, ap);
-    va_end(ap);
-}
-
 static void sub(char *buf, size_t size, const char *path, const char *field)
 {
-    path_printf(buf, size, "%s.%s", path, field);
+    folio_format_cut(buf, size, "%s.%s", path, field);
 }
 
 static void item(char *buf, size_t size, const char *path, size_t i)
 {
-    path_printf(buf, size, "%s[%zu]", path, i + 1);
+    folio_format_cut(buf, size, "%s[%zu]", path, i + 1);
 }
 
 /* True when t is a TABLE holding only the keys 1..n, plus the string keys in `extra`. */

@@ -61,19 +61,9 @@ static bool is_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Paths only name things in messages: a long one is cut short, never overflows. */
-static void path_printf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void path_printf(char *buf, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, size, fmt, ap);
-    va_end(ap);
-}
-
 static void sub(char *buf, size_t size, const char *path, const char *field)
 {
-    path_printf(buf, size, "%s%s%s", path, *path ? "." : "", field);
+    folio_format_cut(buf, size, "%s%s%s", path, *path ? "." : "", field);
 }
 
 /* Reports every key of t that is not one of `fields`. */
