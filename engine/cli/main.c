@@ -18,14 +18,15 @@
 #include "pdf/pdf.h"
 #include "report/report.h"
 
-enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_PARTIAL = 3 };
 
 static const char usage[] =
-    "usage: folio render REPORT [-o FILE] [--data DIR] [--strict]\n"
-    "                    [--year YYYY | --from DATE --to DATE]\n"
-    "       folio check REPORT [--data DIR] [--strict]\n"
-    "       folio plugins REPORT\n"
-    "       folio --version | --help\n";
+    "usage: folio render REPORT [-o FILE] [--data DIR] [--strict] [--keep-going]\n"
+    "                    [--year YYYY | --from DATE --to DATE] [LIMITS]\n"
+    "       folio check REPORT [--data DIR] [--strict] [LIMITS]\n"
+    "       folio plugins REPORT [LIMITS]\n"
+    "       folio --version | --help\n"
+    "LIMITS: [--memory-limit SIZE] [--time-limit SECONDS] [--instruction-limit N]\n";
 
 static const char help[] =
     "folio renders printable PDF reports from CSV files and Lua section plugins.\n"
@@ -42,11 +43,20 @@ static const char help[] =
     "  --year YYYY        use only rows dated in that calendar year\n"
     "  --from DATE        use only rows dated on or after DATE (YYYY-MM-DD)\n"
     "  --to DATE          use only rows dated on or before DATE (YYYY-MM-DD)\n"
+    "  --keep-going       a section that fails (its plugin errs, breaks a limit, returns bad\n"
+    "                     blocks, or cannot be loaded) is replaced by a marked error box and\n"
+    "                     the rest of the PDF is made; the failures are listed; exit status 3\n"
     "  --version          print the version\n"
     "  --help             print this help\n"
     "\n"
+    "Limits of every plugin run (and of report.lua); they win over report.lua's `limits`:\n"
+    "  --memory-limit SIZE         memory of one plugin, e.g. 256M, 1G, \"512 MiB\" (default 512 MiB)\n"
+    "  --time-limit SECONDS        wall-clock time of one plugin run (default 60)\n"
+    "  --instruction-limit N       Lua VM instructions of one plugin run (default 2e9)\n"
+    "\n"
     "Exit status: 0 the PDF was written (or the check passed); 1 the report could not be\n"
-    "made (bad input, failing plugin); 2 the command line was wrong.\n";
+    "made (bad input, failing plugin); 2 the command line was wrong; 3 (--keep-going) the PDF\n"
+    "was written, but some sections could not be made and are marked as such in it.\n";
 
 typedef struct cli {
     const char *command;
@@ -54,7 +64,9 @@ typedef struct cli {
     const char *output;
     const char *data_dir;
     bool strict;
+    bool keep_going;
     int32_t from, to;
+    folio_limits limits; /* 0 = not given */
 } cli;
 
 static int usage_error(const char *fmt, const char *arg)
@@ -79,6 +91,8 @@ static int parse_args(int argc, char **argv, cli *c)
         {"strict", no_argument, NULL, 's'},       {"year", required_argument, NULL, 'y'},
         {"from", required_argument, NULL, 'f'},   {"to", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
+        {"keep-going", no_argument, NULL, 'k'},   {"memory-limit", required_argument, NULL, 'M'},
+        {"time-limit", required_argument, NULL, 'T'}, {"instruction-limit", required_argument, NULL, 'I'},
         {NULL, 0, NULL, 0}};
     *c = (cli){.from = FOLIO_DATE_NONE, .to = FOLIO_DATE_NONE};
     bool have_year = false, have_range = false;
@@ -89,6 +103,20 @@ static int parse_args(int argc, char **argv, cli *c)
         case 'o': c->output = optarg; break;
         case 'd': c->data_dir = optarg; break;
         case 's': c->strict = true; break;
+        case 'k': c->keep_going = true; break;
+        case 'M':
+            if (!folio_limits_parse_memory(optarg, &c->limits.memory))
+                return usage_error("--memory-limit takes " FOLIO_LIMITS_MEMORY_HELP ", not \"%s\"", optarg);
+            break;
+        case 'T':
+            if (!folio_limits_parse_seconds(optarg, &c->limits.seconds))
+                return usage_error("--time-limit takes " FOLIO_LIMITS_SECONDS_HELP ", not \"%s\"", optarg);
+            break;
+        case 'I':
+            if (!folio_limits_parse_instructions(optarg, &c->limits.instructions))
+                return usage_error("--instruction-limit takes " FOLIO_LIMITS_INSTRUCTIONS_HELP ", not \"%s\"",
+                                   optarg);
+            break;
         case 'y': {
             char *end;
             long y = strtol(optarg, &end, 10);
@@ -135,6 +163,8 @@ static int parse_args(int argc, char **argv, cli *c)
         return usage_error("unexpected argument \"%s\"", argv[optind]);
     if (c->output && strcmp(c->command, "render"))
         return usage_error("%s", "-o is only for render");
+    if (c->keep_going && strcmp(c->command, "render"))
+        return usage_error("%s", "--keep-going is only for render");
     return -1;
 }
 
@@ -193,6 +223,14 @@ static bool load_fonts(const folio_report *r, folio_fontset *fonts, folio_diag *
     return ok;
 }
 
+/* Whether the run must stop: an error that is not a failed section's (those are replaced by
+ * an error box under --keep-going), or a warning under --strict. */
+static bool run_failed(const folio_diag *diag, const folio_run *fr)
+{
+    size_t tolerated = fr->keep_going ? fr->failed_errors : 0;
+    return diag->errors > tolerated || (diag->strict && diag->warnings > 0);
+}
+
 static int run(const cli *c)
 {
     folio_diag diag;
@@ -205,7 +243,8 @@ static int run(const cli *c)
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    folio_report_options ropt = {.data_dir = c->data_dir, .fonts_dir = fonts_dir, .from = c->from, .to = c->to};
+    folio_report_options ropt = {
+        .data_dir = c->data_dir, .fonts_dir = fonts_dir, .from = c->from, .to = c->to, .limits = c->limits};
     folio_report *rep = folio_report_load(c->report, &ropt, &diag);
     folio_table **tables = NULL;
     folio_doc *doc = NULL;
@@ -223,10 +262,11 @@ static int run(const cli *c)
                      .tables = tables,
                      .doc = doc,
                      .diag = &diag,
-                     .limits = {FOLIO_LUA_MEMORY_DEFAULT, FOLIO_LUA_INSTRUCTIONS_DEFAULT, FOLIO_LUA_SECONDS_DEFAULT},
+                     .limits = rep->limits,
                      .engine_version = FOLIO_VERSION,
                      .run_date = date,
-                     .std_plugins = std_plugins};
+                     .std_plugins = std_plugins,
+                     .keep_going = c->keep_going};
     bool plugins_ok = folio_host_resolve(&fr);
 
     if (!strcmp(c->command, "plugins")) {
@@ -238,7 +278,7 @@ static int run(const cli *c)
         status = plugins_ok ? EXIT_OK : EXIT_FAILED;
         goto done;
     }
-    if (!tables_ok || !plugins_ok || folio_diag_failed(&diag))
+    if (!tables_ok || !plugins_ok || run_failed(&diag, &fr))
         goto done;
     if (!strcmp(c->command, "check")) {
         size_t rows = 0;
@@ -250,12 +290,12 @@ static int run(const cli *c)
         goto done;
     }
 
-    if (!folio_host_build(&fr) || folio_diag_failed(&diag))
+    if (!folio_host_build(&fr) || run_failed(&diag, &fr))
         goto done;
     if (!load_fonts(rep, &fonts, &diag))
         goto done;
     layout = folio_layout_render(doc, &rep->theme, &fonts, &diag);
-    if (!layout || folio_diag_failed(&diag))
+    if (!layout || run_failed(&diag, &fr))
         goto done;
 
     char default_out[4096];
@@ -273,9 +313,18 @@ static int run(const cli *c)
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     struct stat st;
     long kb = stat(out, &st) == 0 ? (long)((st.st_size + 1023) / 1024) : 0;
+    for (size_t i = 0; i < fr.nplugins; i++)
+        if (fr.plugins[i].failure)
+            fprintf(stderr, "folio: section %zu (%s) could not be made: %s\n", i + 1, rep->sections[i].plugin,
+                    fr.plugins[i].failure);
     fprintf(stderr, "folio: wrote %s (%zu pages, %ld KB) in %.2f s%s\n", out, layout->npages, kb, secs,
             diag.warnings ? ", with warnings" : "");
     status = EXIT_OK;
+    if (fr.nfailed) {
+        fprintf(stderr, "folio: %zu section%s could not be made and %s marked in the PDF (--keep-going)\n",
+                fr.nfailed, fr.nfailed == 1 ? "" : "s", fr.nfailed == 1 ? "is" : "are");
+        status = EXIT_PARTIAL;
+    }
 
 done:
     if (status == EXIT_FAILED && diag.strict && diag.errors == 0 && diag.warnings > 0)

@@ -11,8 +11,15 @@
 #define FOLIO_MAX_MESSAGE 1024            /* one diagnostic message */
 #define FOLIO_MAX_BLOCK_DEPTH 16          /* nesting of returned block values */
 #define FOLIO_MAX_SECTIONS 256            /* sections in one report */
-#define FOLIO_LUA_MEMORY_DEFAULT (512u << 20) /* bytes per plugin state */
-#define FOLIO_LUA_INSTRUCTIONS_DEFAULT 2000000000LL /* instructions per plugin run */
-#define FOLIO_LUA_SECONDS_DEFAULT 60.0    /* wall-clock seconds per plugin run */
+/* The sandbox's budget per plugin run (and for report.lua): the defaults, and the range a
+ * report.lua `limits` table or the command line may set. */
+#define FOLIO_LUA_MEMORY_DEFAULT (512u << 20)        /* bytes per plugin state */
+#define FOLIO_LUA_MEMORY_MIN (1u << 20)              /* 1 MiB */
+#define FOLIO_LUA_MEMORY_MAX (64ull << 30)           /* 64 GiB */
+#define FOLIO_LUA_INSTRUCTIONS_DEFAULT 2000000000LL  /* VM instructions per plugin run */
+#define FOLIO_LUA_INSTRUCTIONS_MIN 1000LL
+#define FOLIO_LUA_INSTRUCTIONS_MAX 1000000000000000LL /* 10^15 */
+#define FOLIO_LUA_SECONDS_DEFAULT 60.0               /* wall-clock seconds per plugin run */
+#define FOLIO_LUA_SECONDS_MAX 86400.0                /* a day */
 
 #endif

@@ -332,6 +332,68 @@ static bool find_plugin(folio_run *run, size_t s, folio_plugin_info *info)
     return false;
 }
 
+/* Records that section s could not be made: its failure is the first error diag received
+ * since item `first` (the first line of it, with its place), and the `errors` since then
+ * belong to it. */
+static void mark_failed(folio_run *run, size_t s, size_t errors, size_t first)
+{
+    folio_plugin_info *info = &run->plugins[s];
+    const folio_diag *d = run->diag;
+    const folio_message *m = NULL;
+    for (size_t i = first; i < d->n && !m; i++)
+        if (d->items[i].severity == FOLIO_ERROR)
+            m = &d->items[i];
+    free(info->failure);
+    if (m) {
+        int eol = (int)strcspn(m->text, "\n");
+        if (m->file && m->line > 0)
+            info->failure = xasprintf("%s:%d: %.*s", m->file, m->line, eol, m->text);
+        else if (m->file)
+            info->failure = xasprintf("%s: %.*s", m->file, eol, m->text);
+        else
+            info->failure = xasprintf("%.*s", eol, m->text);
+    } else {
+        info->failure = xstrdup("the section's plugin could not be loaded");
+    }
+    run->nfailed++;
+    run->failed_errors += d->errors - errors;
+}
+
+/* Resolves section s: finds its plugin, runs its file and checks what it declares. ok[s] is
+ * whether the plugin itself is good; a later section with the same plugin reuses what the
+ * first one found (defs[same], ok[same]) and has only its options checked. */
+static void resolve_section(folio_run *run, size_t s, plugin_def *defs, bool *ok)
+{
+    const folio_report *r = run->report;
+    folio_plugin_info *info = &run->plugins[s];
+    size_t same = 0;
+    while (same < s && strcmp(r->sections[same].plugin, r->sections[s].plugin) != 0)
+        same++;
+    if (same < s) {
+        const folio_plugin_info *o = &run->plugins[same];
+        info->name = xstrdup(o->name);
+        info->version = o->version ? xstrdup(o->version) : NULL;
+        info->path = o->path ? xstrdup(o->path) : NULL;
+        info->display = o->display ? xstrdup(o->display) : NULL;
+        info->local = o->local;
+        if ((ok[s] = ok[same]))
+            check_options(run, s, &defs[same]);
+        else if (o->failure) /* the same failure, reported once */
+            info->failure = xstrdup(o->failure);
+        return;
+    }
+    if (!find_plugin(run, s, info))
+        return;
+    folio_sandbox *sb = open_plugin(run, info, &defs[s]);
+    if (!sb)
+        return;
+    folio_sandbox_free(sb);
+    if (defs[s].version.kind == FOLIO_V_STRING)
+        info->version = xstrdup(defs[s].version.str);
+    if ((ok[s] = check_def(run, info, &defs[s])))
+        check_options(run, s, &defs[s]);
+}
+
 bool folio_host_resolve(folio_run *run)
 {
     if (!run || !run->report || !run->diag)
@@ -340,41 +402,24 @@ bool folio_host_resolve(folio_run *run)
     folio_run_free_plugins(run);
     run->plugins = xcalloc(r->nsections ? r->nsections : 1, sizeof *run->plugins);
     run->nplugins = r->nsections;
+    run->nfailed = run->failed_errors = 0;
     plugin_def *defs = xcalloc(r->nsections ? r->nsections : 1, sizeof *defs);
     bool *ok = xcalloc(r->nsections ? r->nsections : 1, sizeof *ok);
     size_t before = run->diag->errors;
-
     for (size_t s = 0; s < r->nsections; s++) {
-        folio_plugin_info *info = &run->plugins[s];
-        size_t same = 0; /* an earlier section with the same plugin: reuse what it found */
-        while (same < s && strcmp(r->sections[same].plugin, r->sections[s].plugin) != 0)
-            same++;
-        if (same < s) {
-            const folio_plugin_info *o = &run->plugins[same];
-            info->name = xstrdup(o->name);
-            info->version = o->version ? xstrdup(o->version) : NULL;
-            info->path = o->path ? xstrdup(o->path) : NULL;
-            info->display = o->display ? xstrdup(o->display) : NULL;
-            info->local = o->local;
-            if ((ok[s] = ok[same]))
-                check_options(run, s, &defs[same]);
-            continue;
-        }
-        if (!find_plugin(run, s, info))
-            continue;
-        folio_sandbox *sb = open_plugin(run, info, &defs[s]);
-        if (!sb)
-            continue;
-        folio_sandbox_free(sb);
-        if (defs[s].version.kind == FOLIO_V_STRING)
-            info->version = xstrdup(defs[s].version.str);
-        if ((ok[s] = check_def(run, info, &defs[s])))
-            check_options(run, s, &defs[s]);
+        size_t errors = run->diag->errors, first = run->diag->n;
+        resolve_section(run, s, defs, ok);
+        if (run->diag->errors > errors)
+            mark_failed(run, s, errors, first);
+        else if (run->plugins[s].failure)
+            run->nfailed++;
     }
     for (size_t s = 0; s < r->nsections; s++)
         def_free(&defs[s]);
     free(defs);
     free(ok);
+    if (run->keep_going)
+        return true; /* every problem here belongs to a section, now marked failed */
     return run->diag->errors == before;
 }
 
@@ -387,6 +432,7 @@ void folio_run_free_plugins(folio_run *run)
         free(run->plugins[i].version);
         free(run->plugins[i].path);
         free(run->plugins[i].display);
+        free(run->plugins[i].failure);
     }
     free(run->plugins);
     run->plugins = NULL;
@@ -705,6 +751,19 @@ done:
     return ok;
 }
 
+/* Puts a boxed error note in section s's place: "This section could not be made: ...". */
+static void add_failure_note(folio_run *run, size_t s)
+{
+    const folio_plugin_info *info = &run->plugins[s];
+    folio_doc *d = run->doc;
+    folio_block *b = folio_doc_add_block(d, FOLIO_BLOCK_NOTE);
+    char *text = xasprintf("This section could not be made: %s", info->failure);
+    b->u.note.text = folio_text_plain(d, text);
+    b->u.note.error = true;
+    b->source = folio_doc_strdup(d, info->display ? info->display : run->report->display);
+    free(text);
+}
+
 bool folio_host_build(folio_run *run)
 {
     if (!run || !run->report || !run->doc || !run->diag)
@@ -719,8 +778,15 @@ bool folio_host_build(folio_run *run)
     char creator[64];
     snprintf(creator, sizeof creator, "folio %s", run->engine_version ? run->engine_version : "");
     d->creator = folio_doc_strdup(d, creator);
-    for (size_t s = 0; s < r->nsections; s++)
-        if (!build_section(run, s))
+    for (size_t s = 0; s < r->nsections; s++) {
+        size_t errors = run->diag->errors, first = run->diag->n;
+        if (!run->plugins[s].failure && build_section(run, s))
+            continue;
+        if (!run->keep_going)
             return false;
+        if (!run->plugins[s].failure) /* failed now, not while resolving */
+            mark_failed(run, s, errors, first);
+        add_failure_note(run, s);
+    }
     return true;
 }

@@ -17,13 +17,9 @@ typedef struct folio_plugin_info {
     char *path;      /* the file that was loaded */
     char *display;   /* how messages name it, e.g. "plugins/usage-reach.lua" */
     bool local;      /* found in the report folder's plugins/ */
+    char *failure;   /* the section could not be made: its first error, "plugins/x.lua:9: text"
+                        (first line only); NULL while it is fine */
 } folio_plugin_info;
-
-typedef struct folio_limits {
-    size_t memory;           /* bytes per plugin state */
-    long long instructions;  /* VM instructions per plugin run */
-    double seconds;          /* wall-clock seconds per plugin run */
-} folio_limits;
 
 typedef struct folio_run {
     const folio_report *report;
@@ -36,15 +32,44 @@ typedef struct folio_run {
     const char *std_plugins;  /* the standard plugins folder */
     folio_plugin_info *plugins; /* filled by folio_host_resolve: one per section */
     size_t nplugins;
+    bool keep_going;          /* a failing section is replaced by an error note; the others go on */
+    size_t nfailed;           /* sections that failed (each has plugins[s].failure) */
+    size_t failed_errors;     /* errors in diag that belong to those sections */
 } folio_run;
 
 /* Finds and loads every section's plugin file (report plugins/ first, then std_plugins),
  * reads name/version/needs/options, and checks needs against the report's inputs (columns
- * present in the schema). Fills run->plugins. Reports every problem, returns false if any. */
+ * present in the schema). Fills run->plugins. Reports every problem, returns false if any;
+ * with keep_going, a section with a problem is marked failed instead and true is returned
+ * (every problem here belongs to one section). */
 bool folio_host_resolve(folio_run *run);
 /* Runs each section's build(ctx) in order and appends its blocks to run->doc.
- * Returns false at the first failing section (after reporting it). */
+ * Returns false at the first failing section (after reporting it); with keep_going, a
+ * failing section (or one marked failed by folio_host_resolve) gets a note block with
+ * error = true, "This section could not be made: plugins/x.lua:9: ...", in its place and
+ * the others are built. */
 bool folio_host_build(folio_run *run);
 void folio_run_free_plugins(folio_run *run);
+
+/* ---- limits as people write them (limits.c) ---- */
+
+/* What each reader accepts, for messages. */
+#define FOLIO_LIMITS_MEMORY_HELP "a size such as \"512 MiB\", \"256M\" or \"1G\", from 1 MiB to 64 GiB"
+#define FOLIO_LIMITS_INSTRUCTIONS_HELP "a whole number of VM instructions from 1000 to 10^15, such as 2e9"
+#define FOLIO_LIMITS_SECONDS_HELP "a number of seconds, more than 0 and at most 86400"
+/* A memory size: a whole number of bytes, or a number with a unit K, KB, KiB, M, MB, MiB, G,
+ * GB or GiB (every unit a power of 1024; any case; a space before it allowed): "512 MiB",
+ * "256M", "1.5G". false unless it is one from FOLIO_LUA_MEMORY_MIN to FOLIO_LUA_MEMORY_MAX. */
+bool folio_limits_parse_memory(const char *s, size_t *bytes);
+/* A whole number of instructions ("2000000000" or "2e9") in the allowed range. */
+bool folio_limits_parse_instructions(const char *s, long long *n);
+/* Seconds ("60", "0.5", "30 s"), more than 0 and at most FOLIO_LUA_SECONDS_MAX. */
+bool folio_limits_parse_seconds(const char *s, double *seconds);
+/* Writes a byte count as people say it: "512 MiB", "1 GiB", "64 KiB", "1000 bytes". */
+void folio_limits_format_memory(size_t bytes, char *out, size_t size);
+/* base with every field that is set in `over` (not 0) taken from it. */
+folio_limits folio_limits_merge(folio_limits base, folio_limits over);
+/* The defaults of core/limits.h: 512 MiB, 2x10^9 instructions, 60 s. */
+folio_limits folio_limits_default(void);
 
 #endif

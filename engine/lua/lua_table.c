@@ -11,6 +11,7 @@
 #include "core/util.h"
 #include "data/table.h"
 #include "lua/bindings.h"
+#include "lua/sandbox.h"
 
 #define TABLE_MT "folio.table"
 #define SCRATCH_MT "folio.table.scratch"
@@ -264,8 +265,10 @@ static int t_tostring(lua_State *L)
 static int t_gc(lua_State *L)
 {
     view *v = luaL_checkudata(L, 1, TABLE_MT);
-    if (!v->all)
+    if (!v->all) {
+        folio_sandbox_release(L, v->sel.n * sizeof(uint32_t));
         folio_rows_free(&v->sel);
+    }
     v->sel = (folio_rows){0};
     v->all = true;
     v->t = NULL;
@@ -361,12 +364,21 @@ static void narrow(lua_State *L, view *out, const folio_rows *in, int col, folio
 {
     char err[MAX_ERROR] = "";
     folio_rows r = {0};
+    /* A view's row list counts against the plugin's memory limit: charge the most it can
+     * take before filtering (charging may raise, and nothing is allocated yet), then give
+     * back what the result does not use. */
+    size_t bound = (in ? in->n : folio_table_row_count(out->t)) * sizeof(uint32_t);
+    folio_sandbox_charge(L, bound);
     if (!folio_table_filter(out->t, in, col, op, value, &r, err, sizeof err)) {
         folio_rows_free(&r);
+        folio_sandbox_release(L, bound);
         luaL_argerror(L, arg, lua_pushstring(L, err[0] ? err : "cannot filter on this value"));
     }
-    if (!out->all)
+    folio_sandbox_release(L, bound - r.n * sizeof(uint32_t));
+    if (!out->all) {
+        folio_sandbox_release(L, out->sel.n * sizeof(uint32_t));
         folio_rows_free(&out->sel);
+    }
     out->sel = r;
     out->all = false;
 }

@@ -1,10 +1,11 @@
 /* The Lua sandbox (TECH-NOTES §9, hardened variant). The standard libraries are opened in
  * the host state; a plugin sees only a fresh _ENV with copies of the allowed functions, so
- * nothing it does reaches the host's tables. Four holes of Lua 5.4.4 are closed here:
- * xpcall handlers run with hooks off when the error came from a hook (gated), finalizers
- * run with hooks off (__gc refused), coroutine.close nests unboundedly (not offered), and
- * C loops cannot be interrupted (costly patterns and impossible table lengths refused, see
- * pattern_degree and sb_table_guard). */
+ * nothing it does reaches the host's tables. The holes of Lua 5.4.4 closed here: xpcall
+ * handlers run with hooks off when the error came from a hook (gated); finalizers run with
+ * hooks off (__gc refused); coroutine.wrap closes a coroutine the hook stopped with hooks
+ * still off (wrapped, see wrap_resume); coroutine.close nests unboundedly (not offered); and
+ * C loops cannot be interrupted (costly patterns, plain searches and impossible table
+ * lengths refused, see pattern_degree, sb_pattern and sb_table_guard). */
 #include "lua/sandbox.h"
 
 #include <ctype.h>
@@ -92,17 +93,6 @@ int folio_sandbox_kill_line(const folio_sandbox *sb)
 
 /* ---- limits ---- */
 
-/* Writes a byte count as people say it: "512 MiB", "64 KiB", "1000 bytes". */
-static void format_bytes(size_t n, char *out, size_t size)
-{
-    if (n >= (1u << 20) && n % (1u << 20) == 0)
-        snprintf(out, size, "%zu MiB", n >> 20);
-    else if (n >= 1024 && n % 1024 == 0)
-        snprintf(out, size, "%zu KiB", n >> 10);
-    else
-        snprintf(out, size, "%zu bytes", n);
-}
-
 /* The first line of a plugin file on the stack of L (level 0 up), or 0. */
 static int plugin_line(lua_State *L)
 {
@@ -127,7 +117,7 @@ static void stop(folio_sandbox *sb, lua_State *L, folio_sandbox_kill why)
                  sb->max);
         break;
     case FOLIO_KILL_MEMORY:
-        format_bytes(sb->cap, amount, sizeof amount);
+        folio_limits_format_memory(sb->cap, amount, sizeof amount);
         snprintf(sb->kill_msg, sizeof sb->kill_msg, "%s: exceeded the memory limit of %s", sb->name, amount);
         break;
     case FOLIO_KILL_TIME:
@@ -183,6 +173,33 @@ static bool memory_error(lua_State *L, int status)
     if (status == LUA_ERRMEM)
         return true;
     return lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "not enough memory") == 0;
+}
+
+/* ---- memory held in C for a plugin ---- */
+
+void folio_sandbox_charge(lua_State *L, size_t bytes)
+{
+    void *ud;
+    if (lua_getallocf(L, &ud) != sb_alloc)
+        return; /* not a sandbox's state */
+    folio_sandbox *sb = ud;
+    if (bytes > sb->cap - sb->used) {
+        lua_gc(L, LUA_GCCOLLECT); /* garbage holding such memory gives it back */
+        if (bytes > sb->cap - sb->used) {
+            stop(sb, L, FOLIO_KILL_MEMORY);
+            raise_kill(L);
+        }
+    }
+    sb->used += bytes;
+}
+
+void folio_sandbox_release(lua_State *L, size_t bytes)
+{
+    void *ud;
+    if (lua_getallocf(L, &ud) != sb_alloc)
+        return;
+    folio_sandbox *sb = ud;
+    sb->used -= bytes < sb->used ? bytes : sb->used;
 }
 
 /* ---- wrapped base functions ---- */
@@ -256,8 +273,8 @@ static int sb_setmetatable(lua_State *L)
     return 1;
 }
 
-/* coroutine.create and coroutine.wrap: charge a hook period, since a new coroutine starts
- * its hook count afresh and a swarm of short ones would otherwise run uncounted. */
+/* coroutine.create (and so coroutine.wrap): charge a hook period, since a new coroutine
+ * starts its hook count afresh and a swarm of short ones would otherwise run uncounted. */
 static int sb_coroutine_new(lua_State *L)
 {
     charge(L, FOLIO_LUA_HOOK_PERIOD);
@@ -283,6 +300,71 @@ static int sb_coroutine_resume(lua_State *L)
     if (sb->killed)
         return raise_kill(L);
     return lua_gettop(L);
+}
+
+/* The function coroutine.wrap returns (upvalue: the coroutine). Lua's own closes a failed
+ * coroutine's to-be-closed variables at once, but when the hook stopped it, that thread still
+ * has hooks off, so a looping __close would run unbounded: here a stopped sandbox's error goes
+ * on up and the dead thread is left as it is (nothing ever runs in it again). */
+static int wrap_resume(lua_State *L)
+{
+    lua_State *co = lua_tothread(L, lua_upvalueindex(1));
+    folio_sandbox *sb = folio_sandbox_of(L);
+    int narg = lua_gettop(L), nres;
+    if (!lua_checkstack(co, narg))
+        return luaL_error(L, "too many arguments to resume");
+    lua_xmove(L, co, narg);
+    int status = lua_resume(co, L, narg, &nres);
+    if (status == LUA_OK || status == LUA_YIELD) {
+        if (!lua_checkstack(L, nres + 1)) {
+            lua_pop(co, nres);
+            return luaL_error(L, "too many results to resume");
+        }
+        lua_xmove(co, L, nres); /* results */
+        if (sb->killed)
+            return raise_kill(L);
+        return nres;
+    }
+    lua_xmove(co, L, 1); /* error object */
+    if (memory_error(L, status))
+        stop(sb, L, FOLIO_KILL_MEMORY);
+    if (sb->killed)
+        return raise_kill(L);
+    if (lua_resetthread(co) != LUA_OK) { /* its __close handlers ran (hooked) and one failed */
+        lua_pop(L, 1);
+        lua_xmove(co, L, 1);
+    }
+    if (sb->killed)
+        return raise_kill(L);
+    return lua_error(L);
+}
+
+/* coroutine.wrap: a coroutine made by the (charging) coroutine.create, resumed by wrap_resume
+ * (upvalue: create). */
+static int sb_coroutine_wrap(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_settop(L, 1);
+    lua_pushvalue(L, lua_upvalueindex(1)); /* f create */
+    lua_insert(L, 1);                      /* create f */
+    lua_call(L, 1, 1);                     /* co */
+    lua_pushcclosure(L, wrap_resume, 1);
+    return 1;
+}
+
+/* collectgarbage: only "count" (the kilobytes in use, as Lua's own gives it); stopping or
+ * driving the collector is not for plugins. */
+static int sb_collectgarbage(lua_State *L)
+{
+    const char *opt = luaL_optstring(L, 1, "collect");
+    if (strcmp(opt, "count") != 0)
+        return luaL_error(L,
+                          "blocked: collectgarbage(\"%s\") is not available to plugins; only "
+                          "collectgarbage(\"count\") is",
+                          opt);
+    int kb = lua_gc(L, LUA_GCCOUNT), rest = lua_gc(L, LUA_GCCOUNTB);
+    lua_pushnumber(L, (lua_Number)kb + (lua_Number)rest / 1024);
+    return 1;
 }
 
 /* table.insert, table.remove and table.move loop in C, out of the hook's reach, over as
@@ -363,9 +445,12 @@ static int undefined_global(lua_State *L)
  * nest (see pattern_degree), plus one for the start positions when not anchored by '^'. The
  * wrappers refuse a call whose estimate passes FOLIO_LUA_PATTERN_STEPS (measured: 0.7 to
  * 1.5 x 10^8 steps a second, so 1.5 to 3 s at the very worst; the hook's deadline applies
- * again after the call). Typical uses pass on any text: splitting with "[^,]+", "%s+" runs,
- * trimming with "^%s*(.-)%s*$" (up to 20 KB), an e-mail address "[%w.]+@[%w.]+%.%a+" (up
- * to 20 KB); longer text is to be matched in pieces (lines, words). */
+ * again after the call). Typical uses pass on text of up to tens of megabytes: splitting
+ * with "[^,]+", "%s+" runs; trimming with "^%s*(.-)%s*$" up to 20 KB, an e-mail address
+ * "[%w.]+@[%w.]+%.%a+" up to 20 KB; longer text is to be matched in pieces (lines, words).
+ * Without nesting a pattern still tries each of its items at every position (60 literal
+ * characters on 10 MB of "a": 2.2 s), and a plain find compares up to (n - m + 1) x m bytes
+ * (1 MB sought in 2 MB: 21 s): both are estimated and refused in the same way. */
 
 /* Returns the index just past the set that starts at p[i] == '['. */
 static size_t skip_set(const char *p, size_t n, size_t i)
@@ -463,10 +548,12 @@ static bool always_succeeds(const pat_item *items, size_t from, size_t n)
  * (a scan) when only one of its lengths can go on: what follows is a literal its class cannot
  * match, or the end '$', or always succeeds; a repetition that ends the pattern costs a scan
  * on the way to success. Matching costs about C(n, degree + 1 unless anchored) steps. */
-static int pattern_degree(const char *p, size_t n, bool *anchored)
+static int pattern_degree(const char *p, size_t n, bool *anchored, size_t *nitems, size_t *widest)
 {
     pat_item items[64];
     size_t ni = 0, i = 0;
+    *nitems = 0;
+    *widest = 1;
     *anchored = n > 0 && p[0] == '^';
     if (*anchored)
         i = 1;
@@ -506,8 +593,11 @@ static int pattern_degree(const char *p, size_t n, bool *anchored)
         }
         if (ni == sizeof items / sizeof items[0])
             return 64; /* too long to judge: treat as costly */
+        if (it.end > it.start && it.end - it.start > *widest)
+            *widest = it.end - it.start;
         items[ni++] = it;
     }
+    *nitems = ni;
     int d = 0;
     for (size_t j = ni; j-- > 0;) {
         const pat_item *a = &items[j];
@@ -527,39 +617,70 @@ static int pattern_degree(const char *p, size_t n, bool *anchored)
     return d;
 }
 
-/* Estimated worst-case steps: C(n, j), j = degree (+1 when not anchored). */
-static double pattern_steps(int k, bool anchored, size_t n)
+/* Estimated worst-case steps on n bytes: C(n, j), j = degree (+1 when not anchored); with no
+ * nesting, every item tried at every start position. A step over a set costs in proportion to
+ * the set's length (Lua scans it), so a long set counts for more. */
+static double pattern_steps(int k, bool anchored, size_t n, size_t nitems, size_t widest)
 {
-    if (k == 0)
-        return 0;
-    int j = k + (anchored ? 0 : 1);
     double steps = 1;
-    for (int t = 0; t < j && steps <= FOLIO_LUA_PATTERN_STEPS * 2; t++)
-        steps = steps * ((double)n + 1 - t) / (t + 1);
-    return steps;
+    if (k == 0) {
+        steps = anchored ? (double)nitems + (double)n : ((double)nitems + 1) * (double)n;
+    } else {
+        int j = k + (anchored ? 0 : 1);
+        for (int t = 0; t < j && steps <= FOLIO_LUA_PATTERN_STEPS * 2; t++)
+            steps = steps * ((double)n + 1 - t) / (t + 1);
+    }
+    return widest > 32 ? steps * (double)widest / 32 : steps;
 }
 
-/* string.find, match, gmatch, gsub: refuse a pattern that could backtrack for too long, then
- * call the library function (upvalue 1; its name is upvalue 2). */
+/* Whether Lua's find would search for the pattern as plain text (no magic characters). */
+static bool no_specials(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] && strchr("^$*+?.([%-", p[i]))
+            return false;
+    return true;
+}
+
+/* string.find, match, gmatch, gsub: refuse a pattern that could backtrack for too long, and a
+ * plain search whose byte comparisons, (n - m + 1) x m for m bytes sought in n, could take
+ * too long; then call the library function (upvalue 1; its name is upvalue 2). */
 static int sb_pattern(lua_State *L)
 {
     const char *fname = lua_tostring(L, lua_upvalueindex(2));
     size_t n, plen;
     luaL_checklstring(L, 1, &n);
     const char *p = luaL_checklstring(L, 2, &plen);
-    bool plain = strcmp(fname, "find") == 0 && lua_toboolean(L, 4);
-    if (!plain) {
-        bool anchored;
-        int k = pattern_degree(p, plen, &anchored);
-        if (strcmp(fname, "gmatch") == 0)
-            anchored = false; /* '^' does not anchor gmatch */
-        if (pattern_steps(k, anchored, n) > FOLIO_LUA_PATTERN_STEPS) {
+    bool find = strcmp(fname, "find") == 0;
+    if (find && (lua_toboolean(L, 4) || no_specials(p, plen))) {
+        double bytes = plen <= n ? (double)(n - plen + 1) * (double)plen : 0;
+        if (bytes > FOLIO_LUA_FIND_BYTES) {
             char msg[300];
             snprintf(msg, sizeof msg,
-                     "string.%s: the pattern \"%.40s\" could backtrack for too long on %zu bytes "
-                     "(%d nested repetitions); match shorter pieces of text "
-                     "or use a simpler pattern",
-                     fname, p, n, k);
+                     "string.find: looking for %zu bytes of text in %zu bytes could take too long; "
+                     "search shorter pieces of text or for a shorter text",
+                     plen, n);
+            return luaL_error(L, "%s", msg);
+        }
+    } else {
+        bool anchored;
+        size_t nitems, widest;
+        int k = pattern_degree(p, plen, &anchored, &nitems, &widest);
+        if (strcmp(fname, "gmatch") == 0)
+            anchored = false; /* '^' does not anchor gmatch */
+        if (pattern_steps(k, anchored, n, nitems, widest) > FOLIO_LUA_PATTERN_STEPS) {
+            char msg[300];
+            if (k > 0)
+                snprintf(msg, sizeof msg,
+                         "string.%s: the pattern \"%.40s\" could backtrack for too long on %zu bytes "
+                         "(%d nested repetitions); match shorter pieces of text "
+                         "or use a simpler pattern",
+                         fname, p, n, k);
+            else
+                snprintf(msg, sizeof msg,
+                         "string.%s: the pattern \"%.40s\" could take too long on %zu bytes; match "
+                         "shorter pieces of text or use a simpler pattern",
+                         fname, p, n);
             return luaL_error(L, "%s", msg);
         }
     }
@@ -670,7 +791,9 @@ static int setup(lua_State *L)
     lua_setfield(L, env, "print");
     lua_pushvalue(L, env);
     lua_setfield(L, env, "_G");
-    static const char *const gone[] = {"require", "load", "loadfile", "dofile", "collectgarbage", NULL};
+    lua_pushcfunction(L, sb_collectgarbage);
+    lua_setfield(L, env, "collectgarbage");
+    static const char *const gone[] = {"require", "load", "loadfile", "dofile", NULL};
     for (const char *const *g = gone; *g; g++)
         set_blocked(L, env, *g, *g);
     set_blocked_lib(L, env, "io");
@@ -706,8 +829,10 @@ static int setup(lua_State *L)
     static const char *const co_drop[] = {"close", NULL};
     push_lib_copy(L, "coroutine", co_drop); /* env co */
     wrap_field(L, lua_gettop(L), "create", sb_coroutine_new, NULL);
-    wrap_field(L, lua_gettop(L), "wrap", sb_coroutine_new, NULL);
     wrap_field(L, lua_gettop(L), "resume", sb_coroutine_resume, NULL);
+    lua_getfield(L, -1, "create"); /* env co create (the charging one) */
+    lua_pushcclosure(L, sb_coroutine_wrap, 1);
+    lua_setfield(L, -2, "wrap");
     lua_setfield(L, env, "coroutine");
 
     lua_createtable(L, 0, 12); /* env os */
@@ -741,9 +866,10 @@ folio_sandbox *folio_sandbox_create(const char *name, const folio_limits *limits
 {
     folio_sandbox *sb = xcalloc(1, sizeof *sb);
     sb->name = xstrdup(name ? name : "plugin");
-    sb->cap = limits && limits->memory ? limits->memory : FOLIO_LUA_MEMORY_DEFAULT;
-    sb->max = limits && limits->instructions > 0 ? limits->instructions : FOLIO_LUA_INSTRUCTIONS_DEFAULT;
-    sb->seconds = limits && limits->seconds > 0 ? limits->seconds : FOLIO_LUA_SECONDS_DEFAULT;
+    folio_limits lim = folio_limits_merge(folio_limits_default(), limits ? *limits : (folio_limits){0});
+    sb->cap = lim.memory;
+    sb->max = lim.instructions;
+    sb->seconds = lim.seconds;
     sb->L = lua_newstate(sb_alloc, sb);
     if (!sb->L) {
         stop(sb, NULL, FOLIO_KILL_MEMORY);

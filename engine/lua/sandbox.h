@@ -18,9 +18,15 @@
 /* string.find/match/gmatch/gsub refuse a pattern whose estimated worst-case backtracking on
  * the subject exceeds this many steps (1.5 to 3 s at the very worst; see sandbox.c). */
 #define FOLIO_LUA_PATTERN_STEPS 2e8
-/* folio_value copies of Lua data: at most this many values and string bytes in one copy. */
-#define FOLIO_VALUE_MAX_NODES (16u << 20)
-#define FOLIO_VALUE_MAX_BYTES (256u << 20)
+/* string.find of plain text refuses a search of more than this many byte comparisons in the
+ * worst case, (n - m + 1) x m (measured: 2 to 5 x 10^10 a second). */
+#define FOLIO_LUA_FIND_BYTES 1e10
+/* folio_value copies of Lua data (a build() result, report.lua): at most this many values
+ * (keys count too) and bytes of text in one copy. Layout costs about 10 s and 2 GB for 16 MiB
+ * of text, or for 200,000 paragraphs (a million values): a result is bounded by these, not
+ * only by the plugin's memory limit (a table shared many times over costs Lua nothing). */
+#define FOLIO_VALUE_MAX_NODES (1u << 20)
+#define FOLIO_VALUE_MAX_BYTES (16u << 20)
 
 typedef struct folio_sandbox folio_sandbox;
 
@@ -57,6 +63,15 @@ folio_sandbox_kill folio_sandbox_killed(const folio_sandbox *sb);
 const char *folio_sandbox_kill_message(const folio_sandbox *sb);
 /* Where the plugin was when the limit stopped it (a line of its file), 0 if unknown. */
 int folio_sandbox_kill_line(const folio_sandbox *sb);
+
+/* Memory a binding holds in C for the plugin (a view's row list, say) is to count against
+ * the same cap as the Lua heap. charge, called from a Lua C function before the memory is
+ * taken, runs a full collection when the bytes would pass the cap (garbage may be holding
+ * such memory) and then, if they still would, stops the sandbox and raises the memory
+ * limit's error. release gives the bytes back (from __gc). Both do nothing for a state that
+ * folio_sandbox_create did not make. */
+void folio_sandbox_charge(lua_State *L, size_t bytes);
+void folio_sandbox_release(lua_State *L, size_t bytes);
 
 /* Reports a failed load or call as an error in diag: the limit that stopped the sandbox (at
  * the plugin line it was on), or the Lua message split into file, line and text ("file:N:

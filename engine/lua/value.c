@@ -245,8 +245,14 @@ static bool convert(conv *c, int idx, folio_value *out, const char *path, int de
 {
     lua_State *L = c->L;
     *out = (folio_value){0};
-    if (++c->nodes > FOLIO_VALUE_MAX_NODES)
-        return fail(c, path, "too many values (is a table shared many times over?)");
+    if (++c->nodes > FOLIO_VALUE_MAX_NODES) {
+        char what[160];
+        snprintf(what, sizeof what,
+                 "more than %u values, too large a result for a report section (is a table shared "
+                 "many times over?)",
+                 FOLIO_VALUE_MAX_NODES);
+        return fail(c, path, what);
+    }
     switch (lua_type(L, idx)) {
     case LUA_TNIL: return true;
     case LUA_TBOOLEAN:
@@ -266,8 +272,12 @@ static bool convert(conv *c, int idx, folio_value *out, const char *path, int de
         size_t len;
         const char *s = lua_tolstring(L, idx, &len); /* a string already: no conversion */
         c->bytes += len;
-        if (c->bytes > FOLIO_VALUE_MAX_BYTES)
-            return fail(c, path, "too much text");
+        if (c->bytes > FOLIO_VALUE_MAX_BYTES) {
+            char what[120];
+            snprintf(what, sizeof what, "more than %u MiB of text, too large a result for a report section",
+                     FOLIO_VALUE_MAX_BYTES >> 20);
+            return fail(c, path, what);
+        }
         out->kind = FOLIO_V_STRING;
         out->str = xmalloc(len + 1);
         memcpy(out->str, s, len);

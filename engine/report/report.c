@@ -592,12 +592,48 @@ static void load_labels(loader *ld, const folio_value *labels)
     }
 }
 
+/* ---- limits ---- */
+
+/* limits = { memory = "512 MiB" or bytes, instructions = N, seconds = N }: the sandbox's budget
+ * for every plugin run. Each is read as the command line reads it (a number as its digits). */
+static void load_limits(loader *ld, const folio_value *t)
+{
+    static const char *const fields[] = {"memory", "instructions", "seconds", NULL};
+    static const char *const help[] = {FOLIO_LIMITS_MEMORY_HELP, FOLIO_LIMITS_INSTRUCTIONS_HELP,
+                                       FOLIO_LIMITS_SECONDS_HELP};
+    folio_limits *lim = &ld->r->limits;
+    check_fields(ld, "limits", t, fields);
+    for (int i = 0; fields[i]; i++) {
+        const folio_value *v = field(t, fields[i]);
+        if (!v)
+            continue;
+        char p[64], text[64], shown[80];
+        sub(p, sizeof p, "limits", fields[i]);
+        if (v->kind == FOLIO_V_NUMBER) {
+            snprintf(text, sizeof text, "%.17g", v->num);
+            snprintf(shown, sizeof shown, "%s", text);
+        } else if (v->kind == FOLIO_V_STRING) {
+            folio_format_cut(text, sizeof text, "%s", v->str);
+            folio_format_cut(shown, sizeof shown, "\"%s\"", v->str);
+        } else {
+            bad(ld, p, "expected %s, got %s", help[i], folio_value_type(v));
+            continue;
+        }
+        bool ok = (v->kind == FOLIO_V_STRING && v->len >= sizeof text) ? false
+                  : i == 0 ? folio_limits_parse_memory(text, &lim->memory)
+                  : i == 1 ? folio_limits_parse_instructions(text, &lim->instructions)
+                           : folio_limits_parse_seconds(text, &lim->seconds);
+        if (!ok)
+            bad(ld, p, "expected %s, got %s", help[i], shown);
+    }
+}
+
 /* ---- the whole file ---- */
 
 static void load_all(loader *ld, const folio_value *t)
 {
-    static const char *const fields[] = {"title", "subtitle", "publisher", "lang",     "page",
-                                         "theme", "labels",   "inputs",    "sections", NULL};
+    static const char *const fields[] = {"title",  "subtitle", "publisher", "lang",     "page", "theme",
+                                         "labels", "limits",   "inputs",    "sections", NULL};
     folio_report *r = ld->r;
     if (t->kind != FOLIO_V_TABLE) {
         bad(ld, "", "report.lua must return a table { title =, inputs =, sections = }, got %s",
@@ -622,6 +658,10 @@ static void load_all(loader *ld, const folio_value *t)
     const folio_value *labels = get_table(ld, "", t, "labels", false, "{ kind = { code = \"label\" } }");
     if (labels)
         load_labels(ld, labels);
+    const folio_value *limits =
+        get_table(ld, "", t, "limits", false, "{ memory =, instructions =, seconds = }");
+    if (limits)
+        load_limits(ld, limits);
 
     const folio_value *inputs = get_table(ld, "", t, "inputs", false, "{ name = { file =, schema = } }");
     if (inputs && inputs->n) {
@@ -702,9 +742,10 @@ folio_report *folio_report_load(const char *report, const folio_report_options *
         folio_report_free(r);
         return NULL;
     }
+    /* report.lua runs under the command line's limits (its own are not known yet) */
     char err[FOLIO_MAX_MESSAGE];
-    folio_limits limits = {FOLIO_LUA_MEMORY_DEFAULT, FOLIO_LUA_INSTRUCTIONS_DEFAULT,
-                           FOLIO_LUA_SECONDS_DEFAULT};
+    folio_limits cli = opt ? opt->limits : (folio_limits){0};
+    folio_limits limits = folio_limits_merge(folio_limits_default(), cli);
     folio_sandbox *sb = folio_sandbox_create("report.lua", &limits, err, sizeof err);
     if (!sb) {
         folio_diag_add(diag, FOLIO_ERROR, r->display, 0, 0, "%s", err);
@@ -730,6 +771,7 @@ folio_report *folio_report_load(const char *report, const folio_report_options *
         folio_report_free(r);
         return NULL;
     }
+    r->limits = folio_limits_merge(folio_limits_merge(folio_limits_default(), r->limits), cli);
     return r;
 }
 

@@ -25,6 +25,14 @@ struct folio_value {
 };
 void folio_value_free(folio_value *v); /* frees the contents, not v itself */
 
+/* What one plugin run may use (the sandbox's budget). 0 in a field means "not set": the default,
+ * or what report.lua says, applies. */
+typedef struct folio_limits {
+    size_t memory;          /* bytes per plugin state */
+    long long instructions; /* VM instructions per plugin run */
+    double seconds;         /* wall-clock seconds per plugin run */
+} folio_limits;
+
 typedef struct folio_input {
     folio_inputspec spec;  /* path resolved against the report folder or --data */
     char *file;            /* as written in report.lua, e.g. "data/survey.csv" */
@@ -48,6 +56,8 @@ typedef struct folio_report {
     size_t ninputs;
     folio_section *sections;
     size_t nsections;
+    folio_limits limits;        /* every field set: the defaults, overridden by report.lua's `limits`,
+                                   overridden by folio_report_options.limits (the command line) */
     folio_value table;          /* the whole report table, for ctx.report */
     char **owned;               /* strings owned by the report */
     size_t nowned, capowned;
@@ -57,6 +67,8 @@ typedef struct folio_report_options {
     const char *data_dir;   /* --data: read each input's file name from this folder instead */
     const char *fonts_dir;  /* the bundled fonts folder (found next to the executable's source tree) */
     int32_t from, to;       /* the period, FOLIO_DATE_NONE = open */
+    folio_limits limits;    /* the command line's limits (0 = not given): they win over report.lua's,
+                               and report.lua itself is evaluated under them */
 } folio_report_options;
 
 /* Finds report.lua (REPORT is a folder or the file), evaluates it in the sandbox and checks its

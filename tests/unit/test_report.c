@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/limits.h"
 #include "core/util.h"
 #include "harness.h"
 #include "report/report.h"
@@ -171,7 +172,7 @@ static void test_shapes(void)
                     "number, date, yesno, code, multi"));
     CHECK(has_error(&d, f, 0,
                     "titel: unknown field; expected one of title, subtitle, publisher, lang, page, theme, "
-                    "labels, inputs, sections"));
+                    "labels, limits, inputs, sections"));
     CHECK(has_error(&d, f, 0, "title: missing; expected a string"));
     CHECK(has_error(&d, f, 0, "page.size: expected \"A4\" or \"letter\", got \"A5\""));
     CHECK(has_error(&d, f, 0, "page.margins.top: expected a number of millimetres from 0 to 100"));
@@ -186,7 +187,58 @@ static void test_shapes(void)
     CHECK(has_error(&d, f, 0, "section 2: expected { \"plugin-name\", option = value, ... }"));
     CHECK(has_error(&d, f, 0, "section 3[2]: options are written name = value, after the plugin's name"));
     CHECK(has_error(&d, f, 0, "labels.org_type.nhs_trust: expected code = \"label\" (strings)"));
-    CHECK_INT(d.errors, 16);
+    CHECK(has_error(&d, f, 0,
+                    "limits.memory: expected a size such as \"512 MiB\", \"256M\" or \"1G\", from 1 MiB to "
+                    "64 GiB, got \"lots\""));
+    CHECK(has_error(&d, f, 0,
+                    "limits.instructions: expected a whole number of VM instructions from 1000 to 10^15, "
+                    "such as 2e9, got 2.5"));
+    CHECK(has_error(&d, f, 0,
+                    "limits.seconds: expected a number of seconds, more than 0 and at most 86400, got -1"));
+    CHECK(has_error(&d, f, 0, "limits.cpu: unknown field; expected one of memory, instructions, seconds"));
+    CHECK_INT(d.errors, 20);
+    folio_diag_free(&d);
+}
+
+/* limits: the defaults, report.lua's, and the command line's over them; report.lua itself runs
+ * under the command line's */
+static void test_limits(void)
+{
+    folio_diag d;
+    folio_diag_init(&d);
+    d.quiet = true;
+    folio_report_options o = opts();
+    folio_report *r = folio_report_load("tests/data/reports/good", &o, &d);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK(r->limits.memory == FOLIO_LUA_MEMORY_DEFAULT);
+        CHECK(r->limits.instructions == FOLIO_LUA_INSTRUCTIONS_DEFAULT);
+        CHECK(r->limits.seconds == FOLIO_LUA_SECONDS_DEFAULT);
+        folio_report_free(r);
+    }
+    r = folio_report_load("tests/data/reports/limits", &o, &d);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK(r->limits.memory == (size_t)96 << 20);
+        CHECK(r->limits.instructions == 50000000);
+        CHECK(r->limits.seconds == 2.5);
+        folio_report_free(r);
+    }
+    o.limits = (folio_limits){.memory = (size_t)1 << 30, .seconds = 7};
+    r = folio_report_load("tests/data/reports/limits", &o, &d);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK(r->limits.memory == (size_t)1 << 30);
+        CHECK(r->limits.instructions == 50000000);
+        CHECK(r->limits.seconds == 7);
+        folio_report_free(r);
+    }
+    CHECK_INT(d.errors, 0);
+    /* a report.lua that loops runs out of the command line's instructions */
+    o.limits = (folio_limits){.instructions = 100000};
+    CHECK(folio_report_load("tests/data/reports/limits-loop", &o, &d) == NULL);
+    CHECK(has_error(&d, "tests/data/reports/limits-loop/report.lua", 2,
+                    "report.lua: exceeded the instruction limit of 100000"));
     folio_diag_free(&d);
 }
 
@@ -196,5 +248,6 @@ int main(void)
     test_missing();
     test_lua_errors();
     test_shapes();
+    test_limits();
     return harness_summary();
 }

@@ -12,7 +12,7 @@ local attacks = {
   env_mt = function() return setmetatable(_ENV, nil) end,
   debug = function() return debug.getinfo(1) end,
   getenv = function() return os.getenv("HOME") end,
-  collectgarbage = function() return collectgarbage("count") end,
+  collectgarbage = function() return collectgarbage("stop") end,
   coroutine_close = function() return coroutine.close(coroutine.create(print)) end,
   loop = function() while true do end end,
   pcall_loop = function()
@@ -58,6 +58,20 @@ local attacks = {
   close_loop = function()
     local guard <close> = setmetatable({}, { __close = function() while true do end end })
     while true do end
+  end,
+  wrap_close_loop = function()
+    local co = coroutine.wrap(function()
+      local guard <close> = setmetatable({}, { __close = function() while true do end end })
+      while true do end
+    end)
+    co()
+  end,
+  find_plain = function() return (("a"):rep(2000000)):find(("a"):rep(1000000) .. "b", 1, true) end,
+  find_literal = function() return (("a"):rep(300000)):find(("a"):rep(100000) .. "b") end,
+  pattern_literal = function() return (("a"):rep(5000000)):gsub(("a"):rep(60) .. "b", "") end,
+  pattern_set = function() return (("x"):rep(100000)):gsub("[" .. ("b"):rep(100000) .. "a]", "") end,
+  tostring_error = function()
+    error(setmetatable({}, { __tostring = function() while true do end end }))
   end,
 }
 

@@ -16,6 +16,17 @@ return {
       return b * 2
     end)
     assert(co(1) == 2 and co(5) == 10)
+    ok, err = pcall(co)
+    assert(not ok and err == "cannot resume dead coroutine")
+    local closed
+    local failing = coroutine.wrap(function()
+      local _ <close> = setmetatable({}, { __close = function() closed = true end })
+      error("in wrap", 0)
+    end)
+    ok, err = pcall(failing)
+    assert(not ok and err == "in wrap" and closed)
+    local kb = collectgarbage("count")
+    assert(type(kb) == "number" and kb > 0 and kb < 16 * 1024)
     local co2 = coroutine.create(function() error("inner", 0) end)
     ok, err = coroutine.resume(co2)
     assert(not ok and err == "inner")
@@ -31,6 +42,8 @@ return {
     assert(trimmed == "x")
     local long = ("  "):rep(100) .. ("lorem ipsum "):rep(1500) .. "  "
     assert(#long:match("^%s*(.-)%s*$") == 12 * 1500 - 1)
+    assert(long:find("ipsum", 1, true) == 207 and long:find("lorem ipsum lorem") == 201)
+    assert(select(2, long:gsub("lorem", "")) == 1500)
     assert(select(2, (("a b  c\t"):rep(10000)):gsub("%s+", " ")) == 30000)
     local big = ("x"):rep(15000) .. "someone@example.org"
     assert(big:find("[%w%.%-_]+@[%w%.%-]+%.%a+") == 1)

@@ -4,6 +4,7 @@ return {
   labels = { org_type = { nhs_trust = 1 } },
   page = { size = "A5", margins = { top = -1 } },
   theme = { accent = "blue", fonts = { regular = "no-such-font.ttf" } },
+  limits = { memory = "lots", instructions = 2.5, seconds = -1, cpu = 1 },
   inputs = {
     survey = {
       file = "data/survey.csv",
