@@ -14,8 +14,10 @@
 #include "core/util.h"
 #include "data/table_internal.h"
 
-#define READ_CHUNK 65536 /* bytes per read() */
-#define VALUE_SHOWN 40   /* bytes of a bad value quoted in a warning */
+#define READ_CHUNK 65536                 /* bytes per read() */
+#define VALUE_SHOWN 40                   /* bytes of a bad value quoted in a warning */
+#define SHOWN_SIZE (VALUE_SHOWN * 4 + 8) /* a shown value, each byte at worst written as \xHH */
+#define FIELD_MIB (FOLIO_MAX_FIELD_BYTES >> 20)
 
 /* Why a row was rejected; the reason text adds the column's name. */
 enum reason_kind {
@@ -27,6 +29,8 @@ enum reason_kind {
     R_RANGE,
     R_EMPTY,
     R_DUPLICATE,
+    R_BAD_UTF8,
+    R_NUL,
     R_TOO_MANY,
     R_NKINDS
 };
@@ -109,19 +113,35 @@ static size_t utf8_chars(const char *s, size_t n)
     return k;
 }
 
-/* Copies a value for a message: at most VALUE_SHOWN bytes, cut on a character boundary and
- * marked with "...", control characters (line breaks) shown as spaces. */
+/* Copies a value for a message into out (SHOWN_SIZE bytes): at most VALUE_SHOWN bytes of it,
+ * cut on a character boundary and marked with "...", control characters (line breaks) shown as
+ * spaces, a NUL as \0 and a byte that is not UTF-8 as \xHH, so messages are always UTF-8. */
 static void shown_value(const char *s, size_t n, char *out)
 {
-    bool cut = n > VALUE_SHOWN;
-    if (cut) {
-        n = VALUE_SHOWN;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
+    static const char hex[] = "0123456789ABCDEF";
+    size_t i = 0, k = 0;
+    while (i < n && i < VALUE_SHOWN) {
+        unsigned char ch = (unsigned char)s[i];
+        size_t len = ch < 0x80 ? 1 : folio_cell_utf8_length(s + i, n - i);
+        if (len > 1 && i + len > VALUE_SHOWN)
+            break;
+        if (len > 1) {
+            memcpy(out + k, s + i, len);
+            k += len;
+        } else if (ch == 0) {
+            memcpy(out + k, "\\0", 2);
+            k += 2;
+        } else if (ch >= 0x80) {
+            out[k++] = '\\';
+            out[k++] = 'x';
+            out[k++] = hex[ch >> 4];
+            out[k++] = hex[ch & 15];
+        } else {
+            out[k++] = ch < 0x20 ? ' ' : (char)ch;
+        }
+        i += len ? len : 1;
     }
-    for (size_t i = 0; i < n; i++)
-        out[i] = (unsigned char)s[i] < 0x20 ? ' ' : s[i];
-    strcpy(out + n, cut ? "..." : "");
+    strcpy(out + k, i < n ? "..." : "");
 }
 
 static void reason_text(const loader *ld, int kind, int c, char *out, size_t size)
@@ -141,6 +161,8 @@ static void reason_text(const loader *ld, int kind, int c, char *out, size_t siz
         break;
     case R_EMPTY: snprintf(out, size, "empty %s", name); break;
     case R_DUPLICATE: snprintf(out, size, "duplicate %s", name); break;
+    case R_BAD_UTF8: snprintf(out, size, "invalid UTF-8 in %s", name); break;
+    case R_NUL: snprintf(out, size, "NUL byte in %s", name); break;
     default: snprintf(out, size, "too many fields"); break;
     }
 }
@@ -154,6 +176,14 @@ static void expected_text(const loader *ld, int kind, int c, uint32_t first_line
     }
     if (kind == R_DUPLICATE) {
         snprintf(out, size, "a value not used before (line %u has it)", first_line);
+        return;
+    }
+    if (kind == R_BAD_UTF8) {
+        snprintf(out, size, "UTF-8 text (save the file as UTF-8)");
+        return;
+    }
+    if (kind == R_NUL) {
+        snprintf(out, size, "text without NUL bytes");
         return;
     }
     const folio_colspec *cs = &ld->spec->cols[c];
@@ -201,7 +231,7 @@ static bool reject(loader *ld, int kind, int c, const char *val, size_t len, uin
     /* line is where the cell ends; it starts as many lines earlier as it holds line breaks */
     for (const char *p = val; (p = memchr(p, '\n', (size_t)(val + len - p))); p++)
         line--;
-    char reason[256], what[640], shown[VALUE_SHOWN + 8];
+    char reason[256], what[640], shown[SHOWN_SIZE];
     reason_text(ld, kind, c, reason, sizeof reason);
     expected_text(ld, kind, c, first_line, what, sizeof what);
     shown_value(val, len, shown);
@@ -529,7 +559,7 @@ static void finish_header(loader *ld, size_t nf)
             if (wn != n || !folio_cell_ieq(want, s, n))
                 continue;
             if (ld->t->cols[c].pos > 0) {
-                char shown[VALUE_SHOWN + 8];
+                char shown[SHOWN_SIZE];
                 shown_value(s, n, shown);
                 folio_diag_add(ld->diag, FOLIO_ERROR, ld->file, (int)ld->row_line, (int)i + 1,
                                "duplicate column \"%s\" (also column %d)", shown, ld->t->cols[c].pos);
@@ -567,7 +597,7 @@ static void finish_header(loader *ld, size_t nf)
 
 static void scratch_add(loader *ld, const void *s, size_t n)
 {
-    if (ld->scratch_len + n > ld->scratch_cap) {
+    if (!ld->scratch || ld->scratch_len + n > ld->scratch_cap) { /* allocated even for "" */
         size_t cap = ld->scratch_cap ? ld->scratch_cap : 4096;
         while (cap < ld->scratch_len + n)
             cap *= 2;
@@ -585,6 +615,21 @@ static void begin_row(loader *ld)
         ld->ncodes_before[i] = ld->t->cols[ld->interned[i]].ncodes;
 }
 
+/* A field (index f of its row) outgrew FOLIO_MAX_FIELD_BYTES. A quoted one is reported where
+ * its quote opened: a missing closing quote is the usual cause. */
+static void field_too_large(loader *ld, size_t f, bool quoted)
+{
+    char msg[128];
+    if (quoted) {
+        snprintf(msg, sizeof msg, "quoted field too large (more than %u MiB): is its closing quote missing?",
+                 FIELD_MIB);
+        fatal(ld, ld->quote_line, ld->quote_col, msg);
+    } else {
+        snprintf(msg, sizeof msg, "field too large (more than %u MiB)", FIELD_MIB);
+        fatal(ld, ld->line, f + 1, msg);
+    }
+}
+
 /* One field: a needed one is validated at once; others cost a lookup. */
 static void on_field(void *s, size_t n, void *data)
 {
@@ -593,7 +638,7 @@ static void on_field(void *s, size_t n, void *data)
     if (ld->stop)
         return;
     if (n > FOLIO_MAX_FIELD_BYTES) {
-        fatal(ld, ld->row_line, f + 1, "field too large");
+        field_too_large(ld, f, false); /* (libcsv's quoted flag is not current in a callback) */
         return;
     }
     if (!ld->header_done) {
@@ -623,7 +668,9 @@ static void on_field(void *s, size_t n, void *data)
     int c = ld->fieldmap[f];
     if (c < 0)
         return;
-    int kind = check_cell(ld, c, s, n);
+    /* a needed cell must be UTF-8 without NUL bytes; other columns are never looked at */
+    size_t bad = folio_cell_text_check(s, n);
+    int kind = bad < n ? (((char *)s)[bad] ? R_BAD_UTF8 : R_NUL) : check_cell(ld, c, s, n);
     slot *sl = &ld->slots[c];
     sl->end_line = ld->line;
     if (kind != R_NKINDS || c == ld->key_c) {
@@ -694,15 +741,19 @@ static void track_open_quote(loader *ld, const char *s, size_t n, bool inside)
     }
 }
 
-/* libcsv stopped before byte `done` of segment s: report where and why. */
-static void parse_error(loader *ld, const char *s, size_t done)
+/* libcsv stopped before byte `done` of segment s (which began inside quotes if was_quoted):
+ * report where and why. */
+static void parse_error(loader *ld, const char *s, size_t done, bool was_quoted)
 {
     int err = csv_error(&ld->p);
     if (err == CSV_ENOMEM || err == CSV_ETOOBIG) {
-        if (csv_get_buffer_size(&ld->p) + READ_CHUNK > FOLIO_MAX_FIELD_BYTES)
-            fatal(ld, ld->row_line, ld->field + 1, "field too large");
-        else
-            fatal(ld, ld->line, 0, "malformed CSV: out of memory");
+        if (csv_get_buffer_size(&ld->p) + READ_CHUNK > FOLIO_MAX_FIELD_BYTES) {
+            if (ld->p.quoted)
+                track_open_quote(ld, s, done, was_quoted);
+            field_too_large(ld, ld->field, ld->p.quoted);
+        } else {
+            fatal(ld, ld->line, 0, "out of memory while reading the file");
+        }
         return;
     }
     size_t col = ld->col_chars + utf8_chars(s, done) + 1;
@@ -726,7 +777,7 @@ static void feed_segment(loader *ld, const char *s, size_t n, bool ends_line)
     if (ld->stop)
         return;
     if (done < n) {
-        parse_error(ld, s, done);
+        parse_error(ld, s, done, was_quoted);
         return;
     }
     if (ld->p.quoted)
@@ -752,10 +803,38 @@ static void feed(loader *ld, const char *buf, size_t len)
     }
 }
 
-/* libcsv grows its field buffer with this; refusing past the limit ends a runaway field. */
-static void *capped_realloc(void *p, size_t n)
+/* libcsv's field buffer. libcsv asks for blk_size more bytes at a time; where realloc cannot
+ * grow in place (under sanitizers and valgrind) a 16 MiB field would copy gigabytes, so the
+ * buffer doubles instead, its real size kept in a header, and libcsv's asks are met from it.
+ * Refusing past the limit ends a runaway field. */
+#define FIELD_HEADER 16 /* bytes before the buffer: its capacity, and alignment */
+
+static void *field_realloc(void *p, size_t n)
 {
-    return n > FOLIO_MAX_FIELD_BYTES + 1 ? NULL : realloc(p, n);
+    if (n > FOLIO_MAX_FIELD_BYTES + 1)
+        return NULL;
+    char *block = p ? (char *)p - FIELD_HEADER : NULL;
+    size_t cap = 0;
+    if (block)
+        memcpy(&cap, block, sizeof cap);
+    if (n <= cap)
+        return p;
+    size_t grown = cap ? cap * 2 : READ_CHUNK;
+    if (grown < n)
+        grown = n;
+    if (grown > FOLIO_MAX_FIELD_BYTES + 1)
+        grown = FOLIO_MAX_FIELD_BYTES + 1;
+    char *q = realloc(block, grown + FIELD_HEADER);
+    if (!q)
+        return NULL;
+    memcpy(q, &grown, sizeof grown);
+    return q + FIELD_HEADER;
+}
+
+static void field_free(void *p)
+{
+    if (p)
+        free((char *)p - FIELD_HEADER);
 }
 
 /* ---- load ---- */
@@ -832,7 +911,8 @@ static void loader_init(loader *ld, const folio_inputspec *spec, folio_diag *dia
         ld->keys.mask = 1023;
     }
     csv_init(&ld->p, CSV_STRICT | CSV_STRICT_FINI);
-    csv_set_realloc_func(&ld->p, capped_realloc);
+    csv_set_realloc_func(&ld->p, field_realloc);
+    csv_set_free_func(&ld->p, field_free);
     csv_set_blk_size(&ld->p, READ_CHUNK);
 }
 
@@ -916,8 +996,14 @@ static const char *display_name(const folio_inputspec *spec)
     return spec->name ? spec->name : "(input)";
 }
 
-static size_t bom_length(const char *s, size_t n)
+/* Looks at the start of the file: returns the length of a UTF-8 byte-order mark to skip; a
+ * UTF-16 byte-order mark is an error (a spreadsheet's "Unicode text" export). */
+static size_t text_start(loader *ld, const char *s, size_t n)
 {
+    if (n >= 2 && (memcmp(s, "\xFF\xFE", 2) == 0 || memcmp(s, "\xFE\xFF", 2) == 0)) {
+        fatal(ld, 1, 1, "the file is UTF-16 text; save it as CSV in UTF-8");
+        return n;
+    }
     return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 }
 
@@ -968,7 +1054,7 @@ folio_table *folio_table_load(const folio_inputspec *spec, folio_diag *diag)
         }
         if (n == 0)
             break;
-        size_t skip = first ? bom_length(buf, (size_t)n) : 0;
+        size_t skip = first ? text_start(&ld, buf, (size_t)n) : 0;
         first = false;
         feed(&ld, buf + skip, (size_t)n - skip);
     }
@@ -988,7 +1074,7 @@ folio_table *folio_table_load_text(const folio_inputspec *spec, const char *text
     loader ld;
     loader_init(&ld, spec, diag, file);
     if (text) {
-        size_t skip = bom_length(text, len);
+        size_t skip = text_start(&ld, text, len);
         feed(&ld, text + skip, len - skip);
     }
     return loader_finish(&ld);

@@ -135,5 +135,10 @@ uint64_t folio_cell_hash_u64(uint64_t x);
 uint64_t folio_cell_double_bits(double v); /* -0 and 0 give the same bits */
 /* Writes "one of a, b, c" (or "one or more of ...") for messages, truncated to fit. */
 void folio_cell_code_list(const folio_column *c, const char *lead, char *out, size_t size);
+/* Offset of the first byte of s[0..n) that is a NUL or not part of well-formed UTF-8 (RFC 3629:
+ * no overlong forms, surrogates or code points past U+10FFFF); n if the text is clean. */
+size_t folio_cell_text_check(const char *s, size_t n);
+/* Length of the well-formed UTF-8 sequence starting at s (whose first byte is >= 0x80), or 0. */
+size_t folio_cell_utf8_length(const char *s, size_t n);
 
 #endif

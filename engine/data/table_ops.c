@@ -60,8 +60,13 @@ static bool cell_missing(const folio_column *c, size_t r)
     return true;
 }
 
+/* The text of row r; "" for a missing cell (the column's arena may not even exist). */
 static inline const char *text_at(const folio_column *c, size_t r, size_t *len)
 {
+    if (c->text_off[r] == c->text_off[r + 1]) {
+        *len = 0;
+        return "";
+    }
     *len = (size_t)(c->text_off[r + 1] - c->text_off[r] - 1);
     return c->text + c->text_off[r];
 }

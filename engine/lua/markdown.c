@@ -16,6 +16,20 @@
 
 enum { BOLD = 1, ITALIC = 2 };
 
+/* cmark's own allocator calls abort() when memory runs out (found by the allocation-failure
+ * sweep, tests/e2e/test_alloc_failure.sh); folio's ends the run cleanly instead. */
+static void *md_calloc(size_t n, size_t size)
+{
+    return xcalloc(n, size);
+}
+
+static void *md_realloc(void *p, size_t n)
+{
+    return xrealloc(p, n);
+}
+
+static cmark_mem md_mem = {md_calloc, md_realloc, free};
+
 /* A stretch of text in one style; a link's text also carries its URL. */
 typedef struct run {
     unsigned style;
@@ -346,8 +360,10 @@ int folio_lua_push_markdown(lua_State *L, const char *text, size_t len, const ch
     lua_setmetatable(L, -2); /* ... md */
     int guard = lua_gettop(L);
 
-    m->doc =
-        cmark_parse_document(text ? text : "", text ? len : 0, CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8);
+    cmark_parser *parser = cmark_parser_new_with_mem(CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8, &md_mem);
+    cmark_parser_feed(parser, text ? text : "", text ? len : 0);
+    m->doc = cmark_parser_finish(parser);
+    cmark_parser_free(parser);
     if (!m->doc)
         return luaL_error(L, "%s: cannot parse the Markdown", m->name);
 

@@ -32,6 +32,7 @@ struct folio_sandbox {
     lua_State *L;
     char *name;           /* the plugin's name in limit messages */
     size_t used, cap;     /* bytes held by the state, and the cap */
+    bool refused;         /* the system (not the cap) refused an allocation */
     long long count, max; /* instructions run in this state (by hook periods), and the budget */
     double seconds, deadline;
     folio_sandbox_kill killed;
@@ -57,11 +58,15 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         sb->used -= old;
         return NULL;
     }
-    if (nsize > old && nsize - old > sb->cap - sb->used)
+    if (nsize > old && nsize - old > sb->cap - sb->used) {
+        sb->refused = false; /* the last refusal names the limit */
         return NULL;
+    }
     void *p = realloc(ptr, nsize);
-    if (!p)
+    if (!p) {
+        sb->refused |= nsize > old;
         return nsize <= old ? ptr : NULL;
+    }
     sb->used = sb->used - old + nsize;
     return p;
 }
@@ -118,7 +123,11 @@ static void stop(folio_sandbox *sb, lua_State *L, folio_sandbox_kill why)
         break;
     case FOLIO_KILL_MEMORY:
         folio_limits_format_memory(sb->cap, amount, sizeof amount);
-        snprintf(sb->kill_msg, sizeof sb->kill_msg, "%s: exceeded the memory limit of %s", sb->name, amount);
+        if (sb->refused) /* the machine ran out, not the plugin's allowance */
+            snprintf(sb->kill_msg, sizeof sb->kill_msg, "%s: out of memory", sb->name);
+        else
+            snprintf(sb->kill_msg, sizeof sb->kill_msg, "%s: exceeded the memory limit of %s", sb->name,
+                     amount);
         break;
     case FOLIO_KILL_TIME:
         snprintf(sb->kill_msg, sizeof sb->kill_msg, "%s: exceeded the time limit of %g s", sb->name,

@@ -1,15 +1,95 @@
 /* Writing a file atomically: a temporary file in the target's directory, synced, then renamed
- * over the target, so a failed or killed run never leaves a partial file at the target. */
+ * over the target, so a failed or killed run never leaves a partial file at the target. The
+ * temporary file is removed on every error, at exit (folio's out-of-memory exit included) and
+ * on SIGINT, SIGTERM, SIGHUP and SIGQUIT; only SIGKILL (or a crash) can leave one behind, and
+ * the next successful write of the same target removes it once it is a minute old. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/util.h"
 #include "pdf/pdf_internal.h"
+
+/* ---- temporary files to remove if the process ends before they are renamed ---- */
+
+/* A slot is written before it is marked used and unmarked before it is freed, so a signal
+ * handler only ever sees complete paths. */
+static struct {
+    volatile sig_atomic_t used;
+    char path[PATH_MAX];
+} live[FOLIO_ATOMIC_LIVE];
+
+static const int cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+#define NSIGNALS (sizeof cleanup_signals / sizeof *cleanup_signals)
+static struct sigaction saved[NSIGNALS];
+static bool installed[NSIGNALS];
+static int nlive;
+
+static void remove_live(void)
+{
+    for (int i = 0; i < FOLIO_ATOMIC_LIVE; i++)
+        if (live[i].used)
+            unlink(live[i].path); /* async-signal-safe */
+}
+
+/* SA_RESETHAND restored the default action: the raised signal ends the process as it would have. */
+static void on_signal(int sig)
+{
+    int saved_errno = errno;
+    remove_live();
+    raise(sig);
+    errno = saved_errno;
+}
+
+/* Registers tmp; returns its slot, or -1 if the table is full (the file is still removed on
+ * every error, only not at exit). Handlers go only where the signal's action is the default. */
+static int live_add(const char *tmp)
+{
+    static bool at_exit;
+    if (!at_exit)
+        at_exit = atexit(remove_live) == 0;
+    if (strlen(tmp) >= PATH_MAX)
+        return -1;
+    for (int i = 0; i < FOLIO_ATOMIC_LIVE; i++) {
+        if (live[i].used)
+            continue;
+        strcpy(live[i].path, tmp);
+        atomic_signal_fence(memory_order_seq_cst); /* the path is complete before it is used */
+        live[i].used = 1;
+        if (nlive++ == 0) {
+            struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESETHAND};
+            sigemptyset(&sa.sa_mask);
+            for (size_t k = 0; k < NSIGNALS; k++)
+                installed[k] = sigaction(cleanup_signals[k], NULL, &saved[k]) == 0 &&
+                               saved[k].sa_handler == SIG_DFL &&
+                               sigaction(cleanup_signals[k], &sa, NULL) == 0;
+        }
+        return i;
+    }
+    return -1;
+}
+
+static void live_remove(int slot)
+{
+    if (slot < 0 || !live[slot].used)
+        return;
+    live[slot].used = 0;
+    if (--nlive == 0)
+        for (size_t k = 0; k < NSIGNALS; k++)
+            if (installed[k])
+                sigaction(cleanup_signals[k], &saved[k], NULL);
+}
+
+/* ---- helpers ---- */
 
 /* The process's umask without changing it: /proc/self/status has it on Linux 4.7 and later;
  * elsewhere fall back to setting and restoring it (briefly visible to other threads). */
@@ -31,6 +111,18 @@ static mode_t current_umask(void)
     return mask;
 }
 
+static const char *target_of(const folio_atomic *a)
+{
+    return a->target ? a->target : a->path;
+}
+
+/* The directory part of the target ("." if none), owned by the caller. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+}
+
 static bool fail(folio_atomic *a, folio_diag *diag, int err)
 {
     folio_diag_add(diag, FOLIO_ERROR, NULL, 0, 0, "cannot write %s: %s", a->path, strerror(err));
@@ -38,23 +130,77 @@ static bool fail(folio_atomic *a, folio_diag *diag, int err)
     return false;
 }
 
+/* Removes ".<base>.XXXXXX" files in dir that are ours and have not changed for
+ * FOLIO_STALE_TEMP_SECONDS: left by a run that was killed while writing the same target.
+ * Best effort: any failure leaves them. */
+static void remove_stale(const char *dir, const char *base)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    size_t bl = strlen(base);
+    time_t now = time(NULL);
+    for (struct dirent *e; (e = readdir(d));) {
+        const char *n = e->d_name;
+        if (n[0] != '.' || strncmp(n + 1, base, bl) != 0 || n[1 + bl] != '.' || strlen(n + 2 + bl) != 6)
+            continue;
+        bool pattern = true;
+        for (const char *p = n + 2 + bl; *p; p++)
+            pattern &= (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9');
+        struct stat st;
+        if (pattern && fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+            st.st_uid == geteuid() && now - st.st_mtime >= FOLIO_STALE_TEMP_SECONDS)
+            (void)unlinkat(dirfd(d), n, 0);
+    }
+    closedir(d);
+}
+
+/* ---- the file ---- */
+
 bool folio_atomic_open(folio_atomic *a, const char *path, folio_diag *diag)
 {
-    *a = (folio_atomic){.fd = -1, .path = path};
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
+    *a = (folio_atomic){.fd = -1, .path = path, .live = -1};
+    /* A symbolic link is followed: the file it points to is replaced, not the link. */
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        char buf[PATH_MAX];
+        if (realpath(path, buf))
+            a->target = xstrdup(buf);
+        else if (errno != ENOENT) /* a dangling link is replaced by the file */
+            return fail(a, diag, errno);
+    }
+    const char *target = target_of(a);
+    bool exists = stat(target, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode))
+        return fail(a, diag, EISDIR);
+    if (exists && !S_ISREG(st.st_mode)) {
+        /* a device or a pipe: there is nothing to rename over, so write to it directly */
+        a->direct = true;
+        a->fd = open(target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        return a->fd >= 0 ? true : fail(a, diag, errno);
+    }
+    a->mode = exists ? (unsigned)(st.st_mode & 07777) : (unsigned)(0644 & ~current_umask());
+
+    const char *slash = strrchr(target, '/');
+    const char *base = slash ? slash + 1 : target;
     if (*base == '\0')
         return fail(a, diag, EISDIR);
     /* "dir/name.pdf" -> "dir/.name.pdf.XXXXXX"; "name.pdf" -> ".name.pdf.XXXXXX" */
-    int dirlen = slash ? (int)(slash - path) + 1 : 0;
-    a->tmp = xasprintf("%.*s.%s.XXXXXX", dirlen, path, base);
+    int dirlen = slash ? (int)(slash - target) + 1 : 0;
+    a->tmp = xasprintf("%.*s.%s.XXXXXX", dirlen, target, base);
+    a->dir = dir_of(target);
     a->fd = mkstemp(a->tmp);
     if (a->fd < 0) {
         int err = errno;
         free(a->tmp);
         a->tmp = NULL; /* nothing was created */
-        return fail(a, diag, err);
+        folio_diag_add(diag, FOLIO_ERROR, NULL, 0, 0, "cannot write %s: %s (%s folder %s)", a->path,
+                       strerror(err), err == ENOENT ? "no" : "in", a->dir);
+        folio_atomic_abort(a);
+        return false;
     }
+    (void)fcntl(a->fd, F_SETFD, FD_CLOEXEC);
+    a->live = live_add(a->tmp);
     return true;
 }
 
@@ -76,25 +222,39 @@ bool folio_atomic_write(folio_atomic *a, const void *data, size_t n, folio_diag 
 
 bool folio_atomic_commit(folio_atomic *a, folio_diag *diag)
 {
-    if (fchmod(a->fd, 0644 & ~current_umask()) != 0 || fsync(a->fd) != 0)
+    if (a->direct) {
+        int fd = a->fd;
+        a->fd = -1;
+        if (close(fd) != 0)
+            return fail(a, diag, errno);
+        folio_atomic_abort(a);
+        return true;
+    }
+    /* A file system without permissions (vfat) refusing the mode does not make the file wrong. */
+    (void)fchmod(a->fd, (mode_t)a->mode);
+    if (fsync(a->fd) != 0)
         return fail(a, diag, errno);
     int fd = a->fd;
     a->fd = -1;
-    if (close(fd) != 0 || rename(a->tmp, a->path) != 0)
+    const char *target = target_of(a);
+    if (close(fd) != 0 || rename(a->tmp, target) != 0)
         return fail(a, diag, errno);
+    live_remove(a->live);
+    a->live = -1;
     free(a->tmp);
     a->tmp = NULL;
 
     /* Make the rename itself durable; a directory that cannot be opened or synced (some
-     * network file systems) does not make the already renamed file wrong. */
-    const char *slash = strrchr(a->path, '/');
-    char *dir = slash ? xstrndup(a->path, slash == a->path ? 1 : (size_t)(slash - a->path)) : xstrdup(".");
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+     * network file systems) does not make the already renamed file wrong. Nothing from here
+     * on can fail the write: the file is in place. */
+    int dfd = open(a->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
         (void)fsync(dfd);
         close(dfd);
     }
-    free(dir);
+    const char *slash = strrchr(target, '/');
+    remove_stale(a->dir, slash ? slash + 1 : target);
+    folio_atomic_abort(a); /* frees the resolved target and the directory */
     return true;
 }
 
@@ -106,7 +266,13 @@ void folio_atomic_abort(folio_atomic *a)
     }
     if (a->tmp) {
         unlink(a->tmp);
+        live_remove(a->live);
+        a->live = -1;
         free(a->tmp);
         a->tmp = NULL;
     }
+    free(a->target);
+    a->target = NULL;
+    free(a->dir);
+    a->dir = NULL;
 }

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <hpdf.h>
+#include <hpdf_encoder.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -62,6 +63,38 @@ static void on_error(HPDF_STATUS no, HPDF_STATUS detail, void *user)
         e->no = no;
         e->detail = detail;
     }
+}
+
+/* libharu's allocator. libharu 2.3.0 does not survive a failed allocation (it dereferences the
+ * NULL in HPDF_Page_ShowText and HPDF_Name_New, found by tests/e2e/test_alloc_failure.sh), so
+ * running out of memory inside it ends the run as folio's own allocations do: "folio: out of
+ * memory", exit 1, the temporary PDF removed at exit. */
+static void *pdf_alloc(HPDF_UINT size)
+{
+    return xmalloc(size);
+}
+
+static void pdf_free(void *p)
+{
+    free(p);
+}
+
+/* Stands in for the UTF-8 encoder's encode_text_fn, which in libharu 2.3.0 calls malloc without
+ * checking it (a crash in HPDF_Page_ShowText when memory runs out). The same codes: each
+ * character as 2 bytes, big-endian, equal to its code point (clean_text has made the text valid
+ * UTF-8 of the BMP). libharu frees the result with free(). */
+static char *encode_utf8(HPDF_Encoder encoder, const char *text, HPDF_UINT len, HPDF_UINT *encoded_len)
+{
+    (void)encoder;
+    char *out = xmalloc((size_t)len * 2 + 2);
+    size_t i = 0, k = 0;
+    while (i < len) {
+        uint32_t c = folio_utf8_next(text, len, &i);
+        out[k++] = (char)(c >> 8 & 0xFF);
+        out[k++] = (char)(c & 0xFF);
+    }
+    *encoded_len = (HPDF_UINT)k;
+    return out;
 }
 
 /* A call succeeded: it returned HPDF_OK and no error is pending. libharu's internal calls may set
@@ -592,6 +625,8 @@ static bool write_document(writer *w, const folio_doc *doc, const char *path)
     w->utf8 = HPDF_GetEncoder(w->pdf, "UTF-8");
     if (!w->utf8 || pending(w))
         return fail(w, "cannot set up the UTF-8 encoder");
+    if (w->utf8->encode_text_fn)
+        w->utf8->encode_text_fn = encode_utf8;
 
     /* Every page exists before drawing starts, so links can point forward. */
     w->pages = xcalloc(l->npages, sizeof *w->pages);
@@ -642,7 +677,7 @@ bool folio_pdf_write(const folio_layout *layout, const folio_doc *doc, const fol
     for (int f = 0; f < FOLIO_FACES; f++)
         w->slot[f] = -1;
     bool good;
-    w->pdf = HPDF_New(on_error, &w->err);
+    w->pdf = HPDF_NewEx(on_error, pdf_alloc, pdf_free, 0, &w->err);
     if (!w->pdf) {
         folio_diag_add(diag, FOLIO_ERROR, NULL, 0, 0, "cannot write %s: out of memory", path);
         good = false;

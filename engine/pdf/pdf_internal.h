@@ -47,18 +47,30 @@ bool folio_pdf_fix_tounicode(HPDF_Font font, const folio_cpset *used);
 long folio_pdf_fix_composites(HPDF_Font font);
 
 /* A file written under a temporary name in the target's directory and renamed into place. */
+#define FOLIO_STALE_TEMP_SECONDS 60 /* a temporary file of the same target this old is a leftover */
+#define FOLIO_ATOMIC_LIVE 4         /* temporary files removed at exit or on a signal, at once */
+
 typedef struct folio_atomic {
     int fd;           /* -1 when closed */
     char *tmp;        /* the temporary path (owned), NULL once renamed or removed */
-    const char *path; /* the target, borrowed for messages */
+    const char *path; /* the target as given, borrowed for messages */
+    char *target;     /* where a symbolic link at path points (owned), or NULL: path itself */
+    char *dir;        /* the target's directory (owned), so the commit allocates nothing */
+    unsigned mode;    /* permissions the file gets: the replaced file's, else 0644 less the umask */
+    bool direct;      /* path is a device or a pipe (/dev/stdout): written in place, no rename */
+    int live;         /* slot in the table of temporary files to remove at exit, or -1 */
 } folio_atomic;
 
-/* Creates "<dir>/.<base>.XXXXXX" next to `path`. False with "cannot write PATH: reason". */
+/* Creates "<dir>/.<base>.XXXXXX" next to `path` (or next to the file a symbolic link at `path`
+ * points to) and registers it for removal if the process exits or is stopped by SIGINT,
+ * SIGTERM, SIGHUP or SIGQUIT before the commit. A device or a pipe is opened for writing in
+ * place instead. False with "cannot write PATH: reason". */
 bool folio_atomic_open(folio_atomic *a, const char *path, folio_diag *diag);
-/* Appends bytes; false with a message (the caller then calls folio_atomic_abort). */
+/* Appends bytes; false with a message (the temporary file is then already removed). */
 bool folio_atomic_write(folio_atomic *a, const void *data, size_t n, folio_diag *diag);
-/* Syncs, sets mode 0644 less the umask, closes and renames over the target. On failure the
- * temporary file is removed and the target untouched. */
+/* Sets the mode, syncs, closes and renames over the target, syncs the directory, then removes
+ * temporary files of the same target left by killed runs (older than FOLIO_STALE_TEMP_SECONDS).
+ * On failure the temporary file is removed and the target untouched. */
 bool folio_atomic_commit(folio_atomic *a, folio_diag *diag);
 /* Closes and removes the temporary file; safe to call twice or after a commit. */
 void folio_atomic_abort(folio_atomic *a);

@@ -12,6 +12,7 @@
 #include "core/limits.h"
 #include "core/util.h"
 #include "data/table.h"
+#include "data/table_internal.h"
 #include "harness.h"
 
 #define N(a) (sizeof(a) / sizeof *(a))
@@ -487,8 +488,106 @@ static void test_field_too_large(void)
     memset(text + k, 'x', n);
     strcpy(text + k + n, "\"\n");
     CHECK(folio_table_load_text(&spec, text, strlen(text), &d) == NULL);
-    CHECK_MSG(&d, FOLIO_ERROR, "big.csv", 3, 2, "field too large");
+    CHECK_MSG(&d, FOLIO_ERROR, "big.csv", 3, 3,
+              "quoted field too large (more than 16 MiB): is its closing quote missing?");
+    CHECK_INT(d.errors, 1);
+    folio_diag_free(&d);
+
+    /* unquoted: at the field */
+    diag_quiet(&d);
+    k = (size_t)sprintf(text, "id,name\n1,ok\n2,");
+    memset(text + k, 'x', n);
+    strcpy(text + k + n, "\n");
+    CHECK(folio_table_load_text(&spec, text, strlen(text), &d) == NULL);
+    CHECK_MSG(&d, FOLIO_ERROR, "big.csv", 3, 2, "field too large (more than 16 MiB)");
+    folio_diag_free(&d);
+
+    /* a quote that never closes, on line 3 after "2,": every later line joins the field */
+    diag_quiet(&d);
+    k = (size_t)sprintf(text, "id,name\n1,ok\n2,\"x\n");
+    for (size_t i = 0; k + 8 < n; i++)
+        k += (size_t)sprintf(text + k, "%zu,y\n", i % 10);
+    CHECK(folio_table_load_text(&spec, text, k, &d) == NULL);
+    CHECK_MSG(&d, FOLIO_ERROR, "big.csv", 3, 3,
+              "quoted field too large (more than 16 MiB): is its closing quote missing?");
+    CHECK_INT(d.errors, 1);
     free(text);
+    folio_diag_free(&d);
+}
+
+/* Invalid UTF-8 or a NUL byte in a needed cell rejects its row, with the bytes shown escaped;
+ * in a column the report does not read they are ignored. A UTF-16 file is an error. */
+static void test_bad_text(void)
+{
+    const folio_colspec cols[] = {
+        {.name = "id", .type = FOLIO_INTEGER},
+        {.name = "name", .type = FOLIO_TEXT},
+        {.name = "kind", .type = FOLIO_CODE, .codes = ABC, .ncodes = 2},
+    };
+    folio_inputspec spec = {.name = "u", .display_path = "u.csv", .cols = cols, .ncols = 3};
+    static const char text[] = "id,name,kind,other\n"
+                               "1,caf\xC3\xA9,a,\xFF\n"   /* 2 used: bad bytes only in an unread column */
+                               "2,caf\xE9,a,x\n"          /* 3 Latin-1 */
+                               "3,ok,b\xC0\xAF,x\n"       /* 4 an overlong '/' in a code */
+                               "4,\xED\xA0\x80,a,x\n"     /* 5 a UTF-16 surrogate */
+                               "5,\xF4\x90\x80\x80,a,x\n" /* 6 past U+10FFFF */
+                               "6,ab\xE2\x82,a,x\n"       /* 7 a cut sequence */
+                               "7,\"N\0L\",a,x\n"         /* 8 a NUL byte */
+                               "8,\xF0\x9F\x98\x80 \xE2\x82\xAC,b,x\n"; /* 9 used: 4- and 3-byte */
+    folio_diag d;
+    diag_quiet(&d);
+    folio_table *t = folio_table_load_text(&spec, text, sizeof text - 1, &d);
+    CHECK(t != NULL);
+    CHECK_INT(folio_table_row_count(t), 2);
+    CHECK_STR(folio_table_get_text(t, 0, 1, NULL), "caf\xC3\xA9");
+    CHECK_STR(folio_table_get_text(t, 1, 1, NULL), "\xF0\x9F\x98\x80 \xE2\x82\xAC");
+    CHECK_INT(reason_count(t, "invalid UTF-8 in name"), 4);
+    CHECK_INT(reason_count(t, "invalid UTF-8 in kind"), 1);
+    CHECK_INT(reason_count(t, "NUL byte in name"), 1);
+    CHECK_MSG(
+        &d, FOLIO_WARNING, "u.csv", 3, 2,
+        "invalid UTF-8 in name: \"caf\\xE9\"; expected UTF-8 text (save the file as UTF-8); row rejected");
+    CHECK_MSG(&d, FOLIO_WARNING, "u.csv", 4, 3,
+              "invalid UTF-8 in kind: \"b\\xC0\\xAF\"; expected UTF-8 text (save the file as UTF-8); row "
+              "rejected");
+    CHECK_MSG(&d, FOLIO_WARNING, "u.csv", 7, 2,
+              "invalid UTF-8 in name: \"ab\\xE2\\x82\"; expected UTF-8 text (save the file as UTF-8); row "
+              "rejected");
+    CHECK_MSG(&d, FOLIO_WARNING, "u.csv", 8, 2,
+              "NUL byte in name: \"N\\0L\"; expected text without NUL bytes; row rejected");
+    folio_table_free(t);
+    folio_diag_free(&d);
+
+    /* the checker itself, at every offset of an eight-byte word */
+    static const char clean[] = "0123456789abcdef\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80xyz";
+    CHECK_INT(folio_cell_text_check(clean, sizeof clean - 1), sizeof clean - 1);
+    for (size_t at = 0; at < 20; at++) {
+        char buf[32];
+        memset(buf, 'a', sizeof buf);
+        buf[at] = '\0';
+        CHECK_INT(folio_cell_text_check(buf, sizeof buf), at);
+        buf[at] = (char)0x80;
+        CHECK_INT(folio_cell_text_check(buf, sizeof buf), at);
+    }
+
+    /* UTF-16, either byte order */
+    diag_quiet(&d);
+    CHECK(folio_table_load_text(&spec, "\xFF\xFEi\0d\0", 6, &d) == NULL);
+    CHECK_MSG(&d, FOLIO_ERROR, "u.csv", 1, 1, "the file is UTF-16 text; save it as CSV in UTF-8");
+    CHECK_INT(d.errors, 1);
+    folio_diag_free(&d);
+    diag_quiet(&d);
+    CHECK(folio_table_load_text(&spec, "\xFE\xFF\0i\0d", 6, &d) == NULL);
+    CHECK_INT(d.errors, 1);
+    folio_diag_free(&d);
+
+    /* a value past the header's fields is shown escaped too */
+    diag_quiet(&d);
+    t = load_text(&spec, "id,name,kind\n9,x,a,\xFF\n", &d);
+    CHECK(t != NULL);
+    CHECK_MSG(&d, FOLIO_WARNING, "u.csv", 2, 4,
+              "too many fields: \"\\xFF\"; expected at most 3 fields, as in the header; row rejected");
+    folio_table_free(t);
     folio_diag_free(&d);
 }
 
@@ -1499,6 +1598,7 @@ int main(void)
     test_missing_columns();
     test_broken_csv();
     test_field_too_large();
+    test_bad_text();
     test_files();
     test_chunk_boundaries();
     test_rejections();
