@@ -9,7 +9,7 @@ OUT ?= out/4pi-reality-impact.pdf
 
 # Debian packages the build and the tests need.
 PACKAGES = cmake make gcc pkg-config libc6-dev libhpdf-dev liblua5.4-dev libcsv-dev libcmark-dev \
-           poppler-utils qpdf python3 lua-check
+           poppler-utils qpdf python3 lua-check valgrind strace
 
 CMAKE_FLAGS ?=
 ifneq ($(CI),)
@@ -57,3 +57,33 @@ bench: build
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) out
+
+# Fuzzing (docs/fuzzing.md): builds the libFuzzer targets with clang in $(FUZZ_BUILD) and runs
+# each for FUZZ_SECONDS over its seed corpus and regressions, growing a corpus of its own in
+# $(FUZZ_BUILD)/corpus/. Fails on any crash, leak, timeout or out-of-memory; the input that
+# caused it is left in $(FUZZ_BUILD)/artifacts/TARGET/ and the log in $(FUZZ_BUILD)/fuzz_TARGET.log.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= csv report markdown blocks
+FUZZ_FLAGS ?= -rss_limit_mb=2048 -timeout=10
+FUZZ_PACKAGES = $(PACKAGES) clang libclang-rt-14-dev
+
+.PHONY: fuzz
+fuzz:
+	@$(MAKE) --no-print-directory deps PACKAGES="$(FUZZ_PACKAGES)"
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DFOLIO_FUZZ=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@failed=""; \
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/artifacts/$$t; \
+	  log=$(FUZZ_BUILD)/fuzz_$$t.log; \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  if UBSAN_OPTIONS=print_stacktrace=1 $(FUZZ_BUILD)/fuzz_$$t $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
+	      -dict=tests/fuzz/$$t.dict -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t/ \
+	      $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t >$$log 2>&1; then \
+	    grep -E "^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units)" $$log | sed 's/^/  /'; \
+	  else \
+	    tail -n 40 $$log; failed="$$failed $$t"; \
+	  fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: findings in:$$failed (inputs in $(FUZZ_BUILD)/artifacts/)"; exit 1; fi

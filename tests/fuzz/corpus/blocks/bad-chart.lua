@@ -1,0 +1,1 @@
+return { blocks.chart { type = "pie", categories = { "a", "b" }, series = { { values = { 1, 2, 3 } } } } }

@@ -1,0 +1,3 @@
+local t = { kind = "paragraph" }
+t.text = t
+return { t }

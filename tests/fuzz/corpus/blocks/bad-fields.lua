@@ -1,0 +1,23 @@
+-- A wrong value in every field of every kind (more than the 20 problems reported).
+return {
+  { kind = "heading", level = 2.5, text = {}, id = 1 },
+  { kind = "heading" },
+  { kind = "paragraph", text = { 1, true }, align = 3, style = "huge" },
+  { kind = "paragraph", text = { text = 1, bold = "yes", italic = 1, code = {}, kind = "italic", link = 2 } },
+  { kind = "list", items = { a = 1 }, ordered = "no" },
+  { kind = "list" },
+  { kind = "table", columns = "a", rows = "b", caption = 7 },
+  { kind = "table", columns = { "c", { title = 1, align = "middle", width = -1, extra = 1 } },
+    rows = { "r", { 1, 2, bold = 1 }, { 1, 2, 3 }, { {}, { x = 1 } } } },
+  { kind = "table" },
+  { kind = "key_figures", items = { 1, { value = {}, label = 2 }, { label = "no value" } } },
+  { kind = "key_figures", items = "x" },
+  { kind = "quote", text = 1, attribution = 2 },
+  { kind = "chart", type = 1, title = 2, categories = { {}, 1 }, series = { { values = "v", labels = "l" } },
+    x_title = 1, y_title = 2, note = 3, alt = 4 },
+  { kind = "chart", type = "bar", categories = { "a", "b" }, series = { { name = 1, values = { 1 }, labels = { 1, 2, 3 } },
+    { values = { -1, "2" }, labels = { {}, "x" } } } },
+  { kind = "chart" },
+  { kind = "page_break", x = 1 }, { kind = "contents", title = 1 }, { kind = "cover", title = {}, date = 1 },
+  { kind = "note", text = false },
+}

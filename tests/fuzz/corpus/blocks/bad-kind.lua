@@ -1,0 +1,1 @@
+return { { kind = "heding", level = 1, text = "x" } }

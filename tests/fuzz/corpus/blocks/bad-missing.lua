@@ -1,0 +1,1 @@
+return { { kind = "heading", text = "x" } }

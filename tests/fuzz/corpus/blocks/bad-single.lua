@@ -1,0 +1,1 @@
+return blocks.heading(1, "x")

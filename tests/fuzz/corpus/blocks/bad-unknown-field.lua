@@ -1,0 +1,1 @@
+return { { kind = "paragraph", text = "x", titel = "y" } }

@@ -1,0 +1,3 @@
+local function f() error("deep problem") end
+local function g() f() end
+g()

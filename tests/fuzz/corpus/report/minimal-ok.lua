@@ -1,0 +1,1 @@
+return { title = "T", inputs = { s = { file = "s.csv", schema = { a = "text" } } }, sections = { { "cover" } } }

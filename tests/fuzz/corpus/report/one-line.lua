@@ -1,0 +1,1 @@
+return { title = "T", sections = { { "cover" } }, inputs = { s = { file = "s.csv", date = "d", key = "k", period = "none", columns = { d = "D" }, values = { k = { A = "a" } }, schema = { d = "date", k = { "code", values = { "a" } } } } } }

@@ -1,0 +1,2 @@
+os.execute("touch /tmp/folio-pwned")
+return { title = "x", sections = { { "good" } } }

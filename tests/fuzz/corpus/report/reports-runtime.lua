@@ -1,0 +1,2 @@
+local t = nil
+return { title = t.title, sections = { { "good" } } }

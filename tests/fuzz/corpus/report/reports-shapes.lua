@@ -1,0 +1,21 @@
+-- Every line below has a problem that folio_report_load must report (all of them).
+return {
+  titel = "Typo",
+  labels = { org_type = { nhs_trust = 1 } },
+  page = { size = "A5", margins = { top = -1 } },
+  theme = { accent = "blue", fonts = { regular = "no-such-font.ttf" } },
+  inputs = {
+    survey = {
+      file = "data/survey.csv",
+      period = "until",
+      schema = {
+        org_type = "cod",
+        role = { "code", values = { "a", "A" } },
+        age = { "text", min = 1 },
+      },
+      columns = { nope = "Header" },
+    },
+    other = { schema = {} },
+  },
+  sections = { { "good" }, "text", { "good", "extra" } },
+}

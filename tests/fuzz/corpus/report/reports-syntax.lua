@@ -1,0 +1,4 @@
+return {
+  title = "Broken",
+  sections = { { "good" } ,
+}
