@@ -295,8 +295,16 @@ static void load_column(loader *ld, const char *path, const char *name, const fo
             bool ok = true;
             for (size_t i = 0; i < n; i++) {
                 const folio_value *code = &values->vals[i];
-                if (code->kind != FOLIO_V_STRING || code->len == 0) {
+                size_t tlen = code->kind == FOLIO_V_STRING ? code->len : 0;
+                if (tlen)
+                    (void)folio_trim(code->str, &tlen);
+                if (code->kind != FOLIO_V_STRING || tlen == 0) {
                     bad(ld, p, "code %zu: expected a non-empty string", i + 1);
+                    ok = false;
+                    continue;
+                }
+                if (tlen != code->len) { /* answers are trimmed, so " a" could never match */
+                    bad(ld, p, "code %zu: \"%s\" has spaces around it; write it without", i + 1, code->str);
                     ok = false;
                     continue;
                 }

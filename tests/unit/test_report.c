@@ -180,6 +180,9 @@ static void test_shapes(void)
     CHECK(has_error(&d, f, 0, "theme.fonts.regular: no file tests/data/reports/shapes/no-such-font.ttf"));
     CHECK(has_error(&d, f, 0, "inputs.survey.period: \"until\" needs a date column (date = \"column\")"));
     CHECK(has_error(&d, f, 0, "inputs.survey.schema.role.values: code \"A\" is listed twice"));
+    CHECK(has_error(&d, f, 0, "inputs.survey.schema.team.values: code 2: expected a non-empty string"));
+    CHECK(has_error(&d, f, 0,
+                    "inputs.survey.schema.team.values: code 3: \" y\" has spaces around it; write it without"));
     CHECK(has_error(&d, f, 0, "inputs.survey.schema.age: only integer and number columns have min and max"));
     CHECK(has_error(&d, f, 0, "inputs.survey.columns.nope: not a column of the schema"));
     CHECK(has_error(&d, f, 0, "inputs.other.file: missing; expected a string"));
@@ -196,7 +199,7 @@ static void test_shapes(void)
     CHECK(has_error(&d, f, 0,
                     "limits.seconds: expected a number of seconds, more than 0 and at most 86400, got -1"));
     CHECK(has_error(&d, f, 0, "limits.cpu: unknown field; expected one of memory, instructions, seconds"));
-    CHECK_INT(d.errors, 20);
+    CHECK_INT(d.errors, 22);
     folio_diag_free(&d);
 }
 

@@ -12,6 +12,7 @@ return {
       schema = {
         org_type = "cod",
         role = { "code", values = { "a", "A" } },
+        team = { "code", values = { "x", " ", " y" } },
         age = { "text", min = 1 },
       },
       columns = { nope = "Header" },
