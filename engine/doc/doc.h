@@ -55,6 +55,8 @@ typedef struct folio_table_cell {
     bool bold;
 } folio_table_cell;
 
+#define FOLIO_LIST_DEPTH 4 /* levels of nested lists */
+
 typedef struct folio_block folio_block;
 
 struct folio_block {
@@ -64,7 +66,13 @@ struct folio_block {
     union {
         struct { int level; folio_text text; char *id; } heading;          /* id: anchor, may be NULL */
         struct { folio_text text; folio_align align; folio_para_style style; } paragraph;
-        struct { folio_text *items; size_t n; bool ordered; } list;
+        struct {
+            folio_text *items;      /* every item in reading order, nested ones included */
+            size_t n;
+            bool ordered;
+            unsigned char *levels;  /* nesting depth of each item, 0..FOLIO_LIST_DEPTH-1; NULL = all 0 */
+            bool *numbered;         /* whether each item's own list is ordered; NULL = `ordered` */
+        } list;
         struct {
             size_t ncols, nrows, header_rows;   /* rows include the header rows first */
             folio_table_cell *cells;            /* nrows * ncols, row-major */

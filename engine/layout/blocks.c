@@ -76,31 +76,61 @@ void lay_paragraph(lay_ctx *c, const folio_block *b)
     lay_para_free(p);
 }
 
+/* The marker of an ordered item: 1. at the outer level, then a. and i. as lists nest. */
+static void list_number(char *out, size_t size, int level, size_t k)
+{
+    static const char *const roman[] = {"i",  "ii",  "iii",  "iv", "v",  "vi",  "vii",
+                                        "viii", "ix", "x",   "xi", "xii", "xiii", "xiv"};
+    if (level % 3 == 1 && k <= 26)
+        snprintf(out, size, "%c.", (char)('a' + k - 1));
+    else if (level % 3 == 2 && k <= sizeof roman / sizeof *roman)
+        snprintf(out, size, "%s.", roman[k - 1]);
+    else
+        snprintf(out, size, "%zu.", k);
+}
+
 void lay_list(lay_ctx *c, const folio_block *b)
 {
     lay_style st = para_style(c, FOLIO_PARA_BODY, FOLIO_ALIGN_LEFT);
     double base = lay_baseline(c, &st);
+    size_t count[FOLIO_LIST_DEPTH] = {0}; /* items so far at each level, since its parent item */
     for (size_t i = 0; i < b->u.list.n; i++) {
-        lay_para *p = lay_para_make(c, &b->u.list.items[i], &st, c->width - LIST_INDENT);
+        int level = b->u.list.levels ? b->u.list.levels[i] : 0;
+        if (level >= FOLIO_LIST_DEPTH)
+            level = FOLIO_LIST_DEPTH - 1;
+        bool numbered = b->u.list.numbered ? b->u.list.numbered[i] : b->u.list.ordered;
+        count[level]++;
+        for (int l = level + 1; l < FOLIO_LIST_DEPTH; l++)
+            count[l] = 0;
+        double indent = LIST_INDENT * (level + 1);
+        lay_para *p = lay_para_make(c, &b->u.list.items[i], &st, c->width - indent);
         size_t first = c->rows.n;
         if (lay_para_lines(p) == 0) {
             lay_para_free(p);
             continue;
         }
-        lay_lines_rows(c, p, &st, c->x0 + LIST_INDENT, b, false, -1);
+        lay_lines_rows(c, p, &st, c->x0 + indent, b, false, -1);
         lay_para_free(p);
         lay_row *r = &c->rows.v[first];
         if (first > 0 && i > 0)
             r->space_before = LIST_GAP;
-        if (b->u.list.ordered) {
+        if (numbered) {
             char num[32];
-            snprintf(num, sizeof num, "%zu.", i + 1);
+            list_number(num, sizeof num, level, count[level]);
             double w = lay_text_width(c, FOLIO_FACE_REGULAR, st.size, num);
-            lay_op_text(&r->ops, b, c->x0 + LIST_INDENT - 5 - w, -base, FOLIO_FACE_REGULAR, st.size, c->th->text,
+            lay_op_text(&r->ops, b, c->x0 + indent - 5 - w, -base, FOLIO_FACE_REGULAR, st.size, c->th->text,
                         num);
         } else {
-            lay_op_text(&r->ops, b, c->x0 + 3, -base, FOLIO_FACE_BOLD, st.size, c->th->accent, "\xE2\x80\xA2");
+            /* a bullet at the outer level, an en dash inside it, and so on */
+            const char *mark = level % 2 ? "\xE2\x80\x93" : "\xE2\x80\xA2";
+            lay_op_text(&r->ops, b, c->x0 + indent - LIST_INDENT + 3, -base, level % 2 ? FOLIO_FACE_REGULAR : FOLIO_FACE_BOLD,
+                        st.size, c->th->accent, mark);
         }
+        /* The marker is read before the item's text (extraction, copy and paste follow the
+         * order of the content stream). */
+        folio_op marker = r->ops.ops[r->ops.n - 1];
+        memmove(r->ops.ops + 1, r->ops.ops, (r->ops.n - 1) * sizeof *r->ops.ops);
+        r->ops.ops[0] = marker;
     }
 }
 

@@ -333,28 +333,75 @@ static void paragraph(conv *c, const char *path, const folio_value *b, folio_blo
     }
 }
 
-static void list(conv *c, const char *path, const folio_value *b, folio_block *out)
+/* The items of a list and of the lists nested in it, flattened in reading order. */
+typedef struct list_acc {
+    folio_text *texts;
+    unsigned char *levels;
+    bool *numbered;
+    size_t n, cap;
+    bool nested;
+    bool ordered; /* the outer list's */
+} list_acc;
+
+static void list_items(conv *c, const char *path, const folio_value *b, int level, list_acc *acc)
 {
     static const char *const fields[] = {"kind", "items", "ordered", NULL};
     check_fields(c, path, b, "a list", fields);
-    const folio_value *items = get_list(c, path, b, "items", true, "texts");
+    const folio_value *items = get_list(c, path, b, "items", true, "texts or nested lists");
     bool ordered = get_bool(c, path, b, "ordered");
-    size_t n = items ? items->n : 0;
-    folio_text *texts = dalloc(c, n * sizeof *texts);
+    if (level == 0)
+        acc->ordered = ordered;
     char p[512], q[512];
     sub(p, sizeof p, path, "items");
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; items && i < items->n; i++) {
         item(q, sizeof q, p, i);
+        const folio_value *v = &items->vals[i];
+        const folio_value *kind = v->kind == FOLIO_V_TABLE ? field(v, "kind") : NULL;
+        if (kind && kind->kind == FOLIO_V_STRING && strcmp(kind->str, "list") == 0) {
+            if (i == 0)
+                problem(c, q, "a nested list must follow the item it belongs to");
+            else if (level + 1 >= FOLIO_LIST_DEPTH)
+                problem(c, q, "lists nest at most %d deep", FOLIO_LIST_DEPTH);
+            else
+                list_items(c, q, v, level + 1, acc);
+            acc->nested = true;
+            continue;
+        }
         folio_text t = {0};
-        get_text_value(c, q, &items->vals[i], &t, false);
-        if (texts)
-            texts[i] = t;
+        get_text_value(c, q, v, &t, false);
+        if (acc->n == acc->cap) {
+            acc->cap = acc->cap ? acc->cap * 2 : 8;
+            acc->texts = xrealloc(acc->texts, acc->cap * sizeof *acc->texts);
+            acc->levels = xrealloc(acc->levels, acc->cap * sizeof *acc->levels);
+            acc->numbered = xrealloc(acc->numbered, acc->cap * sizeof *acc->numbered);
+        }
+        acc->texts[acc->n] = t;
+        acc->levels[acc->n] = (unsigned char)level;
+        acc->numbered[acc->n] = ordered;
+        acc->n++;
     }
-    if (out) {
-        out->u.list.items = texts;
+}
+
+static void list(conv *c, const char *path, const folio_value *b, folio_block *out)
+{
+    list_acc acc = {0};
+    list_items(c, path, b, 0, &acc);
+    if (out && acc.n) {
+        size_t n = acc.n;
+        out->u.list.items = dalloc(c, n * sizeof *out->u.list.items);
+        memcpy(out->u.list.items, acc.texts, n * sizeof *acc.texts);
         out->u.list.n = n;
-        out->u.list.ordered = ordered;
+        out->u.list.ordered = acc.ordered;
+        if (acc.nested) {
+            out->u.list.levels = dalloc(c, n * sizeof *acc.levels);
+            out->u.list.numbered = dalloc(c, n * sizeof *acc.numbered);
+            memcpy(out->u.list.levels, acc.levels, n * sizeof *acc.levels);
+            memcpy(out->u.list.numbered, acc.numbered, n * sizeof *acc.numbered);
+        }
     }
+    free(acc.texts);
+    free(acc.levels);
+    free(acc.numbered);
 }
 
 static void table(conv *c, const char *path, const folio_value *b, folio_block *out)

@@ -9,6 +9,7 @@
 #include <lua.h>
 
 #include "core/util.h"
+#include "doc/doc.h"
 #include "lua/bindings.h"
 
 #define MARKDOWN_MT "folio.markdown"
@@ -256,9 +257,8 @@ static void flush_item(lua_State *L, md *m, int items)
     }
 }
 
-/* Walks a list or a quote. A list's items, nested lists included, become one flat list of
- * TEXTs pushed onto `items`; a quote's paragraphs become one TEXT, a line each. */
-static void walk_container(lua_State *L, md *m, cmark_node *root, bool list, int items)
+/* Walks a quote: its paragraphs become one TEXT, a line each. */
+static void walk_quote(lua_State *L, md *m, cmark_node *root)
 {
     m->iter = cmark_iter_new(root);
     cmark_event_type ev;
@@ -270,22 +270,67 @@ static void walk_container(lua_State *L, md *m, cmark_node *root, bool list, int
         case CMARK_NODE_PARAGRAPH:
         case CMARK_NODE_HEADING:
             if (has_text(m))
-                add_plain(m, list ? " " : "\n");
+                add_plain(m, "\n");
             collect_inlines(m, n);
             cmark_iter_reset(m->iter, n, CMARK_EVENT_EXIT); /* its inlines are done */
             break;
         case CMARK_NODE_ITEM:
         case CMARK_NODE_LIST:
-            if (list)
-                flush_item(L, m, items);
-            break;
-        case CMARK_NODE_BLOCK_QUOTE: break; /* its paragraphs come next */
+        case CMARK_NODE_BLOCK_QUOTE: break; /* their paragraphs come next */
         case CMARK_NODE_HTML_BLOCK: break;  /* dropped */
         default: unsupported(L, m, n); break;
         }
     }
     cmark_iter_free(m->iter);
     m->iter = NULL;
+}
+
+/* Pushes { kind = "list", ordered =, items = { TEXT, ..., { kind = "list", ... }, ... } } for
+ * a list node: an item's paragraphs are joined into one TEXT, and a list inside an item
+ * follows that item's text as a nested list. */
+static void push_list(lua_State *L, md *m, cmark_node *list, int depth)
+{
+    if (depth >= FOLIO_LIST_DEPTH)
+        luaL_error(L, "%s:%d: lists nest at most %d deep", m->name, cmark_node_get_start_line(list),
+                   FOLIO_LIST_DEPTH);
+    luaL_checkstack(L, 4, NULL);
+    new_block(L, "list", 3); /* ... list */
+    lua_pushboolean(L, cmark_node_get_list_type(list) == CMARK_ORDERED_LIST);
+    lua_setfield(L, -2, "ordered");
+    lua_newtable(L); /* ... list items */
+    int items = lua_gettop(L);
+    for (cmark_node *it = cmark_node_first_child(list); it; it = cmark_node_next(it)) {
+        bool started = false; /* this item's text is in the list */
+        for (cmark_node *n = cmark_node_first_child(it); n; n = cmark_node_next(n)) {
+            switch (cmark_node_get_type(n)) {
+            case CMARK_NODE_PARAGRAPH:
+            case CMARK_NODE_HEADING:
+                if (has_text(m))
+                    add_plain(m, " ");
+                collect_inlines(m, n);
+                break;
+            case CMARK_NODE_LIST:
+                if (!has_text(m) && !started) { /* "- - a": the nested list follows an empty item */
+                    lua_pushliteral(L, "");
+                    append(L, items);
+                }
+                flush_item(L, m, items);
+                started = true;
+                push_list(L, m, n, depth + 1); /* ... list items sub */
+                append(L, items);
+                break;
+            case CMARK_NODE_BLOCK_QUOTE:
+                if (has_text(m))
+                    add_plain(m, " ");
+                walk_quote(L, m, n);
+                break;
+            case CMARK_NODE_HTML_BLOCK: break; /* dropped */
+            default: unsupported(L, m, n); break;
+            }
+        }
+        flush_item(L, m, items);
+    }
+    lua_setfield(L, -2, "items"); /* ... list */
 }
 
 /* Pushes the block for one top-level node onto the list at `out`, or nothing. */
@@ -318,19 +363,12 @@ static void add_block(lua_State *L, md *m, cmark_node *n, int out)
         lua_setfield(L, -2, "text");
         append(L, out); /* ... */
         return;
-    case CMARK_NODE_LIST: {
-        new_block(L, "list", 3); /* ... list */
-        lua_pushboolean(L, cmark_node_get_list_type(n) == CMARK_ORDERED_LIST);
-        lua_setfield(L, -2, "ordered");
-        lua_newtable(L); /* ... list items */
-        walk_container(L, m, n, true, lua_gettop(L));
-        flush_item(L, m, lua_gettop(L));
-        lua_setfield(L, -2, "items"); /* ... list */
-        append(L, out);               /* ... */
+    case CMARK_NODE_LIST:
+        push_list(L, m, n, 0); /* ... list */
+        append(L, out);        /* ... */
         return;
-    }
     case CMARK_NODE_BLOCK_QUOTE:
-        walk_container(L, m, n, false, 0);
+        walk_quote(L, m, n);
         if (!has_text(m)) {
             clear_runs(m);
             return;

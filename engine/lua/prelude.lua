@@ -8,7 +8,7 @@
 --   SPAN  = { text = "string", bold = true, italic = true, link = "url" }
 --   { kind = "heading", level = 1..3, text = TEXT }
 --   { kind = "paragraph", text = TEXT, align = "justify"|"left"|"center"|"right", style = "body"|"lead"|"small" }
---   { kind = "list", items = { TEXT, ... }, ordered = false }
+--   { kind = "list", items = { TEXT or a nested list (after its item), ... }, ordered = false }
 --   { kind = "table", columns = { { title = TEXT, align = "left"|"right"|..., width = W }, ... },
 --     rows = { { CELL, ..., bold = true }, ... }, caption = TEXT }     CELL = TEXT | number
 --   { kind = "key_figures", items = { { value = "29" or 29, label = "..." }, ... } }

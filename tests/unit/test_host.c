@@ -361,6 +361,9 @@ static void test_bad_blocks(void)
          "build() result [1].type: unknown value \"pie\"; expected one of \"bar\", \"hbar\", \"stacked\""},
         {"chart", "build() result [1].series[1].values: expected 2 values (one per category), got 3"},
         {"nothing", "build() result: expected a list of blocks, got nil"},
+        {"list_first", "build() result [1].items[1]: a nested list must follow the item it belongs to"},
+        {"list_deep", "build() result [1].items[2].items[2].items[2].items[2]: lists nest at most 4 deep"},
+        {"list_item", "build() result [1].items[2].items[2].text: expected a string, got number"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fixture f;

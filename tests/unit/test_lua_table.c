@@ -285,8 +285,9 @@ static void test_markdown(void)
               "{bold=true, text=\"quite\"}, \" \", {bold=true, italic=true, text=\"good\"}, "
               "\", see \", {link=\"https://example.org/4pi\", text=\"the site\"}, "
               "\" \xe2\x80\x93 and code stays, html goes. Next line joins.\\nHard break before this.\"}}, "
-              "{items={{\"first \", {italic=true, text=\"item\"}}, \"second\", \"nested one\", "
-              "\"nested two\", \"third\"}, kind=\"list\", ordered=false}, "
+              "{items={{\"first \", {italic=true, text=\"item\"}}, \"second\", "
+              "{items={\"nested one\", \"nested two\"}, kind=\"list\", ordered=false}, "
+              "\"third\"}, kind=\"list\", ordered=false}, "
               "{items={\"one\", \"two\"}, kind=\"list\", ordered=true}, "
               "{kind=\"quote\", text=\"A quote on two lines.\\nSecond paragraph.\"}}");
     CHECK_STR(eval("return dump(md('\"Hello\" -- it\\'s --- fine...'))"),

@@ -30,6 +30,13 @@ local cases = {
       __len = function() error("metamethod ran") end })
   end,
   nothing = function() return nil end,
+  list_first = function() return { blocks.list { blocks.list { "orphan" }, "a" } } end,
+  list_deep = function()
+    local l = blocks.list { "d" }
+    for _ = 1, 4 do l = blocks.list { "x", l } end
+    return { l }
+  end,
+  list_item = function() return { blocks.list { "a", blocks.list { "b", { text = 1 } } } } end,
 }
 
 return {
