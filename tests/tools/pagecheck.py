@@ -22,6 +22,7 @@ failure. Text is read in visual lines: the words of one baseline, left to right,
 running header and footer (outside the body area, --top/--bottom margins in points) left out.
 """
 import argparse
+import concurrent.futures
 import json
 import re
 import subprocess
@@ -107,15 +108,10 @@ def visual_lines(page_el, top, bottom):
     return lines
 
 
-def read_pdf(path, top, bottom):
-    code, out, err = run(["pdftotext", "-bbox-layout", path, "-"])
-    if code != 0:
-        raise SystemExit("FAIL tools: pdftotext -bbox-layout %s: %s" % (path, err.strip()))
-    root = ET.fromstring(out)
-    code, js, err = run(["qpdf", "--json", path])
-    if code not in (0, 3):
-        raise SystemExit("FAIL tools: qpdf --json %s: %s" % (path, err.strip()))
-    j = json.loads(js)
+def read_pdf(path, top, bottom, bbox_xml, qpdf_json):
+    """Pages (visual lines, labels) and qpdf's JSON of the PDF, from the tools' output."""
+    root = ET.fromstring(bbox_xml)
+    j = json.loads(qpdf_json)
     pages = []
     for i, el in enumerate(root.iter(NS + "page")):
         label = label_text(j["pages"][i].get("label")) if i < len(j["pages"]) else None
@@ -338,15 +334,21 @@ def check_contents(pages, links, title):
     return fails, len(entries)
 
 
-def check_tools(path):
+def run_all(cmds):
+    """Runs the commands two at a time (the machine is shared); their (code, out, err) in order."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(run, cmds))
+
+
+def check_tools(path, results):
+    """results: (code, out, err) of pdftotext -bbox-layout, pdffonts, pdfinfo, qpdf --check."""
     fails = []
-    for cmd in (["pdftotext", path, "-"], ["pdffonts", path], ["pdfinfo", path]):
-        code, _, err = run(cmd)
-        if code != 0 or err.strip():
-            fails.append("%s: exit %d, stderr: %s" % (cmd[0], code, err.strip()[:300]))
-    code, out, err = run(["qpdf", "--check", path])
-    if code != 0:
-        fails.append("qpdf --check: exit %d: %s" % (code, (err or out).strip()[:300]))
+    for name, (code, out, err) in zip(("pdftotext", "pdffonts", "pdfinfo", "qpdf --check"), results):
+        if name == "qpdf --check":
+            if code != 0:
+                fails.append("qpdf --check: exit %d: %s" % (code, (err or out).strip()[:300]))
+        elif code != 0 or err.strip():
+            fails.append("%s: exit %d, stderr: %s" % (name, code, err.strip()[:300]))
     return fails
 
 
@@ -369,11 +371,14 @@ class Report:
 
 def check_pdf(a):
     rep = Report()
-    tools = check_tools(a.pdf)
+    results = run_all([["pdftotext", "-bbox-layout", a.pdf, "-"], ["pdffonts", a.pdf], ["pdfinfo", a.pdf],
+                       ["qpdf", "--check", a.pdf], ["qpdf", "--json", a.pdf]])
+    tools = check_tools(a.pdf, results[:4])
     rep.rule("tools", tools, "pdftotext, pdffonts, pdfinfo quiet; qpdf --check passes")
-    if any(f.startswith("pdftotext") or f.startswith("qpdf") for f in tools):
+    if tools:
+        print("%d rule(s) failed" % rep.failed)
         return rep.failed
-    pages, j = read_pdf(a.pdf, a.top, a.bottom)
+    pages, j = read_pdf(a.pdf, a.top, a.bottom, results[0][1], results[4][1])
     links = links_of(j)
     headings = outline_of(j)
     bad = ["page %d: link with %s" % (pg, what) for pg, _, dest, what in links if dest is None]
