@@ -14,7 +14,7 @@ poppler-utils (pdftotext -bbox-layout, pdfinfo, pdffonts) and qpdf only:
              is printed on, and the entry's link goes to that page
   labels     (--labels i,ii,1,...) the PDF's page labels, the first ones given
 
-    pagecheck.py PDF [--table HEADER REGEX ROWS] [--contents Contents] [--labels i,ii,1]
+    pagecheck.py PDF [--table HEADER REGEX ROWS] [--contents Contents] [--labels i,ii,1] [--lines FILE]
     pagecheck.py --self-test      every rule on made-up pages: each must catch its violation
 
 Prints "ok RULE: what was checked" or "FAIL RULE: where and why" per rule; exit 1 on any
@@ -379,6 +379,11 @@ def check_pdf(a):
         print("%d rule(s) failed" % rep.failed)
         return rep.failed
     pages, j = read_pdf(a.pdf, a.top, a.bottom, results[0][1], results[4][1])
+    if a.lines:
+        with open(a.lines, "w", encoding="utf-8") as f:
+            for p in pages:
+                for ln in p.lines:
+                    f.write("%d\t%s\t%s\n" % (p.number, p.label, norm(ln.text)))
     links = links_of(j)
     headings = outline_of(j)
     bad = ["page %d: link with %s" % (pg, what) for pg, _, dest, what in links if dest is None]
@@ -483,6 +488,7 @@ def main():
     ap.add_argument("--labels", help="expected first page labels, comma-separated, e.g. i,ii,1")
     ap.add_argument("--top", type=float, default=70.87, help="top margin in points (25 mm)")
     ap.add_argument("--bottom", type=float, default=62.36, help="bottom margin in points (22 mm)")
+    ap.add_argument("--lines", metavar="FILE", help="also write every body line as PAGE<tab>LABEL<tab>TEXT")
     ap.add_argument("--self-test", action="store_true")
     a = ap.parse_args()
     if a.self_test:
