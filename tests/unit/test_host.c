@@ -361,6 +361,7 @@ static void test_bad_blocks(void)
          "build() result [1].type: unknown value \"pie\"; expected one of \"bar\", \"hbar\", \"stacked\""},
         {"chart", "build() result [1].series[1].values: expected 2 values (one per category), got 3"},
         {"nothing", "build() result: expected a list of blocks, got nil"},
+        {"continued", "build() result [1].continued: expected true, false or a string, got number"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fixture f;
