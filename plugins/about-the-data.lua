@@ -87,7 +87,6 @@ return {
       columns = { { title = "Component", width = 2 }, { title = "Version", width = 1 }, { title = "File", width = 3 } },
       rows = sw,
     }
-    if ctx.options.new_page then table.insert(out, 1, blocks.page_break()) end
     return out
   end,
 }

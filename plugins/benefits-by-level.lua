@@ -97,7 +97,6 @@ return {
         }
       end
     end
-    if ctx.options.new_page then table.insert(out, 1, blocks.page_break()) end
     return out
   end,
 }

@@ -82,7 +82,6 @@ return {
     if shown == 0 then
       out[#out + 1] = blocks.paragraph("No excerpt may be published.")
     end
-    if ctx.options.new_page then table.insert(out, 1, blocks.page_break()) end
     return out
   end,
 }

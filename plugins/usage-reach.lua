@@ -197,7 +197,6 @@ return {
     out[#out + 1] = blocks.paragraph("Where the standards are used, the levels and the domains at which respondents use them.")
     out[#out + 1] = multi_chart(ctx, survey, "levels_used", "level", "Levels at which the standards are used")
     out[#out + 1] = multi_chart(ctx, survey, "domains_used", "domain", "Domains in which the standards are used")
-    if ctx.options.new_page then table.insert(out, 1, blocks.page_break()) end
     return out
   end,
 }

@@ -231,6 +231,11 @@ static bool run_failed(const folio_diag *diag, const folio_run *fr)
     return diag->errors > tolerated || (diag->strict && diag->warnings > 0);
 }
 
+static double elapsed(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
 static int run(const cli *c)
 {
     folio_diag diag;
@@ -241,7 +246,7 @@ static int run(const cli *c)
     snprintf(fonts_dir, sizeof fonts_dir, "%s/fonts", folio_home());
     run_date(date);
 
-    struct timespec t0, t1;
+    struct timespec t0, t1, t_plugins, t_layout, t_built;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     folio_report_options ropt = {
         .data_dir = c->data_dir, .fonts_dir = fonts_dir, .from = c->from, .to = c->to, .limits = c->limits};
@@ -290,13 +295,16 @@ static int run(const cli *c)
         goto done;
     }
 
+    clock_gettime(CLOCK_MONOTONIC, &t_plugins);
     if (!folio_host_build(&fr) || run_failed(&diag, &fr))
         goto done;
     if (!load_fonts(rep, &fonts, &diag))
         goto done;
+    clock_gettime(CLOCK_MONOTONIC, &t_layout);
     layout = folio_layout_render(doc, &rep->theme, &fonts, &diag);
     if (!layout || run_failed(&diag, &fr))
         goto done;
+    clock_gettime(CLOCK_MONOTONIC, &t_built);
 
     char default_out[4096];
     const char *out = c->output;
@@ -319,6 +327,13 @@ static int run(const cli *c)
                     fr.plugins[i].failure);
     fprintf(stderr, "folio: wrote %s (%zu pages, %ld KB) in %.2f s%s\n", out, layout->npages, kb, secs,
             diag.warnings ? ", with warnings" : "");
+    if (getenv("FOLIO_TIMING") && *getenv("FOLIO_TIMING")) {
+        /* Per stage: report and inputs, plugins (and fonts), layout, PDF (bench/run reads it). */
+        double load = elapsed(&t0, &t_plugins), plugins = elapsed(&t_plugins, &t_layout);
+        double lay = elapsed(&t_layout, &t_built), pdf = elapsed(&t_built, &t1);
+        fprintf(stderr, "folio: timing: load %.3f s, plugins %.3f s, layout %.3f s (%.3f ms/page), pdf %.3f s\n",
+                load, plugins, lay, 1000 * lay / (double)layout->npages, pdf);
+    }
     status = EXIT_OK;
     if (fr.nfailed) {
         fprintf(stderr, "folio: %zu section%s could not be made and %s marked in the PDF (--keep-going)\n",

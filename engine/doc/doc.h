@@ -79,6 +79,8 @@ struct folio_block {
             folio_align *align;                 /* per column; numbers are usually RIGHT */
             double *widths;                     /* per column relative weights, or NULL = from content */
             folio_text caption;                 /* above the table; may be empty */
+            char *continued;                    /* above the header repeated on later pages, or NULL;
+                                                   "" = the report language's "(continued)" */
         } table;
         struct { char **values; char **labels; size_t n; } figures;       /* "29" / "survey responses" */
         struct { folio_text text; char *attribution; } quote;

@@ -11,7 +11,7 @@ folio_op *folio_page_add(folio_page *p, const folio_op *op)
     if (!p || !op)
         return NULL;
     if (p->n == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 64;
+        p->cap = p->cap ? p->cap * 2 : 8; /* small: every row of the galley is a page of ops too */
         p->ops = xrealloc(p->ops, p->cap * sizeof *p->ops);
     }
     folio_op *o = &p->ops[p->n++];

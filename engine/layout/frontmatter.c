@@ -111,6 +111,28 @@ void lay_contents(lay_ctx *c, const folio_block *b, size_t index)
     }
 }
 
+/* Lower-case roman numerals for 1..3999 (front matter never gets near). */
+static void roman(int n, char *buf, size_t size)
+{
+    static const int value[] = {1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1};
+    static const char *const digit[] = {"m", "cm", "d", "cd", "c", "xc", "l", "xl", "x", "ix", "v", "iv", "i"};
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < sizeof value / sizeof *value && n > 0 && n < 4000; k++)
+        while (n >= value[k] && len + 3 < size) {
+            len += (size_t)snprintf(buf + len, size - len, "%s", digit[k]);
+            n -= value[k];
+        }
+}
+
+void lay_page_label(const folio_layout *l, size_t p, char *buf, size_t size)
+{
+    if (l->body_start > 0 && p < (size_t)l->body_start)
+        roman((int)p + 1, buf, size);
+    else
+        snprintf(buf, size, "%zu", p - (size_t)l->body_start + 1);
+}
+
 void lay_contents_fill(lay_ctx *c, folio_layout *l)
 {
     const folio_theme *th = c->th;
@@ -128,7 +150,7 @@ void lay_contents_fill(lay_ctx *c, folio_layout *l)
         folio_page *pg = &l->pages[e->page];
         double baseline = e->top + e->baseline, right = c->x0 + c->width;
         char num[32];
-        snprintf(num, sizeof num, "%d", hit->page + 1);
+        lay_page_label(l, (size_t)hit->page, num, sizeof num);
         double nw = lay_text_width(c, FOLIO_FACE_REGULAR, e->size, num);
         lay_op_text(pg, e->block, right - nw, baseline, FOLIO_FACE_REGULAR, e->size, th->text, num);
 
@@ -213,9 +235,14 @@ void lay_running(lay_ctx *c, folio_layout *l, const bool *cover, char *const *to
         rule.artifact = true;
         folio_page_add(pg, &rule);
 
-        /* Footer: "Page N of M", physical pages, the cover counted. */
-        char foot[64];
-        snprintf(foot, sizeof foot, "Page %zu of %zu", p + 1, l->npages);
+        /* Footer: "Page N of M" in the body, N its page label and M the number of body pages;
+         * front matter after the cover shows its roman label alone ("Page ii"). */
+        char foot[64], label[32];
+        lay_page_label(l, p, label, sizeof label);
+        if (l->body_start > 0 && p < (size_t)l->body_start)
+            snprintf(foot, sizeof foot, "Page %s", label);
+        else
+            snprintf(foot, sizeof foot, "Page %s of %zu", label, l->npages - (size_t)l->body_start);
         double fw = lay_text_width(c, FOLIO_FACE_REGULAR, size, foot);
         furniture_text(pg, right - fw, fy, size, th->muted, foot);
     }

@@ -101,7 +101,10 @@ void lay_rows_free(lay_rows *rows)
 
 int lay_deco_add(lay_ctx *c, lay_deco d)
 {
-    c->decos = xrealloc(c->decos, (c->ndecos + 1) * sizeof *c->decos);
+    /* Capacity doubles: grown whenever the count reaches a power of two (one deco per quote or
+     * note, thousands in a long report). */
+    if ((c->ndecos & (c->ndecos - 1)) == 0)
+        c->decos = xrealloc(c->decos, (c->ndecos ? 2 * c->ndecos : 1) * sizeof *c->decos);
     c->decos[c->ndecos] = d;
     return (int)c->ndecos++;
 }

@@ -175,6 +175,9 @@ void lay_cover(lay_ctx *c, const folio_block *b);
 void lay_contents(lay_ctx *c, const folio_block *b, size_t index);
 
 /* ---- after pagination (frontmatter.c) ---- */
+/* The label of page p (0-based) as the PDF's page labels give it: front matter (before
+ * l->body_start) in lower-case roman from i, the body in arabic from 1. */
+void lay_page_label(const folio_layout *l, size_t p, char *buf, size_t size);
 void lay_contents_fill(lay_ctx *c, folio_layout *l);
 /* Header and footer on every page but the cover; the section named in the header is the one
  * whose heading starts the page, else the one in force at the end of the previous page. */

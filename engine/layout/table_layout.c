@@ -1,6 +1,6 @@
 /* Tables: column widths (from weights or content), wrapped cells, a bold header row on a light
- * fill that is repeated on every page the table runs onto, thin rules between body rows. A row
- * taller than a page is cut into slices so that it can run across pages too. */
+ * fill that is repeated on every page the table runs onto (after an optional "(continued)" line),
+ * thin rules between body rows. A row taller than a page runs across pages line by line. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,17 +139,40 @@ static void copy_row(lay_rows *dst, const lay_row *src)
         folio_page_add(&r->ops, &src->ops.ops[k]);
 }
 
-/* Draws the lines [from, to) of every cell of table row `tr` as one row of height h. */
+/* Draws the lines [from, to) of every cell of table row `tr` into a row whose first line starts
+ * top_pad below its top. */
 static void draw_slice(lay_ctx *c, lay_row *row, const folio_block *b, size_t tr, cellset *cells,
-                       const double *x, size_t from, size_t to)
+                       const double *x, size_t from, size_t to, double top_pad)
 {
     size_t nc = b->u.table.ncols;
     for (size_t k = 0; k < nc; k++) {
         lay_style st = cell_style(c, b, tr, k);
-        double base = lay_baseline(c, &st), y = -PAD_Y;
+        double base = lay_baseline(c, &st), y = -top_pad;
         for (size_t i = from; i < to && i < cells[k].lines; i++, y -= st.line_h)
             lay_para_emit(cells[k].p, i, &row->ops, x[k] + PAD_X, y - base, b);
     }
+}
+
+/* The line above the header on the pages a table continues onto: its caption and the block's
+ * `continued` text, or the report language's "(continued)" when that is "" (malloc'ed). */
+static char *continued_text(const lay_ctx *c, const folio_block *b)
+{
+    static const struct { const char *lang, *text; } words[] = {
+        {"cy", "(parhad)"}, {"de", "(Fortsetzung)"}, {"es", "(continuación)"}, {"fr", "(suite)"},
+        {"it", "(continua)"}, {"nl", "(vervolg)"}, {"pt", "(continuação)"},
+    };
+    const char *word = b->u.table.continued;
+    if (!*word) {
+        word = "(continued)";
+        const char *lang = c->doc->lang ? c->doc->lang : "";
+        for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+            if (strncmp(lang, words[i].lang, 2) == 0 && (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_'))
+                word = words[i].text;
+    }
+    char *caption = lay_title_text(&b->u.table.caption);
+    char *s = *caption ? xasprintf("%s %s", caption, word) : xstrdup(word);
+    free(caption);
+    return s;
 }
 
 void lay_table(lay_ctx *c, const folio_block *b)
@@ -179,8 +202,31 @@ void lay_table(lay_ctx *c, const folio_block *b)
         x[k] = k ? x[k - 1] + w[k - 1] : x0;
     cellset *cells = xcalloc(nc, sizeof *cells);
 
-    /* The header rows, also kept as a group to repeat; body rows after. */
+    /* The group repeated on every page the table runs onto: the "(continued)" line, then the
+     * header rows (copied below as they are made). */
     int group = -1;
+    double repeat_h = 0; /* the group's "(continued)" line(s) */
+    if (hdr > 0 || b->u.table.continued) {
+        c->groups = xrealloc(c->groups, (c->ngroups + 1) * sizeof *c->groups);
+        c->groups[c->ngroups] = (lay_rows){0};
+        group = (int)c->ngroups++;
+    }
+    if (b->u.table.continued) {
+        char *text = continued_text(c, b);
+        lay_para *p = lay_para_plain(c, text, &cap, tw);
+        size_t n = lay_para_lines(p);
+        double base = lay_baseline(c, &cap);
+        for (size_t i = 0; i < n; i++) {
+            double h = cap.line_h + (i + 1 == n ? CAPTION_GAP : 0);
+            lay_row *r = lay_row_add(&c->groups[group], b, h);
+            lay_para_emit(p, i, &r->ops, x0, -base, b);
+            repeat_h += h;
+        }
+        lay_para_free(p);
+        free(text);
+    }
+
+    /* The header rows, also kept as a group to repeat; body rows after. */
     double header_h = 0;
     for (size_t r = 0; r < nr; r++) {
         bool head = r < hdr, bold_row = false;
@@ -194,38 +240,41 @@ void lay_table(lay_ctx *c, const folio_block *b)
                 maxlines = cells[k].lines;
             bold_row |= !head && cell_at(b, r, k)->bold;
         }
-        /* Slices no taller than a page less the caption and the repeated header. */
-        double room = c->body_h - caption_h - header_h - 2 * PAD_Y - 6;
-        size_t per = room > lh ? (size_t)(room / lh) : 1;
+        /* A row that fits on a page under the caption (or "(continued)") and the header is one
+         * piece, moved whole to the next page when the rest of this one is too short. A taller
+         * body row runs across pages line by line, at least two lines on each side of a break
+         * (a header row taller than a page is cut into page-high slices). */
+        double room = c->body_h - fmax(caption_h, repeat_h) - header_h - 2 * PAD_Y - 6;
+        size_t fit = room > lh ? (size_t)(room / lh) : 1;
+        size_t per = head || maxlines <= fit ? fit : 1;
         for (size_t from = 0; from < maxlines; from += per) {
             size_t to = from + per < maxlines ? from + per : maxlines;
-            bool last_slice = to == maxlines;
-            double h = 2 * PAD_Y + (double)(to - from) * lh;
+            bool first_slice = from == 0, last_slice = to == maxlines;
+            double top_pad = first_slice || head ? PAD_Y : 0, bottom_pad = last_slice || head ? PAD_Y : 0;
+            double h = top_pad + bottom_pad + (double)(to - from) * lh;
             lay_row *row = lay_row_add(&c->rows, b, h);
             if (head) {
                 lay_op_rect(&row->ops, b, x0, -h, tw, h, true, c->th->light, 0, 0);
                 if (r + 1 == hdr && last_slice)
                     lay_op_line(&row->ops, b, x0, -h, tw, 0, RULE_HEAD, c->th->rule);
             } else {
-                if (bold_row && from == 0)
+                if (bold_row && first_slice)
                     lay_op_line(&row->ops, b, x0, 0, tw, 0, RULE_END, c->th->rule);
                 if (r + 1 == nr && last_slice)
                     lay_op_line(&row->ops, b, x0, -h, tw, 0, RULE_END, c->th->rule);
                 else if (last_slice)
                     lay_op_line(&row->ops, b, x0, -h, tw, 0, RULE_BODY, c->th->rule);
             }
-            draw_slice(c, row, b, r, cells, x, from, to);
+            draw_slice(c, row, b, r, cells, x, from, to, top_pad);
             if (head) {
                 row->keep_with_next = true;
                 header_h += h;
-                if (group < 0) {
-                    c->groups = xrealloc(c->groups, (c->ngroups + 1) * sizeof *c->groups);
-                    c->groups[c->ngroups] = (lay_rows){0};
-                    group = (int)c->ngroups++;
-                }
                 copy_row(&c->groups[group], row);
             } else {
                 row->repeat = group;
+                /* Line by line: keep the first two and the last two lines together. */
+                if (per == 1 && maxlines > 1)
+                    row->keep_with_next = !last_slice && (first_slice || to + 1 == maxlines);
             }
         }
         for (size_t k = 0; k < nc; k++)

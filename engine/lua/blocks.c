@@ -406,7 +406,7 @@ static void list(conv *c, const char *path, const folio_value *b, folio_block *o
 
 static void table(conv *c, const char *path, const folio_value *b, folio_block *out)
 {
-    static const char *const fields[] = {"kind", "columns", "rows", "caption", NULL};
+    static const char *const fields[] = {"kind", "columns", "rows", "caption", "continued", NULL};
     static const char *const col_fields[] = {"title", "align", "width", NULL};
     static const char *const row_extra[] = {"bold", NULL};
     check_fields(c, path, b, "a table", fields);
@@ -486,6 +486,17 @@ static void table(conv *c, const char *path, const folio_value *b, folio_block *
     }
     folio_text caption = {0};
     get_text(c, path, b, "caption", &caption, false);
+    /* continued = true (the report language's "(continued)") or a text of its own. */
+    const folio_value *cont = field(b, "continued");
+    char *continued = NULL;
+    if (cont && cont->kind == FOLIO_V_BOOL) {
+        continued = cont->b ? dstr(c, "") : NULL;
+    } else if (cont && cont->kind == FOLIO_V_STRING) {
+        continued = dstr(c, cont->str);
+    } else if (cont) {
+        sub(p, sizeof p, path, "continued");
+        problem(c, p, "expected true, false or a string, got %s", folio_value_type(cont));
+    }
 
     if (out && cells) {
         out->u.table.ncols = ncols;
@@ -505,6 +516,7 @@ static void table(conv *c, const char *path, const folio_value *b, folio_block *
                 out->u.table.widths[j] = field(col, "width")->num;
         }
         out->u.table.caption = caption;
+        out->u.table.continued = continued;
     } else if (hdr) {
         for (size_t j = 0; j < ncols; j++) { /* check the titles */
             const folio_value *col = &cols->vals[j];

@@ -264,7 +264,21 @@ static const char *kind_name(const folio_value *v)
     }
 }
 
-/* Checks a section's options against the plugin's: known names, same types as the defaults. */
+/* The section option the engine itself handles for every plugin: start the section on a new
+ * page. A plugin may declare it too, to change the default (true for most standard sections). */
+#define ENGINE_NEW_PAGE "new_page"
+
+/* Whether section s starts on a new page: its own new_page, else its plugin's default. */
+static bool section_new_page(const folio_value *section, const plugin_def *d)
+{
+    const folio_value *v = folio_value_get(section, ENGINE_NEW_PAGE);
+    if (!v || v->kind == FOLIO_V_NIL)
+        v = folio_value_get(&d->options, ENGINE_NEW_PAGE);
+    return v && v->kind == FOLIO_V_BOOL && v->b;
+}
+
+/* Checks a section's options against the plugin's: known names, same types as the defaults;
+ * new_page is known to every plugin. */
 static void check_options(folio_run *run, size_t s, const plugin_def *d)
 {
     const folio_report *r = run->report;
@@ -275,7 +289,13 @@ static void check_options(folio_run *run, size_t s, const plugin_def *d)
         if (k->kind != FOLIO_V_STRING)
             continue; /* report.c has said so */
         const folio_value *dflt = folio_value_get(&d->options, k->str);
-        if (!dflt) {
+        if (!dflt && strcmp(k->str, ENGINE_NEW_PAGE) == 0) {
+            /* An engine option every section has, unless its plugin declares its own. */
+            if (v->kind != FOLIO_V_BOOL)
+                folio_diag_add(run->diag, FOLIO_ERROR, r->display, 0, 0,
+                               "section %zu (%s): option \"%s\" must be true or false; got %s", s + 1,
+                               sec->plugin, k->str, folio_value_type(v));
+        } else if (!dflt) {
             folio_buf names = {0};
             for (size_t j = 0; d->options.kind == FOLIO_V_TABLE && j < d->options.n; j++)
                 if (d->options.keys[j].kind == FOLIO_V_STRING)
@@ -742,6 +762,10 @@ static bool build_section(folio_run *run, size_t s)
         goto done;
     }
     lua_pop(L, 1);
+    if (section_new_page(&run->report->sections[s].options, &def)) {
+        folio_block *br = folio_doc_add_block(run->doc, FOLIO_BLOCK_PAGE_BREAK);
+        br->source = folio_doc_strdup(run->doc, info->display);
+    }
     ok = folio_blocks_add(run->doc, &result, info->display, run->diag);
 done:
     folio_value_free(&result);

@@ -10,7 +10,8 @@
 --   { kind = "paragraph", text = TEXT, align = "justify"|"left"|"center"|"right", style = "body"|"lead"|"small" }
 --   { kind = "list", items = { TEXT or a nested list (after its item), ... }, ordered = false }
 --   { kind = "table", columns = { { title = TEXT, align = "left"|"right"|..., width = W }, ... },
---     rows = { { CELL, ..., bold = true }, ... }, caption = TEXT }     CELL = TEXT | number
+--     rows = { { CELL, ..., bold = true }, ... }, caption = TEXT,
+--     continued = true | "text" }     CELL = TEXT | number
 --   { kind = "key_figures", items = { { value = "29" or 29, label = "..." }, ... } }
 --   { kind = "quote", text = TEXT, attribution = "..." }
 --   { kind = "chart", type = "bar"|"hbar"|"stacked", title =, categories = {...},
@@ -87,7 +88,7 @@ end
 
 function blocks.table(t)
   check(type(t) == "table", "blocks.table: expected a table { columns = ..., rows = ... }")
-  return { kind = "table", columns = t.columns, rows = t.rows, caption = t.caption }
+  return { kind = "table", columns = t.columns, rows = t.rows, caption = t.caption, continued = t.continued }
 end
 
 function blocks.key_figures(items)

@@ -642,12 +642,15 @@ static bool write_document(writer *w, const folio_doc *doc, const char *path)
     if (!add_outline(w))
         return false;
 
-    /* Page labels: decimal from 1 for every page, the cover and contents included. The running
-     * footer prints physical numbers ("Page 3 of 12"), so roman front-matter labels would make
-     * the viewer's page box disagree with the footer; the label is written anyway so viewers
-     * show plain numbers whatever their defaults. */
-    if (l->npages > 0 && !ok(w, HPDF_AddPageLabel(w->pdf, 0, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL)))
+    /* Page labels: the front matter (cover, contents) in lower-case roman from i, the body in
+     * arabic from 1, as the footer and the contents print them. Prefixes stay ASCII (none). */
+    if (l->body_start > 0 && (size_t)l->body_start < l->npages) {
+        if (!ok(w, HPDF_AddPageLabel(w->pdf, 0, HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, NULL)) ||
+            !ok(w, HPDF_AddPageLabel(w->pdf, (HPDF_UINT)l->body_start, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL)))
+            return fail(w, "cannot add page labels");
+    } else if (l->npages > 0 && !ok(w, HPDF_AddPageLabel(w->pdf, 0, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL))) {
         return fail(w, "cannot add page labels");
+    }
     return add_metadata(w, doc) && fix_fonts(w) && save(w, path);
 }
 

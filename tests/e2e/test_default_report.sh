@@ -20,9 +20,11 @@ check "author in metadata" contains "$TMP/info" "National Survivor User Network"
 check "A4 pages" contains "$TMP/info" "595.276 x 841.89 pts (A4)"
 pages=$(awk '/^Pages:/ { print $2 }' "$TMP/info")
 check "several pages ($pages)" test "${pages:-0}" -ge 6
-check "footer on the last page" contains "$TMP/text" "Page $pages of $pages"
-check "footer on page 2" contains "$TMP/text" "Page 2 of $pages"
-check "no footer on the cover" test "$(pdftotext -f 1 -l 1 "$PDF" - | grep -c 'Page 1 of')" -eq 0
+body=$((pages - 2)) # the cover and the contents are pages i and ii; the body counts from 1
+check "footer on the last page" contains "$TMP/text" "Page $body of $body"
+check "footer on the first body page" test "$(pdftotext -f 3 -l 3 "$PDF" - | grep -c "Page 1 of $body")" -eq 1
+check "contents page footer is its label" test "$(pdftotext -f 2 -l 2 "$PDF" - | grep -cx 'Page ii')" -eq 1
+check "no footer on the cover" test "$(pdftotext -f 1 -l 1 "$PDF" - | grep -c 'Page ')" -eq 0
 
 for s in "Contents" "Introduction" "At a glance" "Usage reach" "Benefits by involvement level" \
          "Voices from the interviews" "Conclusion" "About the data"; do

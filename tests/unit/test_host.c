@@ -364,6 +364,7 @@ static void test_bad_blocks(void)
         {"list_first", "build() result [1].items[1]: a nested list must follow the item it belongs to"},
         {"list_deep", "build() result [1].items[2].items[2].items[2].items[2]: lists nest at most 4 deep"},
         {"list_item", "build() result [1].items[2].items[2].text: expected a string, got number"},
+        {"continued", "build() result [1].continued: expected true, false or a string, got number"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fixture f;

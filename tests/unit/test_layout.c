@@ -280,14 +280,17 @@ static void test_report(void)
     CHECK_INT(check_ops(l), 0);
     CHECK(fabs(l->page_w - 595.276) < 1e-9 && fabs(l->page_h - 841.89) < 1e-9);
 
-    /* Running header and footer on every page but the cover. */
+    /* Running header and footer on every page but the cover; the footer counts body pages
+     * (the page labels: i, ii, then 1, 2, ...), the contents page shows its roman label. */
     char foot[64];
-    snprintf(foot, sizeof foot, "Page 1 of %zu", l->npages);
-    CHECK_INT(count_text(l, 0, foot), 0);
+    CHECK_INT(count_text(l, 0, "Page i"), 0);
     CHECK_INT(count_text(l, 0, "Annual report"), 1); /* the cover's title only */
+    CHECK_INT(count_text(l, 1, "Page ii"), 1);
     for (size_t p = 1; p < l->npages; p++) {
-        snprintf(foot, sizeof foot, "Page %zu of %zu", p + 1, l->npages);
-        CHECK_INT(count_text(l, (int)p, foot), 1);
+        if (p >= 2) {
+            snprintf(foot, sizeof foot, "Page %zu of %zu", p - 1, l->npages - 2);
+            CHECK_INT(count_text(l, (int)p, foot), 1);
+        }
         CHECK_INT(count_text(l, (int)p, "Annual report"), 1);
     }
     CHECK_INT(count_text(l, 1, "Contents"), 2); /* title and running header */
@@ -320,7 +323,7 @@ static void test_report(void)
         CHECK_INT(op->dest_page, want);
         CHECK(op->block && op->block->kind == FOLIO_BLOCK_CONTENTS);
         char num[16];
-        snprintf(num, sizeof num, "%d", want + 1);
+        snprintf(num, sizeof num, "%d", want - 1); /* the body page's label */
         CHECK(count_text(l, 1, num) >= 1);
         CHECK_INT(count_text(l, 1, titles[links]), 1);
         links++;
@@ -517,6 +520,72 @@ static folio_doc *fillers(int filler)
         f->u.paragraph.style = i % 3 ? FOLIO_PARA_BODY : FOLIO_PARA_SMALL;
     }
     return d;
+}
+
+/* Pages holding text ops whose text contains `needle`, as a bit per page (pages < 64). */
+static unsigned long long pages_with(const folio_layout *l, const char *needle)
+{
+    unsigned long long bits = 0;
+    for (size_t p = 0; p < l->npages && p < 64; p++)
+        for (size_t k = 0; k < l->pages[p].n; k++) {
+            const folio_op *op = &l->pages[p].ops[k];
+            if (op->kind == FOLIO_OP_TEXT && strstr(op->text, needle))
+                bits |= 1ULL << p;
+        }
+    return bits;
+}
+
+/* A long table with "(continued)" and a cell taller than a page: the cell's lines run on over
+ * pages (none dropped, no warning), each page of the table has the header, each page after the
+ * first has the "(continued)" line, in the report's language. */
+static void test_table_continued(void)
+{
+    for (int lang = 0; lang < 2; lang++) {
+        folio_doc *d = folio_doc_create();
+        folio_doc_set_meta(d, "T", NULL, NULL, lang ? "de-DE" : "en-GB");
+        add_heading(d, 1, "Data");
+        add_long_para(d, 20);
+        folio_block *t = add_table(d, 3, 60);
+        t->u.table.continued = folio_doc_strdup(d, "");
+        folio_buf big = {0};
+        for (int i = 0; i < 1500; i++)
+            folio_buf_printf(&big, "t%04d ", i);
+        t->u.table.cells[5 * 3 + 1].text = folio_text_plain(d, big.data);
+        folio_buf_free(&big);
+        folio_diag diag;
+        folio_diag_init(&diag);
+        diag.quiet = true;
+        folio_layout *l = folio_layout_render(d, &theme, &fonts, &diag);
+        CHECK(l != NULL);
+        CHECK_INT((int)diag.warnings, 0);
+        folio_diag_free(&diag);
+        if (!l) {
+            folio_doc_free(d);
+            return;
+        }
+        CHECK_INT(check_ops(l), 0);
+        const char *cont = lang ? "A table (Fortsetzung)" : "A table (continued)";
+        unsigned long long tall = pages_with(l, "t0") | pages_with(l, "t1"), rows = pages_with(l, " c0");
+        unsigned long long table = tall | rows, head = pages_with(l, "Head 1"), again = pages_with(l, cont);
+        CHECK(__builtin_popcountll(tall) >= 2); /* the tall cell runs over pages */
+        CHECK(__builtin_popcountll(table) >= 3);
+        CHECK(head == table);
+        int first = __builtin_ctzll(table);
+        CHECK(again == (table & ~(1ULL << first)));
+        CHECK_INT(count_text(l, -1, "A table"), 1);
+        /* The tall row starts on the page of the row before it: it fills that page first. */
+        CHECK(page_of(l, "r4 c0", FOLIO_BLOCK_TABLE) == __builtin_ctzll(tall));
+        for (int i = 0; i < 1500; i++) {
+            char tok[16];
+            snprintf(tok, sizeof tok, "t%04d", i);
+            if (!pages_with(l, tok)) {
+                CHECK(!"every line of the tall cell is drawn");
+                break;
+            }
+        }
+        folio_layout_free(l);
+        folio_doc_free(d);
+    }
 }
 
 /* Across every position near the first page's end: a 3-line paragraph never splits, a 4-line
@@ -851,6 +920,7 @@ int main(void)
     test_theme();
     test_report();
     test_table_split();
+    test_table_continued();
     test_justify();
     test_rich_text();
     test_widows_orphans();

@@ -8,6 +8,9 @@ local cases = {
     }
   end,
   kind = function() return { { kind = "heding", level = 1, text = "x" } } end,
+  continued = function()
+    return { blocks.table { columns = { { title = "A" } }, rows = { { "ok" } }, continued = 1 } }
+  end,
   single = function() return blocks.heading(1, "x") end,
   missing = function() return { { kind = "heading", text = "x" } } end,
   unknown_field = function() return { { kind = "paragraph", text = "x", titel = "y" } } end,
