@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "core/util.h"
 #include "layout/fonts.h"
 
 #define MAX_CLOSE 6 /* close matches listed when a family is not installed */
+#define DEBIAN_DEJAVU_DIR "/usr/share/fonts/truetype/dejavu" /* fonts-dejavu-core */
 
 typedef struct reg_entry {
     char *family;
@@ -66,6 +68,23 @@ void folio_fontreg_add_bundled(folio_fontreg *r, const char *fonts_dir)
         char *path = xasprintf("%s/OpenSans-%s.ttf", fonts_dir ? fonts_dir : "fonts", files[f]);
         folio_fontreg_add(r, FOLIO_BUNDLED_FAMILY, f, path);
         free(path);
+    }
+}
+
+void folio_fontreg_add_default_fallback(folio_fontreg *r)
+{
+    static const char *const files[] = {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf",
+                                        "DejaVuSans-BoldOblique.ttf"};
+    char *path[FOLIO_FACES];
+    bool all = true;
+    for (int f = 0; f < FOLIO_FACES; f++) {
+        path[f] = xasprintf("%s/%s", DEBIAN_DEJAVU_DIR, files[f]);
+        all = all && access(path[f], R_OK) == 0;
+    }
+    for (int f = 0; f < FOLIO_FACES; f++) {
+        if (all)
+            folio_fontreg_add(r, FOLIO_DEFAULT_FALLBACK, f, path[f]);
+        free(path[f]);
     }
 }
 

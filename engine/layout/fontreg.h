@@ -20,6 +20,10 @@ void folio_fontreg_free(folio_fontreg *r);
 void folio_fontreg_add(folio_fontreg *r, const char *family, int face, const char *path);
 /* Registers the bundled family (Open Sans, four files) from fonts_dir. */
 void folio_fontreg_add_bundled(folio_fontreg *r, const char *fonts_dir);
+/* Registers the default fallback family (DejaVu Sans) from Debian's fonts-dejavu-core folder
+ * when its four files are there, so that the default chain costs no fontconfig start-up (about
+ * a megabyte and thousands of allocations) in a report that never needs it. */
+void folio_fontreg_add_default_fallback(folio_fontreg *r);
 /* The file of a family's face: a registered family first, else fontconfig (FcFontMatch on
  * family, weight and slant; the nearest weight and slant the family has). A family fontconfig
  * does not have (it would silently substitute another) is refused, as is a file libharu cannot

@@ -816,6 +816,7 @@ folio_report *folio_report_load(const char *report, const folio_report_options *
              slash ? r->display : ".");
     ld.fonts = folio_fontreg_create();
     folio_fontreg_add_bundled(ld.fonts, opt && opt->fonts_dir ? opt->fonts_dir : "fonts");
+    folio_fontreg_add_default_fallback(ld.fonts);
     for (int i = 0; i < FOLIO_FACES; i++)
         r->font_files[i] = own_str(r, folio_fontreg_find(ld.fonts, FOLIO_BUNDLED_FAMILY, i, NULL, 0));
     r->font_family = own_str(r, FOLIO_BUNDLED_FAMILY);
