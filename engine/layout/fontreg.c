@@ -190,7 +190,8 @@ static char *close_families(const char *family)
         FcObjectSetDestroy(os);
     if (all)
         FcPatternDestroy(all);
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
     folio_buf out = {0};
     folio_buf_append(&out, "", 0);
     for (size_t i = 0; i < n; i++) {
