@@ -300,8 +300,12 @@ static int run(const cli *c)
         goto done;
     if (!load_fonts(rep, &fonts, &diag))
         goto done;
+    fonts.fallback_files = (const char *const *)rep->fallback_files;
+    fonts.nfallback_files = rep->nfallback * FOLIO_FACES;
     clock_gettime(CLOCK_MONOTONIC, &t_layout);
     layout = folio_layout_render(doc, &rep->theme, &fonts, &diag);
+    if (layout)
+        folio_report_unprintable(rep, tables, layout, &diag);
     if (!layout || run_failed(&diag, &fr))
         goto done;
     clock_gettime(CLOCK_MONOTONIC, &t_built);
@@ -312,7 +316,9 @@ static int run(const cli *c)
         snprintf(default_out, sizeof default_out, "%s.pdf", report_name(rep));
         out = default_out;
     }
-    folio_pdf_options popt = {.creation_date = date};
+    folio_pdf_options popt = {.creation_date = date,
+                              .fallback_files = (const char *const *)rep->fallback_files,
+                              .nfallback_files = rep->nfallback * FOLIO_FACES};
     for (int i = 0; i < FOLIO_FACES; i++)
         popt.font_files[i] = rep->font_files[i];
     if (!folio_pdf_write(layout, doc, &popt, out, &diag))

@@ -33,5 +33,6 @@ void folio_layout_free(folio_layout *l)
     for (size_t i = 0; i < l->noutline; i++)
         free(l->outline[i].title);
     free(l->outline);
+    free(l->unprintable);
     free(l);
 }

@@ -19,7 +19,7 @@ typedef enum folio_op_kind {
 typedef struct folio_op {
     folio_op_kind kind;
     double x, y, w, h;
-    int face;            /* TEXT: FOLIO_FACE_* */
+    int face;            /* TEXT: FOLIO_FACE_*, or FOLIO_FACES + i: fallback font i */
     double size;         /* TEXT: font size in points */
     uint32_t fill;       /* 0xRRGGBB: text colour, rectangle fill */
     uint32_t stroke;     /* 0xRRGGBB: line and rectangle outline */
@@ -45,6 +45,14 @@ typedef struct folio_outline_entry {
     double y;  /* top of the heading on its page */
 } folio_outline_entry;
 
+/* A character no font of the chain can print (or one above U+FFFF, which libharu cannot draw):
+ * drawn as a visible replacement, counted, with the block it first appeared in. */
+typedef struct folio_unprintable {
+    uint32_t cp;
+    size_t count;
+    const folio_block *block; /* NULL: running header or footer */
+} folio_unprintable;
+
 typedef struct folio_layout {
     double page_w, page_h;
     folio_page *pages;
@@ -52,6 +60,8 @@ typedef struct folio_layout {
     folio_outline_entry *outline;
     size_t noutline;
     int body_start; /* index of the first page after the front matter (cover, contents); for page labels */
+    folio_unprintable *unprintable; /* in order of first appearance */
+    size_t nunprintable;
 } folio_layout;
 
 void folio_layout_free(folio_layout *l);

@@ -27,6 +27,10 @@ enum { FOLIO_FACE_REGULAR, FOLIO_FACE_BOLD, FOLIO_FACE_ITALIC, FOLIO_FACE_BOLD_I
 
 typedef struct folio_fontset {
     folio_font *face[FOLIO_FACES];
+    /* The fallback chain: face FOLIO_FACES + i draws with fallback_files[i] (FOLIO_FACES files
+     * per family, in chain order); layout reads them only when a character needs them. */
+    const char *const *fallback_files;
+    size_t nfallback_files;
 } folio_fontset;
 
 /* Decodes one UTF-8 code point at s[*i], advancing *i; invalid bytes give U+FFFD. */

@@ -526,6 +526,8 @@ static void ctx_free(lay_ctx *c)
     free(c->decos);
     free(c->entries);
     free(c->placed);
+    if (c->fallback)
+        lay_fallback_free(c->fallback);
 }
 
 folio_layout *folio_layout_render(const folio_doc *doc, const folio_theme *theme, const folio_fontset *fonts,
@@ -551,6 +553,9 @@ folio_layout *folio_layout_render(const folio_doc *doc, const folio_theme *theme
     c.diag = diag;
     for (int f = 0; f < FOLIO_FACES; f++)
         c.face[f] = fonts->face[f] ? fonts->face[f] : fonts->face[FOLIO_FACE_REGULAR];
+    lay_fallback fallback;
+    lay_fallback_init(&fallback, fonts, diag);
+    c.fallback = &fallback;
     c.x0 = left;
     c.width = right - left;
     c.top = top;
@@ -574,6 +579,7 @@ folio_layout *folio_layout_render(const folio_doc *doc, const folio_theme *theme
     lay_contents_fill(&c, l);
     resolve_links(&c, l);
     lay_running(&c, l, pg.cover, pg.top_mark, pg.last_mark);
+    lay_fallback_apply(&c, l);
 
     free(pg.cover);
     free(pg.top_mark);

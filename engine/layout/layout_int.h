@@ -87,10 +87,21 @@ typedef struct lay_placed {
     double y;
 } lay_placed;
 
+/* The fallback fonts (fallback.c): files by face index - FOLIO_FACES, metrics read on first
+ * need (a file that cannot be read is reported once and skipped). */
+typedef struct lay_fallback {
+    const char *const *files;
+    size_t n;
+    folio_font **font;
+    bool *tried;
+    folio_diag *diag;
+} lay_fallback;
+
 typedef struct lay_ctx {
     const folio_doc *doc;
     const folio_theme *th;
     const folio_font *face[FOLIO_FACES];
+    lay_fallback *fallback;
     folio_diag *diag;
     double x0, width;   /* the text column */
     double top, bottom; /* body area, page coordinates */
@@ -161,6 +172,19 @@ char *lay_fit_text(const lay_ctx *c, int face, double size, const char *s, doubl
  * of the first row added. */
 size_t lay_lines_rows(lay_ctx *c, const lay_para *p, const lay_style *st, double x, const folio_block *b,
                       bool keep_all, int deco);
+
+/* ---- fonts per character (fallback.c) ---- */
+/* The face that draws cp for a text in `face`: face itself when its font has the glyph, else the
+ * first fallback font (same style) that has it, else face (a .notdef box). Characters above
+ * U+FFFF are looked up as U+FFFD, which is what is drawn for them. */
+int lay_face_for(const lay_ctx *c, int face, uint32_t cp);
+/* Advance of cp in 1/1000 em, measured with the font that draws it. */
+int lay_char_advance(const lay_ctx *c, int face, uint32_t cp);
+void lay_fallback_init(lay_fallback *fb, const folio_fontset *fonts, folio_diag *diag);
+void lay_fallback_free(lay_fallback *fb);
+/* After layout: splits every text op into runs of one font each and records the characters
+ * no font can print in l->unprintable. */
+void lay_fallback_apply(const lay_ctx *c, folio_layout *l);
 
 /* ---- block builders ---- */
 void lay_heading(lay_ctx *c, const folio_block *b);

@@ -30,6 +30,13 @@ struct lay_para {
     size_t nlines;
 };
 
+/* The width of one character in points, measured with the font that draws it: the face's own
+ * font or the fallback font that has the glyph (fallback.c chooses; runs are split there). */
+static double char_width(const lay_ctx *c, int face, uint32_t cp, double size)
+{
+    return lay_char_advance(c, face, cp) * size / 1000.0;
+}
+
 int lay_face(unsigned style)
 {
     return ((style & FOLIO_BOLD) ? FOLIO_FACE_BOLD : 0) + ((style & FOLIO_ITALIC) ? FOLIO_FACE_ITALIC : 0);
@@ -106,7 +113,6 @@ static void tokenize(lay_para *p, const folio_text *t)
             continue;
         unsigned style = st->style | sp->style;
         tx_run run = {lay_face(style), sp->link ? p->c->th->accent : st->colour, sp->link, 0, 0};
-        const folio_font *f = p->c->face[run.face];
         size_t n = strlen(sp->text);
         box_acc bx = {0};
         uint32_t prev = 0;
@@ -129,7 +135,7 @@ static void tokenize(lay_para *p, const folio_text *t)
                                      !(p->items[p->n - 1].kind == LB_PENALTY &&
                                        p->items[p->n - 1].penalty == LB_FORCED);
                 if (after_content)
-                    add_item(p, LB_GLUE, folio_font_advance(f, ' ') * st->size / 1000.0, 0, run);
+                    add_item(p, LB_GLUE, char_width(p->c, run.face, ' ', st->size), 0, run);
                 hyphen_pending = false;
                 prev = cp;
                 continue;
@@ -153,7 +159,7 @@ static void tokenize(lay_para *p, const folio_text *t)
                 bx.w = 0;
             }
             put_utf8(&p->buf, cp);
-            bx.w += folio_font_advance(f, cp) * st->size / 1000.0;
+            bx.w += char_width(p->c, run.face, cp, st->size);
             prev = cp;
         }
         close_box(p, &bx, run);
@@ -208,7 +214,6 @@ static void split_long_words(lay_para *p)
                 continue; /* the per-character breaks below replace it */
             const tx_run *r = &runs[i];
             const char *s = p->buf.data + r->off;
-            const folio_font *f = p->c->face[r->face];
             for (size_t k = 0; k < r->len;) {
                 size_t at = k;
                 uint32_t cp = folio_utf8_next(s, r->len, &k);
@@ -217,7 +222,7 @@ static void split_long_words(lay_para *p)
                 tx_run one = *r;
                 one.off = r->off + at;
                 one.len = k - at;
-                add_item(p, LB_BOX, folio_font_advance(f, cp) * p->st.size / 1000.0, 0, one);
+                add_item(p, LB_BOX, char_width(p->c, r->face, cp, p->st.size), 0, one);
                 if (cp == '/' || cp == '-' || cp == '_' || cp == 0x2013 || cp == 0x2014 || cp == '\\')
                     add_item(p, LB_PENALTY, 0, PEN_HYPHEN, *r);
             }
@@ -466,7 +471,11 @@ void lay_text_measure(const lay_ctx *c, const folio_text *t, const lay_style *st
 
 double lay_text_width(const lay_ctx *c, int face, double size, const char *s)
 {
-    return s ? folio_font_text_width(c->face[face], s, strlen(s), size) : 0;
+    double w = 0;
+    size_t n = s ? strlen(s) : 0;
+    for (size_t i = 0; i < n;)
+        w += char_width(c, face, folio_utf8_next(s, n, &i), size);
+    return w;
 }
 
 char *lay_fit_text(const lay_ctx *c, int face, double size, const char *s, double width)
@@ -483,7 +492,7 @@ char *lay_fit_text(const lay_ctx *c, int face, double size, const char *s, doubl
         uint32_t cp = folio_utf8_next(s, n, &i);
         if (cp < 0x20 || cp == 0x7F)
             cp = ' ';
-        w += folio_font_advance(c->face[face], cp) * size / 1000.0;
+        w += char_width(c, face, cp, size);
         if (w > width + LAY_FIT) {
             cut = true;
             break;

@@ -41,8 +41,9 @@ typedef struct writer {
     folio_diag *diag;
     HPDF_Encoder utf8;
     HPDF_Page *pages;
-    pdf_font fonts[FOLIO_FACES];
-    int slot[FOLIO_FACES]; /* face -> fonts[] index, -1 until loaded */
+    pdf_font *fonts;       /* nfaces: the four faces, then the fallback fonts */
+    int *slot;             /* face -> fonts[] index, -1 until loaded */
+    int nfaces;
     folio_buf text;        /* scratch: cleaned UTF-8 */
 
     /* State of the page being drawn, to skip redundant operators. */
@@ -183,13 +184,14 @@ static HPDF_Font face_font(writer *w, int face)
 {
     if (w->slot[face] >= 0)
         return w->fonts[w->slot[face]].font;
-    const char *path = w->opt->font_files[face];
+    const char *path = face < FOLIO_FACES ? w->opt->font_files[face] : w->opt->fallback_files[face - FOLIO_FACES];
     static const char *const names[] = {"regular", "bold", "italic", "bold italic"};
     if (!path || !*path) {
-        folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0, "no font file given for the %s face", names[face]);
+        folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0, "no font file given for the %s face",
+                       face < FOLIO_FACES ? names[face] : "fallback");
         return NULL;
     }
-    for (int f = 0; f < FOLIO_FACES; f++)
+    for (int f = 0; f < w->nfaces; f++)
         if (w->fonts[f].font && strcmp(w->fonts[f].path, path) == 0) {
             w->slot[face] = f;
             return w->fonts[f].font;
@@ -282,7 +284,7 @@ static bool draw_text(writer *w, const folio_op *op)
 {
     if (!op->text || !*op->text)
         return true;
-    if (op->face < 0 || op->face >= FOLIO_FACES) {
+    if (op->face < 0 || op->face >= w->nfaces) {
         folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0, "text with an unknown font face %d", op->face);
         return false;
     }
@@ -568,7 +570,7 @@ static bool add_metadata(writer *w, const folio_doc *doc)
 /* Fixes each used font before saving: nested composite glyphs, then a correct ToUnicode. */
 static bool fix_fonts(writer *w)
 {
-    for (int f = 0; f < FOLIO_FACES; f++) {
+    for (int f = 0; f < w->nfaces; f++) {
         pdf_font *pf = &w->fonts[f];
         if (!pf->font)
             continue;
@@ -677,7 +679,10 @@ bool folio_pdf_write(const folio_layout *layout, const folio_doc *doc, const fol
     w->layout = layout;
     w->opt = opt;
     w->diag = diag;
-    for (int f = 0; f < FOLIO_FACES; f++)
+    w->nfaces = FOLIO_FACES + (opt->fallback_files ? (int)opt->nfallback_files : 0);
+    w->fonts = xcalloc((size_t)w->nfaces, sizeof *w->fonts);
+    w->slot = xcalloc((size_t)w->nfaces, sizeof *w->slot);
+    for (int f = 0; f < w->nfaces; f++)
         w->slot[f] = -1;
     bool good;
     w->pdf = HPDF_NewEx(on_error, pdf_alloc, pdf_free, 0, &w->err);
@@ -689,6 +694,8 @@ bool folio_pdf_write(const folio_layout *layout, const folio_doc *doc, const fol
         HPDF_Free(w->pdf);
     }
     free(w->pages);
+    free(w->fonts);
+    free(w->slot);
     folio_buf_free(&w->text);
     free(w);
     return good;

@@ -10,6 +10,8 @@
 
 typedef struct folio_pdf_options {
     const char *font_files[4]; /* FOLIO_FACE_* order: regular, bold, italic, bold italic */
+    const char *const *fallback_files; /* face 4 + i: fallback_files[i]; loaded only when drawn with */
+    size_t nfallback_files;
     const char *creation_date; /* "YYYY-MM-DD" or NULL for none; never the clock unless the caller passes it */
 } folio_pdf_options;
 

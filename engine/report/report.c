@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "core/limits.h"
 #include "core/util.h"
+#include "layout/fontreg.h"
 #include "lua/sandbox.h"
 
 #define MM_TO_PT (72.0 / 25.4)
@@ -23,6 +25,8 @@ typedef struct loader {
     const folio_report_options *opt;
     folio_diag *diag;
     char dir_display[1024]; /* the report folder as messages name it */
+    folio_fontreg *fonts;   /* the bundled family, then fontconfig */
+    const folio_value *fallback; /* theme.fallback, or NULL for the default chain */
 } loader;
 
 static void bad(loader *ld, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -180,9 +184,26 @@ static bool parse_colour(const char *s, uint32_t *out)
     return true;
 }
 
+/* theme.font: a family's four faces through the registry. A family that is not installed is
+ * an error (a report that names a family means it), listing the close matches. */
+static void load_family(loader *ld, const char *family)
+{
+    for (int i = 0; i < FOLIO_FACES; i++) {
+        char err[FOLIO_MAX_MESSAGE];
+        const char *path = folio_fontreg_find(ld->fonts, family, i, err, sizeof err);
+        if (!path) {
+            bad(ld, "theme.font", "%s", err);
+            return;
+        }
+        ld->r->font_files[i] = own_str(ld->r, path);
+    }
+    ld->r->font_family = own_str(ld->r, family);
+}
+
 static void load_theme(loader *ld, const folio_value *theme)
 {
-    static const char *const fields[] = {"font_size", "leading", "accent", "text", "muted", "fonts", NULL};
+    static const char *const fields[] = {"font_size", "leading", "accent", "text", "muted",
+                                         "font",      "fonts",   "fallback", NULL};
     static const char *const faces[] = {"regular", "bold", "italic", "bold_italic", NULL};
     folio_theme *th = &ld->r->theme;
     check_fields(ld, "theme", theme, fields);
@@ -205,6 +226,12 @@ static void load_theme(loader *ld, const folio_value *theme)
         if (v && (v->kind != FOLIO_V_STRING || !parse_colour(v->str, cdst[i])))
             bad(ld, p, "expected a colour \"#rrggbb\"");
     }
+    char *family = get_string(ld, "theme", theme, "font", false);
+    if (family && !*family)
+        bad(ld, "theme.font", "expected a font family name, e.g. \"DejaVu Serif\"");
+    else if (family)
+        load_family(ld, family);
+    ld->fallback = get_table(ld, "theme", theme, "fallback", false, "a list of font families { \"DejaVu Sans\", ... }");
     const folio_value *fonts =
         get_table(ld, "theme", theme, "fonts", false, "{ regular =, bold =, italic =, bold_italic = }");
     if (!fonts)
@@ -217,10 +244,60 @@ static void load_theme(loader *ld, const folio_value *theme)
         if (!file)
             continue;
         char *path = file[0] == '/' ? own_str(ld->r, file) : own(ld->r, xasprintf("%s/%s", ld->r->dir, file));
+        char why[FOLIO_MAX_MESSAGE];
         if (!is_file(path))
             bad(ld, p, "no file %s/%s", ld->dir_display, file);
+        else if (!folio_fontreg_check_file(path, why, sizeof why))
+            bad(ld, p, "%s", why);
         else
             ld->r->font_files[i] = path;
+        if (!family)
+            ld->r->font_family = NULL; /* the faces are files, not a family */
+    }
+}
+
+/* The fallback chain: theme.fallback's families (each must be installed), else the default
+ * chain (families missing here are skipped quietly). The main family is never its own
+ * fallback. */
+static void load_fallback(loader *ld)
+{
+    folio_report *r = ld->r;
+    static const char *const defaults[] = {FOLIO_DEFAULT_FALLBACK};
+    size_t n = ld->fallback ? folio_value_len(ld->fallback) : sizeof defaults / sizeof *defaults;
+    if (ld->fallback && n != ld->fallback->n)
+        bad(ld, "theme.fallback", "expected a list of font families { \"DejaVu Sans\", ... }");
+    r->fallback_families = xcalloc(n ? n : 1, sizeof *r->fallback_families);
+    r->fallback_files = xcalloc(n ? n * FOLIO_FACES : 1, sizeof *r->fallback_files);
+    for (size_t k = 0; k < n; k++) {
+        const char *family = ld->fallback ? NULL : defaults[k];
+        char p[64];
+        snprintf(p, sizeof p, "theme.fallback[%zu]", k + 1);
+        if (ld->fallback) {
+            const folio_value *v = &ld->fallback->vals[k];
+            if (v->kind != FOLIO_V_STRING || !*v->str) {
+                bad(ld, p, "expected a font family name, got %s", folio_value_type(v));
+                continue;
+            }
+            family = v->str;
+        }
+        const char *main_family = r->font_family ? r->font_family : FOLIO_BUNDLED_FAMILY;
+        if (!strcasecmp(family, main_family))
+            continue;
+        const char *files[FOLIO_FACES];
+        bool found = true;
+        for (int i = 0; i < FOLIO_FACES && found; i++) {
+            char err[FOLIO_MAX_MESSAGE];
+            files[i] = folio_fontreg_find(ld->fonts, family, i, err, sizeof err);
+            found = files[i] != NULL;
+            if (!found && ld->fallback)
+                bad(ld, p, "%s", err);
+        }
+        if (!found)
+            continue;
+        r->fallback_families[r->nfallback] = own_str(r, family);
+        for (int i = 0; i < FOLIO_FACES; i++)
+            r->fallback_files[r->nfallback * FOLIO_FACES + (size_t)i] = own_str(r, files[i]);
+        r->nfallback++;
     }
 }
 
@@ -737,16 +814,19 @@ folio_report *folio_report_load(const char *report, const folio_report_options *
     const char *slash = strrchr(r->display, '/');
     snprintf(ld.dir_display, sizeof ld.dir_display, "%.*s", slash ? (int)(slash - r->display) : 1,
              slash ? r->display : ".");
-    static const char *const faces[] = {"Regular", "Bold", "Italic", "BoldItalic"};
-    for (int i = 0; i < 4; i++)
-        r->font_files[i] = own(
-            r, xasprintf("%s/OpenSans-%s.ttf", opt && opt->fonts_dir ? opt->fonts_dir : "fonts", faces[i]));
+    ld.fonts = folio_fontreg_create();
+    folio_fontreg_add_bundled(ld.fonts, opt && opt->fonts_dir ? opt->fonts_dir : "fonts");
+    folio_fontreg_add_default_fallback(ld.fonts);
+    for (int i = 0; i < FOLIO_FACES; i++)
+        r->font_files[i] = own_str(r, folio_fontreg_find(ld.fonts, FOLIO_BUNDLED_FAMILY, i, NULL, 0));
+    r->font_family = own_str(r, FOLIO_BUNDLED_FAMILY);
 
     /* Evaluate report.lua in the sandbox and copy what it returns. */
     size_t len;
     char *text = folio_read_file(r->path, &len);
     if (!text) {
         folio_diag_add(diag, FOLIO_ERROR, r->display, 0, 0, "cannot read the file");
+        folio_fontreg_free(ld.fonts);
         folio_report_free(r);
         return NULL;
     }
@@ -758,6 +838,7 @@ folio_report *folio_report_load(const char *report, const folio_report_options *
     if (!sb) {
         folio_diag_add(diag, FOLIO_ERROR, r->display, 0, 0, "%s", err);
         free(text);
+        folio_fontreg_free(ld.fonts);
         folio_report_free(r);
         return NULL;
     }
@@ -773,8 +854,10 @@ folio_report *folio_report_load(const char *report, const folio_report_options *
         folio_diag_add(diag, FOLIO_ERROR, r->display, 0, 0, "%s", err);
     } else {
         load_all(&ld, &r->table);
+        load_fallback(&ld);
     }
     folio_sandbox_free(sb);
+    folio_fontreg_free(ld.fonts);
     if (diag->errors != before) {
         folio_report_free(r);
         return NULL;
@@ -795,6 +878,8 @@ void folio_report_free(folio_report *r)
         folio_value_free(&r->sections[i].options);
     }
     free(r->sections);
+    free(r->fallback_families);
+    free(r->fallback_files);
     folio_value_free(&r->table);
     for (size_t i = 0; i < r->nowned; i++)
         free(r->owned[i]);

@@ -52,6 +52,10 @@ typedef struct folio_report {
     char *title, *subtitle, *publisher, *lang;
     folio_theme theme;          /* defaults overridden by report.lua `page` and `theme` */
     char *font_files[4];        /* resolved paths; default the bundled family in fonts/ */
+    char *font_family;          /* theme.font or the bundled family; NULL when theme.fonts names files */
+    char **fallback_families;   /* the fallback chain, in order (theme.fallback or the default) */
+    char **fallback_files;      /* FOLIO_FACES files per fallback family, FOLIO_FACE_* order */
+    size_t nfallback;
     folio_input *inputs;
     size_t ninputs;
     folio_section *sections;
@@ -75,5 +79,10 @@ typedef struct folio_report_options {
  * shape; every problem goes to diag with report.lua's file and line. NULL on error. */
 folio_report *folio_report_load(const char *report, const folio_report_options *opt, folio_diag *diag);
 void folio_report_free(folio_report *r);
+/* Warns once per character of the layout that no font can print (layout->unprintable): its code
+ * point, how often it is drawn, and its source: the first text cell of the inputs (tables,
+ * r->ninputs of them) that holds it, else the block's plugin, else report.lua. */
+void folio_report_unprintable(const folio_report *r, folio_table *const *tables, const folio_layout *layout,
+                              folio_diag *diag);
 
 #endif
