@@ -47,6 +47,7 @@ static lay_style para_style(const lay_ctx *c, folio_para_style s, folio_align al
     lay_style st = {0};
     st.colour = c->th->text;
     st.align = align;
+    st.style = LAY_HYPHENATE;
     switch (s) {
     case FOLIO_PARA_LEAD:
         st.size = LAY_LEAD_SIZE;
@@ -107,7 +108,7 @@ void lay_list(lay_ctx *c, const folio_block *b)
 void lay_quote(lay_ctx *c, const folio_block *b)
 {
     lay_style st = para_style(c, FOLIO_PARA_BODY, FOLIO_ALIGN_LEFT);
-    st.style = FOLIO_ITALIC;
+    st.style |= FOLIO_ITALIC;
     double width = c->width - QUOTE_INDENT - 12;
     lay_para *p = lay_para_make(c, &b->u.quote.text, &st, width);
     size_t n = lay_para_lines(p);

@@ -230,9 +230,9 @@ static void test_fonts(void)
 static void test_linebreak(void)
 {
     /* Words of 10 with spaces of 5, width 40: "aa bb" (25) + " cc" would be 40: fits. */
-    lb_item it[] = {{LB_BOX, 10, 0}, {LB_GLUE, 5, 0}, {LB_BOX, 10, 0}, {LB_GLUE, 5, 0},
-                    {LB_BOX, 10, 0}, {LB_GLUE, 5, 0}, {LB_BOX, 10, 0}, {LB_PENALTY, 0, LB_FORCED},
-                    {LB_BOX, 50, 0}};
+    lb_item it[] = {{LB_BOX, 10, 0, 0, 0, 0}, {LB_GLUE, 5, 0, 0, 0, 0}, {LB_BOX, 10, 0, 0, 0, 0}, {LB_GLUE, 5, 0, 0, 0, 0},
+                    {LB_BOX, 10, 0, 0, 0, 0}, {LB_GLUE, 5, 0, 0, 0, 0}, {LB_BOX, 10, 0, 0, 0, 0}, {LB_PENALTY, 0, LB_FORCED, 0, 0, 0},
+                    {LB_BOX, 50, 0, 0, 0, 0}};
     lb_line *lines;
     size_t n = folio_linebreak(it, 9, 40, &lines);
     CHECK_INT(n, 3);
