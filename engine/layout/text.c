@@ -195,7 +195,7 @@ static void tokenize(lay_para *p, const folio_text *t)
             if (cp == 0xAD) {
                 close_box(p, &bx, run);
                 if (last_is_box(p))
-                    add_item(p, penalty_item(folio_font_advance(f, '-') * st->size / 1000.0, PEN_HYPHEN, LB_FLAGGED),
+                    add_item(p, penalty_item(folio_font_advance(f, folio_font_has_glyph(f, 0xAD) ? 0xAD : '-') * st->size / 1000.0, PEN_HYPHEN, LB_FLAGGED),
                              run);
                 pending = 0;
                 continue;
@@ -356,7 +356,7 @@ static void add_hyphenated(lay_para *p, const lb_item *it, const tx_run *r)
         return;
     }
     const folio_font *f = p->c->face[r->face];
-    double hyphen = folio_font_advance(f, '-') * p->st.size / 1000.0;
+    double hyphen = folio_font_advance(f, folio_font_has_glyph(f, 0xAD) ? 0xAD : '-') * p->st.size / 1000.0;
     size_t from = 0;
     for (size_t i = 0; i < end - lead; i++) {
         if (!after[i])
@@ -737,7 +737,13 @@ void lay_para_emit(const lay_para *p, size_t line, folio_page *pg, double x, dou
             flush_text(&t, &pl, pg, p, baseline, b);
         if (!t.open)
             open_text(&t, &h, x);
-        folio_buf_append(&t.text, "-", 1);
+        /* Drawn as U+00AD, as PDF asks of a hyphen added by line breaking, so that text
+         * extraction can join the word again (its glyph is a hyphen). */
+        const folio_font *f = p->c->face[h.face];
+        if (folio_font_has_glyph(f, 0xAD))
+            folio_buf_puts(&t.text, "\xC2\xAD");
+        else
+            folio_buf_append(&t.text, "-", 1);
         t.w += p->items[p->lines[line].end].width;
     }
     flush_text(&t, &pl, pg, p, baseline, b);
