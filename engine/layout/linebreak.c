@@ -17,6 +17,7 @@
 #define FINAL_HYPHEN 5000.0    /* the last full line ends with a hyphen */
 #define ADJ_DEMERITS 10000.0   /* a line's tightness differs by more than one class from the last */
 #define BADNESS_MAX 10000.0    /* badness of a line that cannot be set within its glue */
+#define BADNESS_LIMIT 1e7      /* the last pass's cap (a line with no glue at all) */
 #define PASS1_TOLERANCE 100.0  /* no discretionary hyphens */
 #define PASS2_TOLERANCE 200.0  /* with hyphens */
 
@@ -147,8 +148,10 @@ static bool run_pass(lb_run *r, int pass)
                 r->active[keep++] = ai;
             if (overfull)
                 continue;
+            /* Past BADNESS_MAX (only in the last pass) badness keeps growing, so that of two
+             * very loose settings the less loose one wins. */
             double bad = ratio <= 0 ? 100 * fabs(ratio * ratio * ratio)
-                                    : fmin(BADNESS_MAX, 100 * ratio * ratio * ratio);
+                                    : fmin(pass == 3 ? BADNESS_LIMIT : BADNESS_MAX, 100 * ratio * ratio * ratio);
             if (bad > tolerance)
                 continue;
             double d = (LINE_PENALTY + bad) * (LINE_PENALTY + bad);

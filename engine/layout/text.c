@@ -13,7 +13,7 @@
 #define SPACE_SHRINK (1 / 3.0) /* ...or shrink by this much */
 #define MAX_STRETCH 2.0      /* never stretch glue further (a space at most twice its width): past
                                 this a justified line is set ragged instead */
-#define RAGGED_STRETCH 3.0   /* em: how far a ragged line may fall short at the normal cost */
+#define RAGGED_STRETCH 5.0   /* em: how far a ragged line may fall short at the normal cost */
 #define KERN_MIN 5.0         /* 1/1000 em: smaller pair kerns are neither measured nor drawn */
 #define SLASH_MIN_LETTERS 3  /* a break after '/' needs this many letters before it ("and/or") */
 
@@ -482,10 +482,12 @@ lay_para *lay_para_make(const lay_ctx *c, const folio_text *t, const lay_style *
     tokenize(p, t);
     keep_units(p);
     split_long_words(p);
-    /* As TeX does: words are hyphenated only when the paragraph cannot be set well without. */
-    lb_opts opts = {st->align != FOLIO_ALIGN_JUSTIFY, RAGGED_STRETCH * st->size, 0};
+    /* As TeX does: words are hyphenated only when the paragraph cannot be set well without
+     * (within the first pass's tolerance when justified; the second's when ragged). */
+    bool ragged = st->align != FOLIO_ALIGN_JUSTIFY;
+    lb_opts opts = {ragged, RAGGED_STRETCH * st->size, 0};
     p->nlines = folio_linebreak_opts(p->items, p->n, p->width, &opts, &p->lines);
-    if (opts.pass > 1 && hyphenate(p)) {
+    if (opts.pass > (ragged ? 2 : 1) && hyphenate(p)) {
         free(p->lines);
         p->nlines = folio_linebreak_opts(p->items, p->n, p->width, &opts, &p->lines);
     }
