@@ -71,6 +71,8 @@ void lay_paragraph(lay_ctx *c, const folio_block *b)
     folio_align align = b->u.paragraph.align;
     if (align < FOLIO_ALIGN_JUSTIFY || align > FOLIO_ALIGN_RIGHT)
         align = FOLIO_ALIGN_JUSTIFY;
+    if (align == FOLIO_ALIGN_JUSTIFY && c->th->ragged_right)
+        align = FOLIO_ALIGN_LEFT;
     lay_style st = para_style(c, b->u.paragraph.style, align);
     lay_para *p = lay_para_make(c, &b->u.paragraph.text, &st, c->width);
     lay_lines_rows(c, p, &st, c->x0, b, false, -1);

@@ -68,5 +68,22 @@ check "the warning says there is no hyphenation" grep -q 'not hyphenated' "$TMP/
 check "unknown language: no word past the margin" words_inside "$TMP/xx.pdf"
 check "unknown language: no hyphenated words" test -z "$(pdftotext -raw "$TMP/xx.pdf" - | grep $'\xc2\xad')"
 
+# theme.ragged_right: lines end short of the margin by different amounts; a bad value is an error.
+mkdir -p "$TMP/rr"
+sed 's/lang = "en-GB",/lang = "en-GB", theme = { ragged_right = true },/' "$R/report.lua" >"$TMP/rr/report.lua"
+cp "$R/text.md" "$TMP/rr/"
+"$FOLIO" render "$TMP/rr" -o "$TMP/rr.pdf" 2>"$TMP/err"
+check "ragged report renders" test $? -eq 0
+check "ragged: no word past the margin" words_inside "$TMP/rr.pdf"
+# The right end of each line (its last word's xMax), rounded: justified, the 13 body lines give 7
+# distinct values (with the heading, header and footer); ragged, nearly every line its own.
+ends() { pdftotext -bbox-layout "$1" - | awk -F'"' '/<word / { x = $6 } /<\/line>/ { printf "%.0f\n", x }' | sort -u | wc -l; }
+check "justified: right edges equal (got $(ends "$TMP/p.pdf") distinct)" test "$(ends "$TMP/p.pdf")" -le 8
+check "ragged: right edges differ (got $(ends "$TMP/rr.pdf") distinct)" test "$(ends "$TMP/rr.pdf")" -ge 12
+sed -i 's/ragged_right = true/ragged_right = "yes"/' "$TMP/rr/report.lua"
+"$FOLIO" render "$TMP/rr" -o "$TMP/rr2.pdf" 2>"$TMP/err"
+check "ragged_right = \"yes\": exit 1" test $? -eq 1
+check "ragged_right = \"yes\": says what was expected" grep -q 'report.lua: error: theme.ragged_right: expected true or false' "$TMP/err"
+
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
