@@ -12,7 +12,7 @@
 #include "core/util.h"
 
 struct lay_hyph {
-    char *path;       /* the pattern file, read on first use (parsing it takes ~20 ms) */
+    char *path; /* the pattern file, read on first use (parsing it takes ~20 ms) */
     HyphenDict *dict;
     bool failed;
 };
@@ -50,9 +50,10 @@ lay_hyph *lay_hyph_load(const char *lang, const char *dir, folio_diag *diag)
         dir = HYPH_DIR;
     if (!lang || !tag_to_name(lang, name, sizeof name)) {
         if (diag)
-            folio_diag_add(diag, FOLIO_WARNING, NULL, 0, 0,
-                           "report language \"%s\" is not a language tag such as \"en-GB\": text is not hyphenated",
-                           lang ? lang : "");
+            folio_diag_add(
+                diag, FOLIO_WARNING, NULL, 0, 0,
+                "report language \"%s\" is not a language tag such as \"en-GB\": text is not hyphenated",
+                lang ? lang : "");
         return NULL;
     }
     bool d = false;
@@ -135,7 +136,8 @@ size_t lay_hyph_word(lay_hyph *h, const char *word, size_t len, bool *after)
             before++;
         /* Points with a replacement (non-standard hyphenation) are not used. */
         bool plain = !rep || !rep[i];
-        if (end_of_char && (hy[i] & 1) && plain && before >= HYPH_LEFT_MIN && nchars - before >= HYPH_RIGHT_MIN) {
+        if (end_of_char && (hy[i] & 1) && plain && before >= HYPH_LEFT_MIN &&
+            nchars - before >= HYPH_RIGHT_MIN) {
             after[i] = true;
             count++;
         }

@@ -12,23 +12,23 @@
 #define FIT_EPSILON 1e-6
 
 /* Costs, as TeX's plain format sets them. */
-#define LINE_PENALTY 10        /* added to every line's badness: fewer lines are better */
-#define DOUBLE_HYPHEN 10000.0  /* two hyphenated lines in a row */
-#define FINAL_HYPHEN 5000.0    /* the last full line ends with a hyphen */
-#define ADJ_DEMERITS 10000.0   /* a line's tightness differs by more than one class from the last */
-#define BADNESS_MAX 10000.0    /* badness of a line that cannot be set within its glue */
-#define BADNESS_LIMIT 1e7      /* the last pass's cap (a line with no glue at all) */
-#define PASS1_TOLERANCE 100.0  /* no discretionary hyphens */
-#define PASS2_TOLERANCE 200.0  /* with hyphens */
+#define LINE_PENALTY 10       /* added to every line's badness: fewer lines are better */
+#define DOUBLE_HYPHEN 10000.0 /* two hyphenated lines in a row */
+#define FINAL_HYPHEN 5000.0   /* the last full line ends with a hyphen */
+#define ADJ_DEMERITS 10000.0  /* a line's tightness differs by more than one class from the last */
+#define BADNESS_MAX 10000.0   /* badness of a line that cannot be set within its glue */
+#define BADNESS_LIMIT 1e7     /* the last pass's cap (a line with no glue at all) */
+#define PASS1_TOLERANCE 100.0 /* no discretionary hyphens */
+#define PASS2_TOLERANCE 200.0 /* with hyphens */
 
 typedef struct lb_node {
-    size_t pos;        /* the break item, or n for the paragraph's end; SIZE_MAX for the start */
-    size_t next;       /* first item of the line after this break */
-    int fitness;       /* 0 tight, 1 decent, 2 loose, 3 very loose */
-    bool flagged;      /* ends at a hyphen */
-    double demerits;   /* total from the start */
-    double ratio;      /* of the line ending here */
-    size_t prev;       /* node index, SIZE_MAX for the start */
+    size_t pos;      /* the break item, or n for the paragraph's end; SIZE_MAX for the start */
+    size_t next;     /* first item of the line after this break */
+    int fitness;     /* 0 tight, 1 decent, 2 loose, 3 very loose */
+    bool flagged;    /* ends at a hyphen */
+    double demerits; /* total from the start */
+    double ratio;    /* of the line ending here */
+    size_t prev;     /* node index, SIZE_MAX for the start */
 } lb_node;
 
 typedef struct lb_run {
@@ -150,8 +150,9 @@ static bool run_pass(lb_run *r, int pass)
                 continue;
             /* Past BADNESS_MAX (only in the last pass) badness keeps growing, so that of two
              * very loose settings the less loose one wins. */
-            double bad = ratio <= 0 ? 100 * fabs(ratio * ratio * ratio)
-                                    : fmin(pass == 3 ? BADNESS_LIMIT : BADNESS_MAX, 100 * ratio * ratio * ratio);
+            double bad = ratio <= 0
+                             ? 100 * fabs(ratio * ratio * ratio)
+                             : fmin(pass == 3 ? BADNESS_LIMIT : BADNESS_MAX, 100 * ratio * ratio * ratio);
             if (bad > tolerance)
                 continue;
             double d = (LINE_PENALTY + bad) * (LINE_PENALTY + bad);
@@ -178,8 +179,13 @@ static bool run_pass(lb_run *r, int pass)
         if (!any && pass == 3 && r->nactive == 0 && last_dropped != SIZE_MAX) {
             const lb_node *a = &r->nodes[last_dropped];
             have[1] = true;
-            best[1] = (lb_node){b, 0, 1, flagged, a->demerits + BADNESS_MAX * BADNESS_MAX,
-                                line_ratio(r, a->next, b, forced), last_dropped};
+            best[1] = (lb_node){b,
+                                0,
+                                1,
+                                flagged,
+                                a->demerits + BADNESS_MAX * BADNESS_MAX,
+                                line_ratio(r, a->next, b, forced),
+                                last_dropped};
         }
         size_t next = b < r->n ? skip_discardable(r, b + 1) : r->n;
         for (int f = 0; f < 4; f++) {
@@ -203,8 +209,7 @@ static bool run_pass(lb_run *r, int pass)
     return true;
 }
 
-size_t folio_linebreak_opts(const lb_item *items, size_t n, double width, lb_opts *opts,
-                            lb_line **lines)
+size_t folio_linebreak_opts(const lb_item *items, size_t n, double width, lb_opts *opts, lb_line **lines)
 {
     static const lb_opts justified = {false, 0, 0};
     *lines = NULL;

@@ -14,9 +14,9 @@ typedef enum lb_kind {
     LB_PENALTY /* a break opportunity with a cost; its width is drawn only when the line ends there */
 } lb_kind;
 
-#define LB_FORCED (-10000)   /* penalty: a forced line break ("\n") */
-#define LB_NEVER 10000       /* penalty at or above this: never a break */
-#define LB_EMERGENCY 5000    /* penalty at or above this: used only when a line has no other break */
+#define LB_FORCED (-10000) /* penalty: a forced line break ("\n") */
+#define LB_NEVER 10000     /* penalty at or above this: never a break */
+#define LB_EMERGENCY 5000  /* penalty at or above this: used only when a line has no other break */
 
 /* Item flags. */
 #define LB_FLAGGED 1u /* penalty: a hyphen break (two in a row cost extra demerits) */
@@ -50,8 +50,7 @@ typedef struct lb_opts {
  * underfull line and emergency breaks. A line exceeds the width only when a single box is
  * wider than it. Returns the number of lines and a malloc'ed array in *lines (NULL when 0).
  * opts may be NULL (justified). */
-size_t folio_linebreak_opts(const lb_item *items, size_t n, double width, lb_opts *opts,
-                            lb_line **lines);
+size_t folio_linebreak_opts(const lb_item *items, size_t n, double width, lb_opts *opts, lb_line **lines);
 size_t folio_linebreak(const lb_item *items, size_t n, double width, lb_line **lines);
 /* The greedy first-fit breaker, kept for comparison in tests. */
 size_t folio_linebreak_greedy(const lb_item *items, size_t n, double width, lb_line **lines);

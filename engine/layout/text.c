@@ -8,14 +8,15 @@
 #include "core/util.h"
 #include "layout/layout_int.h"
 
-#define PEN_HYPHEN 50       /* after a hyphen, a slash or an en dash, and at a discretionary hyphen */
-#define SPACE_STRETCH 0.5    /* a justified space may grow by this much of its width... */
+#define PEN_HYPHEN 50          /* after a hyphen, a slash or an en dash, and at a discretionary hyphen */
+#define SPACE_STRETCH 0.5      /* a justified space may grow by this much of its width... */
 #define SPACE_SHRINK (1 / 3.0) /* ...or shrink by this much */
-#define MAX_STRETCH 2.0      /* never stretch glue further (a space at most twice its width): past
-                                this a justified line is set ragged instead */
-#define RAGGED_STRETCH 5.0   /* em: how far a ragged line may fall short at the normal cost */
-#define KERN_MIN 5.0         /* 1/1000 em: smaller pair kerns are neither measured nor drawn */
-#define SLASH_MIN_LETTERS 3  /* a break after '/' needs this many letters before it ("and/or") */
+#define MAX_STRETCH                                                                                          \
+    2.0                     /* never stretch glue further (a space at most twice its width): past            \
+                               this a justified line is set ragged instead */
+#define RAGGED_STRETCH 5.0  /* em: how far a ragged line may fall short at the normal cost */
+#define KERN_MIN 5.0        /* 1/1000 em: smaller pair kerns are neither measured nor drawn */
+#define SLASH_MIN_LETTERS 3 /* a break after '/' needs this many letters before it ("and/or") */
 
 /* What an item draws; parallel to the lb_item array. */
 typedef struct tx_run {
@@ -32,7 +33,7 @@ struct lay_para {
     lb_item *items;
     tx_run *runs;
     size_t n, cap;
-    folio_buf buf;   /* valid UTF-8 of every box */
+    folio_buf buf; /* valid UTF-8 of every box */
     lb_line *lines;
     size_t nlines;
 };
@@ -67,8 +68,8 @@ static bool is_space(uint32_t cp)
 
 static bool is_letter(uint32_t cp)
 {
-    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 &&
-                                                                     cp < 0x2000);
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+           (cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 && cp < 0x2000);
 }
 
 static bool is_digit(uint32_t cp)
@@ -179,14 +180,15 @@ static void tokenize(lay_para *p, const folio_text *t)
             if (is_space(cp) || cp == 0xA0 || cp == 0x202F) {
                 close_box(p, &bx, run);
                 bool nobreak = !is_space(cp);
-                bool after_content = p->n && !(p->items[p->n - 1].kind == LB_GLUE) &&
-                                     !(p->items[p->n - 1].kind == LB_PENALTY &&
-                                       p->items[p->n - 1].penalty == LB_FORCED);
+                bool after_content =
+                    p->n && !(p->items[p->n - 1].kind == LB_GLUE) &&
+                    !(p->items[p->n - 1].kind == LB_PENALTY && p->items[p->n - 1].penalty == LB_FORCED);
                 if (after_content || nobreak) {
                     double w = space_width(p, f, nobreak ? cp : ' ');
                     double k = cp == 0x202F ? 0 : 1; /* a narrow no-break space keeps its width */
-                    add_item(p, (lb_item){LB_GLUE, w, 0, k * w * SPACE_STRETCH, k * w * SPACE_SHRINK,
-                                          nobreak ? LB_NOBREAK : 0u},
+                    add_item(p,
+                             (lb_item){LB_GLUE, w, 0, k * w * SPACE_STRETCH, k * w * SPACE_SHRINK,
+                                       nobreak ? LB_NOBREAK : 0u},
                              run);
                 }
                 pending = 0, letters = 0, prev = cp;
@@ -195,7 +197,10 @@ static void tokenize(lay_para *p, const folio_text *t)
             if (cp == 0xAD) {
                 close_box(p, &bx, run);
                 if (last_is_box(p))
-                    add_item(p, penalty_item(folio_font_advance(f, folio_font_has_glyph(f, 0xAD) ? 0xAD : '-') * st->size / 1000.0, PEN_HYPHEN, LB_FLAGGED),
+                    add_item(p,
+                             penalty_item(folio_font_advance(f, folio_font_has_glyph(f, 0xAD) ? 0xAD : '-') *
+                                              st->size / 1000.0,
+                                          PEN_HYPHEN, LB_FLAGGED),
                              run);
                 pending = 0;
                 continue;
@@ -241,10 +246,11 @@ static void tokenize(lay_para *p, const folio_text *t)
 
 /* Units and currencies that stay on the line of the number before them. */
 static const char *const UNITS[] = {
-    "%", "‰", "‱", "pp", "kg", "g", "mg", "t", "km", "m", "cm", "mm", "µm", "nm", "l", "L", "ml", "mL",
-    "KB", "kB", "MB", "GB", "TB", "pt", "px", "em", "°", "°C", "°F", "K", "h", "min", "s", "ms", "Hz",
-    "kHz", "MHz", "GHz", "W", "kW", "MW", "kWh", "MWh", "V", "A", "€", "$", "£", "¥", "EUR", "USD", "GBP",
-    "CHF", "x", "×", "bn", "m²", "km²", "m³", "mph", "km/h", "kg/m²", NULL};
+    "%",   "‰",  "‱",   "pp",  "kg", "g",   "mg", "t",   "km",   "m",     "cm",  "mm",  "µm",
+    "nm",  "l",  "L",   "ml",  "mL", "KB",  "kB", "MB",  "GB",   "TB",    "pt",  "px",  "em",
+    "°",   "°C", "°F",  "K",   "h",  "min", "s",  "ms",  "Hz",   "kHz",   "MHz", "GHz", "W",
+    "kW",  "MW", "kWh", "MWh", "V",  "A",   "€",  "$",   "£",    "¥",     "EUR", "USD", "GBP",
+    "CHF", "x",  "×",   "bn",  "m²", "km²", "m³", "mph", "km/h", "kg/m²", NULL};
 static const char *const CURRENCIES[] = {"€", "$", "£", "¥", "EUR", "USD", "GBP", "CHF", NULL};
 
 static bool in_list(const char *const *list, const char *s, size_t n)
@@ -278,7 +284,8 @@ static void keep_units(lay_para *p)
         bool number_before = a->len && is_digit((unsigned char)as[a->len - 1]);
         bool digit_after = b->len && is_digit((unsigned char)bs[0]);
         size_t ul = unit_len(bs, b->len);
-        bool unit_after = in_list(UNITS, bs, ul) || (b->len && (bs[0] == '%' || !strncmp(bs, "‰", strlen("‰"))));
+        bool unit_after =
+            in_list(UNITS, bs, ul) || (b->len && (bs[0] == '%' || !strncmp(bs, "‰", strlen("‰"))));
         if ((number_before && unit_after) || (digit_after && in_list(CURRENCIES, as, a->len)))
             it->flags |= LB_NOBREAK;
     }
@@ -322,7 +329,8 @@ static void add_piece(lay_para *p, const tx_run *r, size_t off, size_t len)
     tx_run piece = *r;
     piece.off = off;
     piece.len = len;
-    add_item(p, (lb_item){LB_BOX, measure(p->c->face[r->face], p->buf.data + off, len, p->st.size), 0, 0, 0, 0},
+    add_item(p,
+             (lb_item){LB_BOX, measure(p->c->face[r->face], p->buf.data + off, len, p->st.size), 0, 0, 0, 0},
              piece);
 }
 
@@ -381,7 +389,8 @@ static bool hyphenate(lay_para *p)
     bool *ok = xcalloc(n, sizeof *ok);
     for (size_t i = 0; i < n;) {
         size_t j = i;
-        while (j < n && (items[j].kind == LB_BOX || (items[j].kind == LB_PENALTY && items[j].penalty != LB_FORCED)))
+        while (j < n &&
+               (items[j].kind == LB_BOX || (items[j].kind == LB_PENALTY && items[j].penalty != LB_FORCED)))
             j++;
         if (j > i && word_hyphenatable(p, i, j))
             for (size_t k = i; k < j; k++)
@@ -406,7 +415,9 @@ static double word_width(const lb_item *items, size_t n, size_t i, size_t *end)
 {
     double w = 0;
     size_t j = i;
-    for (; j < n && (items[j].kind == LB_BOX || (items[j].kind == LB_PENALTY && items[j].penalty != LB_FORCED)); j++)
+    for (;
+         j < n && (items[j].kind == LB_BOX || (items[j].kind == LB_PENALTY && items[j].penalty != LB_FORCED));
+         j++)
         if (items[j].kind == LB_BOX)
             w += items[j].width;
     *end = j;
@@ -460,7 +471,8 @@ static void split_long_words(lay_para *p)
                 tx_run one = *r;
                 one.off = r->off + at;
                 one.len = k - at;
-                add_item(p, (lb_item){LB_BOX, folio_font_advance(f, cp) * p->st.size / 1000.0, 0, 0, 0, 0}, one);
+                add_item(p, (lb_item){LB_BOX, folio_font_advance(f, cp) * p->st.size / 1000.0, 0, 0, 0, 0},
+                         one);
                 if (cp == '/' || cp == '-' || cp == '_' || cp == 0x2013 || cp == 0x2014 || cp == '\\')
                     add_item(p, penalty_item(0, PEN_HYPHEN, 0), *r);
             }
@@ -611,7 +623,8 @@ static bool same_link(const char *a, const char *b)
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-static void flush_link(pending_link *pl, folio_page *pg, const lay_para *p, double baseline, const folio_block *b)
+static void flush_link(pending_link *pl, folio_page *pg, const lay_para *p, double baseline,
+                       const folio_block *b)
 {
     if (!pl->url)
         return;
@@ -699,14 +712,9 @@ void lay_para_emit(const lay_para *p, size_t line, folio_page *pg, double x, dou
     double ratio = set_ratio(p, line, &ls);
     double width = ls.natural + (ratio < 0 ? ratio * ls.shrink : 0), slack = p->width - width;
     switch (p->st.align) {
-    case FOLIO_ALIGN_CENTER:
-        x += slack > 0 ? slack / 2 : 0;
-        break;
-    case FOLIO_ALIGN_RIGHT:
-        x += slack > 0 ? slack : 0;
-        break;
-    default:
-        break;
+    case FOLIO_ALIGN_CENTER: x += slack > 0 ? slack / 2 : 0; break;
+    case FOLIO_ALIGN_RIGHT: x += slack > 0 ? slack : 0; break;
+    default: break;
     }
     pending t = {0};
     pending_link pl = {0};

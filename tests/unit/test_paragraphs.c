@@ -101,9 +101,11 @@ static void test_total_fit_beats_greedy(void)
     double widths[] = {180, 250, 340};
     for (size_t w = 0; w < 3; w++) {
         lb_line *kp, *gr;
-        size_t nk = folio_linebreak(it, n, widths[w], &kp), ng = folio_linebreak_greedy(it, n, widths[w], &gr);
+        size_t nk = folio_linebreak(it, n, widths[w], &kp),
+               ng = folio_linebreak_greedy(it, n, widths[w], &gr);
         fit_stats sk = stats(it, kp, nk, widths[w]), sg = stats(it, gr, ng, widths[w]);
-        fprintf(stderr, "width %.0f: total fit %zu lines, sum r^2 %.2f, max r %.2f; greedy %zu lines, %.2f, %.2f\n",
+        fprintf(stderr,
+                "width %.0f: total fit %zu lines, sum r^2 %.2f, max r %.2f; greedy %zu lines, %.2f, %.2f\n",
                 widths[w], nk, sk.sum_sq, sk.max_ratio, ng, sg.sum_sq, sg.max_ratio);
         CHECK(sk.sum_sq <= sg.sum_sq + 1e-9);
         if (w == 1)
@@ -143,16 +145,20 @@ static void test_emergency(void)
     CHECK(st.max_over <= 1e-6);
     CHECK(nl >= 4 && nl <= 5);
     free(lines);
-    lb_item wide[] = {{LB_BOX, 10, 0, 0, 0, 0}, {LB_GLUE, 3, 0, 1.5, 1, 0}, {LB_BOX, 200, 0, 0, 0, 0},
-                      {LB_GLUE, 3, 0, 1.5, 1, 0}, {LB_BOX, 10, 0, 0, 0, 0}};
+    lb_item wide[] = {{LB_BOX, 10, 0, 0, 0, 0},
+                      {LB_GLUE, 3, 0, 1.5, 1, 0},
+                      {LB_BOX, 200, 0, 0, 0, 0},
+                      {LB_GLUE, 3, 0, 1.5, 1, 0},
+                      {LB_BOX, 10, 0, 0, 0, 0}};
     nl = folio_linebreak(wide, 5, 95, &lines);
     CHECK_INT(nl, 3);
     if (nl == 3)
         CHECK(lines[1].start == 2 && lines[1].end == 3);
     free(lines);
     /* No-break glue is never a break; a penalty of LB_NEVER neither. */
-    lb_item nb[] = {{LB_BOX, 40, 0, 0, 0, 0}, {LB_GLUE, 3, 0, 1.5, 1, LB_NOBREAK}, {LB_BOX, 40, 0, 0, 0, 0},
-                    {LB_GLUE, 3, 0, 1.5, 1, 0}, {LB_BOX, 40, 0, 0, 0, 0}, {LB_PENALTY, 0, LB_NEVER, 0, 0, 0},
+    lb_item nb[] = {{LB_BOX, 40, 0, 0, 0, 0}, {LB_GLUE, 3, 0, 1.5, 1, LB_NOBREAK},
+                    {LB_BOX, 40, 0, 0, 0, 0}, {LB_GLUE, 3, 0, 1.5, 1, 0},
+                    {LB_BOX, 40, 0, 0, 0, 0}, {LB_PENALTY, 0, LB_NEVER, 0, 0, 0},
                     {LB_BOX, 40, 0, 0, 0, 0}};
     nl = folio_linebreak(nb, 7, 90, &lines);
     CHECK_INT(nl, 2);
@@ -176,8 +182,8 @@ static void test_long_paragraph(void)
     clock_t t2 = clock();
     free(lines);
     double s1 = (double)(t1 - t0) / CLOCKS_PER_SEC, s2 = (double)(t2 - t1) / CLOCKS_PER_SEC;
-    fprintf(stderr, "%zu words: %zu lines in %.1f ms; twice as many: %zu lines in %.1f ms\n", (n1 + 1) / 2, nl,
-            s1 * 1e3, nl2, s2 * 1e3);
+    fprintf(stderr, "%zu words: %zu lines in %.1f ms; twice as many: %zu lines in %.1f ms\n", (n1 + 1) / 2,
+            nl, s1 * 1e3, nl2, s2 * 1e3);
     CHECK((n1 + 1) / 2 >= 10000);
     CHECK(nl > 500 && nl2 >= 2 * nl - 2);
     CHECK(s1 < 0.5);
@@ -249,7 +255,8 @@ static void test_nobreak_and_units(void)
     folio_doc *d = folio_doc_create();
     folio_buf s = {0};
     for (int i = 0; i < 30; i++)
-        folio_buf_puts(&s, "We asked Mr\xC2\xA0Smith: 25 % of 40 kg is 10 kg, and 7\xE2\x80\xAF% rose by 3 MB today. ");
+        folio_buf_puts(
+            &s, "We asked Mr\xC2\xA0Smith: 25 % of 40 kg is 10 kg, and 7\xE2\x80\xAF% rose by 3 MB today. ");
     folio_block *b = folio_doc_add_block(d, FOLIO_BLOCK_PARAGRAPH);
     b->u.paragraph.text = folio_text_plain(d, s.data);
     folio_buf_free(&s);
@@ -306,9 +313,9 @@ static void test_ragged(void)
             hi = fmax(hi, lines[i].x1);
             at_margin += fabs(lines[i].x1 - right) < 0.05;
         }
-        CHECK(hi - lo > 5);              /* right edges are unequal... */
-        CHECK(at_margin < (int)nl / 2);  /* ...and not justified */
-        CHECK(hi - lo < 0.5 * 200);      /* ...but balanced: no line half empty */
+        CHECK(hi - lo > 5);             /* right edges are unequal... */
+        CHECK(at_margin < (int)nl / 2); /* ...and not justified */
+        CHECK(hi - lo < 0.5 * 200);     /* ...but balanced: no line half empty */
         /* Spaces are set at their width: a ragged line is drawn with spaces in its ops. */
         const folio_page *pg = &l->pages[0];
         CHECK(strchr(pg->ops[lines[0].first].text, ' ') != NULL);
@@ -322,8 +329,8 @@ static void test_hyphenation(void)
     folio_doc *d = folio_doc_create();
     folio_block *b = folio_doc_add_block(d, FOLIO_BLOCK_PARAGRAPH);
     for (int i = 0; i < 12; i++) {
-        folio_text_add(d, &b->u.paragraph.text,
-                       "Organisational responsibilities demonstrate considerable ", 0, NULL);
+        folio_text_add(d, &b->u.paragraph.text, "Organisational responsibilities demonstrate considerable ",
+                       0, NULL);
         folio_text_add(d, &b->u.paragraph.text, "representativeness everywhere", 0, "https://example.org");
         folio_text_add(d, &b->u.paragraph.text,
                        " and UNREPRESENTATIVENESS or 1234567890123456 internationally; ", 0, NULL);
