@@ -4,6 +4,7 @@
 #include "layout/fonts.h"
 
 #include <errno.h>
+#include <hb-ot.h>
 #include <hb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,17 +58,22 @@ static void kern_free(struct kern_cache *k)
     free(k);
 }
 
-/* NULL when HarfBuzz cannot read the file (then there is no kerning). */
-static struct kern_cache *kern_open(const char *path)
+/* HarfBuzz answers an allocation failure with an inert object and carries on, which would
+ * silently drop kerning: folio stops instead, as xmalloc does. The file has already been read
+ * and checked, so a failure here is memory. gpos: the font has a GPOS table. */
+static struct kern_cache *kern_open(const char *path, bool gpos)
 {
     hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
     if (!blob)
-        return NULL;
+        folio_out_of_memory();
     struct kern_cache *k = xcalloc(1, sizeof *k);
     k->blob = blob;
     k->face = hb_face_create(blob, 0);
     k->font = hb_font_create(k->face);
     k->buf = hb_buffer_create();
+    if (k->face == hb_face_get_empty() || k->font == hb_font_get_empty() || !hb_buffer_allocation_successful(k->buf) ||
+        (gpos && !hb_ot_layout_has_positioning(k->face)))
+        folio_out_of_memory();
     k->cap = 1024;
     k->slots = xcalloc(k->cap, sizeof *k->slots);
     return k;
@@ -300,7 +306,8 @@ folio_font *folio_font_load(const char *path, char *err, size_t errlen)
     if (font->descent >= 0)
         font->descent = -200;
     font->path = xstrdup(path);
-    font->kern = kern_open(path);
+    size_t gpos, gposlen;
+    font->kern = kern_open(path, find_table(&f, "GPOS", &gpos, &gposlen));
     free(data);
     return font;
 }
@@ -430,6 +437,8 @@ static float kern_shape(const folio_font *f, uint32_t left, uint32_t right)
     hb_buffer_set_script(k->buf, HB_SCRIPT_LATIN);
     hb_buffer_set_language(k->buf, hb_language_from_string("en", -1));
     hb_shape(k->font, k->buf, feats, sizeof feats / sizeof feats[0]);
+    if (!hb_buffer_allocation_successful(k->buf))
+        folio_out_of_memory();
     unsigned n = 0;
     hb_glyph_info_t *info = hb_buffer_get_glyph_infos(k->buf, &n);
     hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(k->buf, NULL);

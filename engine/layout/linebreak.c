@@ -95,6 +95,8 @@ static bool legal_break(const lb_run *r, size_t b, int pass)
 /* The adjustment ratio of the line [s, b): > 0 stretched, < 0 shrunk, < -1 overfull. */
 static double line_ratio(const lb_run *r, size_t s, size_t b, bool forced)
 {
+    if (isinf(r->width))
+        return 0; /* measuring: one line per forced break */
     double len = r->w[b] - r->w[s];
     if (b < r->n && r->items[b].kind == LB_PENALTY)
         len += r->items[b].width;
