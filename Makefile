@@ -10,6 +10,7 @@ OUT ?= out/4pi-reality-impact.pdf
 # Debian packages the build and the tests need.
 PACKAGES = cmake make gcc pkg-config libc6-dev libhpdf-dev liblua5.4-dev libcsv-dev libcmark-dev \
            libfontconfig-dev fonts-dejavu-core \
+           libharfbuzz-dev libhyphen-dev hyphen-en-gb \
            poppler-utils qpdf python3 lua-check valgrind strace time
 
 CMAKE_FLAGS ?=

@@ -13,6 +13,11 @@ static void out_of_memory(void)
     exit(1);
 }
 
+void folio_out_of_memory(void)
+{
+    out_of_memory();
+}
+
 void *xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);

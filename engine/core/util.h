@@ -8,6 +8,8 @@
 
 /* Allocation that never returns NULL: prints "folio: out of memory" and exits 1. */
 void *xmalloc(size_t n);
+/* The same end, for a library that reports running out of memory its own way (HarfBuzz). */
+void folio_out_of_memory(void);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);

@@ -47,6 +47,7 @@ static lay_style para_style(const lay_ctx *c, folio_para_style s, folio_align al
     lay_style st = {0};
     st.colour = c->th->text;
     st.align = align;
+    st.style = LAY_HYPHENATE;
     switch (s) {
     case FOLIO_PARA_LEAD:
         st.size = LAY_LEAD_SIZE;
@@ -70,6 +71,8 @@ void lay_paragraph(lay_ctx *c, const folio_block *b)
     folio_align align = b->u.paragraph.align;
     if (align < FOLIO_ALIGN_JUSTIFY || align > FOLIO_ALIGN_RIGHT)
         align = FOLIO_ALIGN_JUSTIFY;
+    if (align == FOLIO_ALIGN_JUSTIFY && c->th->ragged_right)
+        align = FOLIO_ALIGN_LEFT;
     lay_style st = para_style(c, b->u.paragraph.style, align);
     lay_para *p = lay_para_make(c, &b->u.paragraph.text, &st, c->width);
     lay_lines_rows(c, p, &st, c->x0, b, false, -1);
@@ -137,7 +140,7 @@ void lay_list(lay_ctx *c, const folio_block *b)
 void lay_quote(lay_ctx *c, const folio_block *b)
 {
     lay_style st = para_style(c, FOLIO_PARA_BODY, FOLIO_ALIGN_LEFT);
-    st.style = FOLIO_ITALIC;
+    st.style |= FOLIO_ITALIC;
     double width = c->width - QUOTE_INDENT - 12;
     lay_para *p = lay_para_make(c, &b->u.quote.text, &st, width);
     size_t n = lay_para_lines(p);

@@ -1,8 +1,11 @@
 /* TrueType metrics read straight from the font file: the tables layout needs to measure text
- * (head, hhea, maxp, hmtx, OS/2, cmap) and nothing else. No outlines are read. */
+ * (head, hhea, maxp, hmtx, OS/2, cmap) and nothing else. No outlines are read. Kerning comes
+ * from HarfBuzz (the kern table or GPOS pair positioning), one pair at a time, cached. */
 #include "layout/fonts.h"
 
 #include <errno.h>
+#include <hb-ot.h>
+#include <hb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +28,56 @@ struct folio_font {
     cmap_group *groups;  /* beyond the BMP, sorted by start */
     size_t ngroups;
     int ascent, descent, cap_height; /* 1/1000 em */
+    struct kern_cache *kern;         /* HarfBuzz face and the pairs asked for so far */
 };
+
+/* Pair kerning, looked up lazily: an open-addressing table of (left, right) -> 1/1000 em. */
+typedef struct kern_slot {
+    uint64_t key; /* left << 21 | right, + 1; 0 = empty */
+    float value;
+} kern_slot;
+
+struct kern_cache {
+    hb_blob_t *blob;
+    hb_face_t *face;
+    hb_font_t *font;
+    hb_buffer_t *buf;
+    kern_slot *slots;
+    size_t cap, used;
+};
+
+static void kern_free(struct kern_cache *k)
+{
+    if (!k)
+        return;
+    hb_buffer_destroy(k->buf);
+    hb_font_destroy(k->font);
+    hb_face_destroy(k->face);
+    hb_blob_destroy(k->blob);
+    free(k->slots);
+    free(k);
+}
+
+/* HarfBuzz answers an allocation failure with an inert object and carries on, which would
+ * silently drop kerning: folio stops instead, as xmalloc does. The file has already been read
+ * and checked, so a failure here is memory. gpos: the font has a GPOS table. */
+static struct kern_cache *kern_open(const char *path, bool gpos)
+{
+    hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
+    if (!blob)
+        folio_out_of_memory();
+    struct kern_cache *k = xcalloc(1, sizeof *k);
+    k->blob = blob;
+    k->face = hb_face_create(blob, 0);
+    k->font = hb_font_create(k->face);
+    k->buf = hb_buffer_create();
+    if (k->face == hb_face_get_empty() || k->font == hb_font_get_empty() || !hb_buffer_allocation_successful(k->buf) ||
+        (gpos && !hb_ot_layout_has_positioning(k->face)))
+        folio_out_of_memory();
+    k->cap = 1024;
+    k->slots = xcalloc(k->cap, sizeof *k->slots);
+    return k;
+}
 
 /* The file in memory, with bounds-checked big-endian reads. */
 typedef struct ttf {
@@ -254,6 +306,8 @@ folio_font *folio_font_load(const char *path, char *err, size_t errlen)
     if (font->descent >= 0)
         font->descent = -200;
     font->path = xstrdup(path);
+    size_t gpos, gposlen;
+    font->kern = kern_open(path, find_table(&f, "GPOS", &gpos, &gposlen));
     free(data);
     return font;
 }
@@ -266,6 +320,7 @@ void folio_font_free(folio_font *f)
     free(f->advance);
     free(f->bmp);
     free(f->groups);
+    kern_free(f->kern);
     free(f);
 }
 
@@ -363,4 +418,78 @@ double folio_font_text_width(const folio_font *f, const char *s, size_t n, doubl
     for (size_t i = 0; i < n;)
         total += folio_font_advance(f, folio_utf8_next(s, n, &i));
     return (double)total * size / 1000.0;
+}
+
+/* Shapes the pair with only kerning on (no ligatures or contextual forms: libharu draws
+ * characters, not glyphs) and compares the first glyph's advance with its hmtx advance. */
+static float kern_shape(const folio_font *f, uint32_t left, uint32_t right)
+{
+    struct kern_cache *k = f->kern;
+    static const hb_feature_t feats[] = {
+        {HB_TAG('k', 'e', 'r', 'n'), 1, 0, (unsigned)-1}, {HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigned)-1},
+        {HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1}, {HB_TAG('c', 'a', 'l', 't'), 0, 0, (unsigned)-1},
+        {HB_TAG('d', 'l', 'i', 'g'), 0, 0, (unsigned)-1}, {HB_TAG('c', 'c', 'm', 'p'), 0, 0, (unsigned)-1},
+        {HB_TAG('l', 'o', 'c', 'l'), 0, 0, (unsigned)-1}};
+    uint32_t cps[2] = {left, right};
+    hb_buffer_clear_contents(k->buf);
+    hb_buffer_add_utf32(k->buf, cps, 2, 0, 2);
+    hb_buffer_set_direction(k->buf, HB_DIRECTION_LTR);
+    hb_buffer_set_script(k->buf, HB_SCRIPT_LATIN);
+    hb_buffer_set_language(k->buf, hb_language_from_string("en", -1));
+    hb_shape(k->font, k->buf, feats, sizeof feats / sizeof feats[0]);
+    if (!hb_buffer_allocation_successful(k->buf))
+        folio_out_of_memory();
+    unsigned n = 0;
+    hb_glyph_info_t *info = hb_buffer_get_glyph_infos(k->buf, &n);
+    hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(k->buf, NULL);
+    uint32_t g = glyph_of(f, left);
+    if (n != 2 || !info || !pos || info[0].codepoint != g || info[1].codepoint != glyph_of(f, right))
+        return 0;
+    int x_scale = 0, y_scale = 0;
+    hb_font_get_scale(k->font, &x_scale, &y_scale);
+    if (x_scale <= 0)
+        return 0;
+    double adv_units = (double)pos[0].x_advance * f->units_per_em / x_scale;
+    return (float)((adv_units - f->advance[g]) * 1000.0 / f->units_per_em);
+}
+
+static void kern_grow(struct kern_cache *k)
+{
+    size_t cap = k->cap * 2;
+    kern_slot *slots = xcalloc(cap, sizeof *slots);
+    for (size_t i = 0; i < k->cap; i++) {
+        if (!k->slots[i].key)
+            continue;
+        size_t h = (size_t)(k->slots[i].key * 0x9E3779B97F4A7C15ull >> 20) & (cap - 1);
+        while (slots[h].key)
+            h = (h + 1) & (cap - 1);
+        slots[h] = k->slots[i];
+    }
+    free(k->slots);
+    k->slots = slots;
+    k->cap = cap;
+}
+
+double folio_font_kern(const folio_font *f, uint32_t left, uint32_t right)
+{
+    if (!f || !f->kern || left > 0x10FFFF || right > 0x10FFFF || !glyph_of(f, left) || !glyph_of(f, right))
+        return 0;
+    struct kern_cache *k = f->kern;
+    uint64_t key = ((uint64_t)left << 21 | right) + 1;
+    size_t h = (size_t)(key * 0x9E3779B97F4A7C15ull >> 20) & (k->cap - 1);
+    while (k->slots[h].key) {
+        if (k->slots[h].key == key)
+            return k->slots[h].value;
+        h = (h + 1) & (k->cap - 1);
+    }
+    float v = kern_shape(f, left, right);
+    if (2 * (k->used + 1) > k->cap) {
+        kern_grow(k);
+        h = (size_t)(key * 0x9E3779B97F4A7C15ull >> 20) & (k->cap - 1);
+        while (k->slots[h].key)
+            h = (h + 1) & (k->cap - 1);
+    }
+    k->slots[h] = (kern_slot){key, v};
+    k->used++;
+    return v;
 }

@@ -19,6 +19,10 @@ int folio_font_advance(const folio_font *f, uint32_t cp); /* 1/1000 em; missing 
 int folio_font_ascent(const folio_font *f);               /* 1/1000 em, positive */
 int folio_font_descent(const folio_font *f);              /* 1/1000 em, negative */
 int folio_font_cap_height(const folio_font *f);           /* 1/1000 em */
+/* Pair kerning from the font's kern table or GPOS (through HarfBuzz), in 1/1000 em: negative
+ * brings the two characters closer. 0 when there is none. Caches pairs in the font, so a font
+ * must not be used by two threads at once. */
+double folio_font_kern(const folio_font *f, uint32_t left, uint32_t right);
 /* Width in points of UTF-8 text at a size (invalid UTF-8 counts as U+FFFD). */
 double folio_font_text_width(const folio_font *f, const char *s, size_t n, double size);
 

@@ -528,6 +528,7 @@ static void ctx_free(lay_ctx *c)
     free(c->placed);
     if (c->fallback)
         lay_fallback_free(c->fallback);
+    lay_hyph_free(c->hyph);
 }
 
 folio_layout *folio_layout_render(const folio_doc *doc, const folio_theme *theme, const folio_fontset *fonts,
@@ -562,6 +563,7 @@ folio_layout *folio_layout_render(const folio_doc *doc, const folio_theme *theme
     c.bottom = bottom;
     c.body_h = top - bottom;
     c.line_h = theme->font_size * theme->leading;
+    c.hyph = lay_hyph_load(doc->lang ? doc->lang : "en-GB", NULL, diag);
 
     build(&c);
 

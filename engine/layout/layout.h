@@ -16,6 +16,7 @@ typedef struct folio_theme {
     uint32_t palette[8]; /* chart series colours, colour-blind safe, distinct in greyscale */
     size_t npalette;
     uint32_t scale5[5];  /* 1-5 agreement scale colours, strongly disagree .. strongly agree */
+    bool ragged_right;   /* justified paragraphs are set ragged right instead (docs/typesetting.md) */
 } folio_theme;
 
 /* The default theme: A4, 20 mm side margins, Okabe-Ito based palette. */

@@ -13,6 +13,7 @@
 #include "doc/doc.h"
 #include "layout/display.h"
 #include "layout/fonts.h"
+#include "layout/hyphen.h"
 #include "layout/layout.h"
 #include "layout/linebreak.h"
 
@@ -116,6 +117,7 @@ typedef struct lay_ctx {
     size_t nentries;
     lay_placed *placed;
     size_t nplaced;
+    lay_hyph *hyph;     /* hyphenation patterns of doc->lang, or NULL (text.c) */
 } lay_ctx;
 
 /* ---- rows (layout.c) ---- */
@@ -138,6 +140,7 @@ typedef struct lay_style {
     uint32_t colour;
     folio_align align;
 } lay_style;
+#define LAY_HYPHENATE 0x100u /* in lay_style.style: body text, whose words may be hyphenated */
 
 typedef struct lay_para lay_para;
 

@@ -202,8 +202,8 @@ static void load_family(loader *ld, const char *family)
 
 static void load_theme(loader *ld, const folio_value *theme)
 {
-    static const char *const fields[] = {"font_size", "leading", "accent", "text", "muted",
-                                         "font",      "fonts",   "fallback", NULL};
+    static const char *const fields[] = {"font_size", "leading", "accent",   "text",         "muted",
+                                         "font",      "fonts",   "fallback", "ragged_right", NULL};
     static const char *const faces[] = {"regular", "bold", "italic", "bold_italic", NULL};
     folio_theme *th = &ld->r->theme;
     check_fields(ld, "theme", theme, fields);
@@ -217,6 +217,11 @@ static void load_theme(loader *ld, const folio_value *theme)
         bad(ld, "theme.leading", "expected a line height from 1 to 3 (times the font size)");
     else if (v)
         th->leading = v->num;
+    v = field(theme, "ragged_right");
+    if (v && v->kind != FOLIO_V_BOOL)
+        bad(ld, "theme.ragged_right", "expected true or false");
+    else if (v)
+        th->ragged_right = v->b;
     const char *colours[] = {"accent", "text", "muted"};
     uint32_t *cdst[] = {&th->accent, &th->text, &th->muted};
     for (int i = 0; i < 3; i++) {

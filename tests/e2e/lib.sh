@@ -32,8 +32,9 @@ contains() { grep -qF -- "$2" "$1"; }
 lacks() { ! grep -qF -- "$2" "$1"; }
 # pdf_text PDF OUT: text of the PDF in drawing order, whitespace runs folded to one space per line
 pdf_text() { pdftotext -raw "$1" - 2>"$2.err" | sed 's/[[:space:]]\+/ /g' >"$2"; }
-# one_line FILE: the whole text on one line, whitespace folded (for sentences broken across lines)
-one_line() { tr '\n' ' ' <"$1" | sed 's/[[:space:]]\+/ /g'; }
+# one_line FILE: the whole text on one line, whitespace folded (for sentences broken across lines);
+# a word hyphenated at a line end (drawn with a soft hyphen, U+00AD) is joined again
+one_line() { tr '\n' ' ' <"$1" | sed 's/[[:space:]]\+/ /g; s/\xc2\xad //g'; }
 # valgrind_clean: every valgrind report in $TMP ends "ERROR SUMMARY: 0 errors" (leaks of the
 # kinds given to --errors-for-leak-kinds count as errors); a report that does not is printed
 valgrind_clean() {

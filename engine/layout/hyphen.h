@@ -1,0 +1,26 @@
+/* Hyphenation patterns (libhyphen) for a report's language, private to layout. */
+#ifndef FOLIO_HYPHEN_H
+#define FOLIO_HYPHEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/diag.h"
+
+#define HYPH_DIR "/usr/share/hyphen" /* Debian's hyphen-* packages */
+#define HYPH_LEFT_MIN 2              /* letters before a hyphen, at least */
+#define HYPH_RIGHT_MIN 3             /* letters after it */
+#define HYPH_MAX_WORD 64             /* longer words (bytes) are not hyphenated */
+
+typedef struct lay_hyph lay_hyph;
+
+/* Loads the patterns of a BCP 47 language ("en-GB" -> hyph_en_GB.dic, "de" -> the first
+ * hyph_de_*.dic) from dir (NULL: HYPH_DIR). NULL and one warning in diag when there are none.
+ * The file is parsed on the first lay_hyph_word. */
+lay_hyph *lay_hyph_load(const char *lang, const char *dir, folio_diag *diag);
+void lay_hyph_free(lay_hyph *h);
+/* Hyphen points of a word of letters (UTF-8): after[i] is set when a hyphen may follow byte i
+ * (only at character ends, with the minimums above). Returns the number of points. */
+size_t lay_hyph_word(lay_hyph *h, const char *word, size_t len, bool *after);
+
+#endif
