@@ -63,6 +63,7 @@ static void kern_free(struct kern_cache *k)
  * and checked, so a failure here is memory. gpos: the font has a GPOS table. */
 static struct kern_cache *kern_open(const char *path, bool gpos)
 {
+    errno = 0;
     hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
     if (!blob)
         folio_out_of_memory();
@@ -72,7 +73,7 @@ static struct kern_cache *kern_open(const char *path, bool gpos)
     k->font = hb_font_create(k->face);
     k->buf = hb_buffer_create();
     if (k->face == hb_face_get_empty() || k->font == hb_font_get_empty() || !hb_buffer_allocation_successful(k->buf) ||
-        (gpos && !hb_ot_layout_has_positioning(k->face)))
+        (gpos && !hb_ot_layout_has_positioning(k->face)) || errno == ENOMEM)
         folio_out_of_memory();
     k->cap = 1024;
     k->slots = xcalloc(k->cap, sizeof *k->slots);
@@ -436,8 +437,11 @@ static float kern_shape(const folio_font *f, uint32_t left, uint32_t right)
     hb_buffer_set_direction(k->buf, HB_DIRECTION_LTR);
     hb_buffer_set_script(k->buf, HB_SCRIPT_LATIN);
     hb_buffer_set_language(k->buf, hb_language_from_string("en", -1));
+    /* HarfBuzz loads its tables lazily and treats a failed allocation there as a font without
+     * them: errno is the only trace (malloc sets ENOMEM), so a lost kerning table stops folio. */
+    errno = 0;
     hb_shape(k->font, k->buf, feats, sizeof feats / sizeof feats[0]);
-    if (!hb_buffer_allocation_successful(k->buf))
+    if (!hb_buffer_allocation_successful(k->buf) || errno == ENOMEM)
         folio_out_of_memory();
     unsigned n = 0;
     hb_glyph_info_t *info = hb_buffer_get_glyph_infos(k->buf, &n);

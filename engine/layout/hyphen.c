@@ -3,6 +3,7 @@
  * where they leave enough letters on both sides. */
 #include "layout/hyphen.h"
 
+#include <errno.h>
 #include <glob.h>
 #include <hyphen.h>
 #include <stdio.h>
@@ -106,7 +107,10 @@ size_t lay_hyph_word(lay_hyph *h, const char *word, size_t len, bool *after)
     if (!h || len < HYPH_LEFT_MIN + HYPH_RIGHT_MIN || len > HYPH_MAX_WORD)
         return 0;
     if (!h->dict && !h->failed) {
+        errno = 0;
         h->dict = hnj_hyphen_load(h->path);
+        if (!h->dict && errno == ENOMEM) /* not "no dictionary": the words would go unhyphenated */
+            folio_out_of_memory();
         h->failed = !h->dict;
     }
     if (!h->dict)
