@@ -9,6 +9,7 @@ OUT ?= out/4pi-reality-impact.pdf
 
 # Debian packages the build and the tests need.
 PACKAGES = cmake make gcc pkg-config libc6-dev libhpdf-dev liblua5.4-dev libcsv-dev libcmark-dev \
+           libpng-dev libjpeg-dev libjpeg-turbo-progs \
            poppler-utils qpdf python3 lua-check valgrind strace time
 
 CMAKE_FLAGS ?=

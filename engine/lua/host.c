@@ -637,6 +637,7 @@ static void push_ctx(lua_State *L, job *j)
     const char *slash = r->dir ? strrchr(r->dir, '/') : NULL;
     set_string(L, "name", slash ? slash + 1 : r->dir);
     set_string(L, "date", run->run_date);
+    set_string(L, "logo", r->logo);
     const folio_value *labels = folio_value_get(&r->table, "labels");
     if (labels && labels->kind == FOLIO_V_TABLE) {
         folio_value_push(L, labels);
@@ -742,7 +743,11 @@ static bool build_section(folio_run *run, size_t s)
         goto done;
     }
     lua_pop(L, 1);
-    ok = folio_blocks_add(run->doc, &result, info->display, run->diag);
+    size_t before = run->doc->n;
+    ok = folio_blocks_add(run->doc, &result, info->display, run->diag) &&
+         folio_doc_load_images(run->doc, before, run->report->dir, j.dir_display, info->display, run->diag);
+    if (!ok) /* a section whose image cannot be read adds nothing */
+        run->doc->n = before;
 done:
     folio_value_free(&result);
     folio_value_free(&options);
