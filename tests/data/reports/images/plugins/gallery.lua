@@ -20,7 +20,7 @@ local FILES = {
 return {
   name = "gallery",
   version = "1.0.0",
-  options = { only = "", width = 0.3 },
+  options = { only = "", width = 0.3, markdown = "prose.md" },
   build = function(ctx)
     local out = { blocks.heading(1, "Gallery") }
     if ctx.options.only ~= "" then
@@ -40,6 +40,9 @@ return {
     -- The same file again: embedded once.
     out[#out + 1] = blocks.paragraph("The first figure again, at 120 points wide:")
     out[#out + 1] = blocks.image { file = "images/rgb8.png", alt = "A solid red rectangle, again", width = 120 }
+    for _, b in ipairs(ctx.markdown(ctx.options.markdown)) do
+      out[#out + 1] = b
+    end
     return out
   end,
 }
