@@ -43,8 +43,8 @@ png("greya16.png", pixels(lambda x, y: b"\x00\x00" + (b"\xff\xff" if x < W // 2 
 # Palette with tRNS: index 0 red (opaque), index 1 transparent; left half red.
 plte = chunk(b"PLTE", RED + GREEN) + chunk(b"tRNS", b"\xff\x00")
 png("palette.png", pixels(lambda x, y: b"\x00" if x < W // 2 else b"\x01", 1), 3, 8, extra=plte)
-# 1-bit grey: black and white stripes of 8 pixels.
-png("grey1.png", [bytes([0xFF if (y // 8) % 2 == 0 else 0x00] * (W // 8)) for y in range(H)], 0, 1)
+# 1-bit grey: the left half black, the right half white (20 zero bits, then 20 one bits).
+png("grey1.png", [bytes([0x00, 0x00, 0x0F, 0xFF, 0xFF]) for y in range(H)], 0, 1)
 # A zero gAMA: libpng warns (libharu 2.3.0 fails on it); the image is fine.
 png("gamma0.png", pixels(lambda x, y: RED, 3), 2, 8, extra=chunk(b"gAMA", struct.pack(">I", 0)))
 

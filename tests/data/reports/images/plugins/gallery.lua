@@ -1,9 +1,9 @@
 -- gallery: one image block per fixture, with a caption naming it; `only` shows one file instead
--- (the error tests point it at a broken one).
+-- (the error tests point it at a broken one); `no_alt` returns an image block without alt text.
 local FILES = {
   { "images/rgb8.png", "A solid red rectangle (PNG, RGB, 8-bit)" },
   { "images/grey8.png", "A dark grey rectangle (PNG, grey, 8-bit)" },
-  { "images/grey1.png", "Black and white stripes (PNG, grey, 1-bit)" },
+  { "images/grey1.png", "A black rectangle, its right half white (PNG, grey, 1-bit)" },
   { "images/rgba8.png", "A blue rectangle, its right half transparent (PNG, RGBA)" },
   { "images/greya8.png", "A black rectangle, its lower half transparent (PNG, grey and alpha)" },
   { "images/rgb16.png", "A solid green rectangle (PNG, RGB, 16-bit)" },
@@ -20,9 +20,13 @@ local FILES = {
 return {
   name = "gallery",
   version = "1.0.0",
-  options = { only = "", width = 0.3, markdown = "prose.md" },
+  options = { only = "", width = 0.3, markdown = "prose.md", no_alt = false },
   build = function(ctx)
     local out = { blocks.heading(1, "Gallery") }
+    if ctx.options.no_alt then -- made by hand: the host's validation catches it
+      out[#out + 1] = { kind = "image", file = ctx.options.only }
+      return out
+    end
     if ctx.options.only ~= "" then
       out[#out + 1] = blocks.image { file = ctx.options.only, alt = "the image under test" }
       return out
