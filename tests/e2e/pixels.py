@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""pixels.py PAGE.ppm COLOUR: where a colour is on a rendered page (pdftoppm -ppm), for
-tests/e2e/test_images.sh. Prints "COUNT LEFT TOP WIDTH HEIGHT" of the pixels of that colour (their
-bounding box, in pixels), or "0 0 0 0 0". Colours are loose classes, so anti-aliasing and JPEG
-noise do not matter: red, green, blue, cyan, black, grey (about #404040), white."""
+"""pixels.py PAGE.ppm COLOUR: where a colour is on a rendered page (pdftoppm's PPM), for
+tests/e2e/test_images.sh. Prints "COUNT LEFT TOP WIDTH HEIGHT CENTRE RIGHT": the number of pixels
+of that colour and their bounding box (in pixels), then the colour of the pixel at the centre of
+the box and of the one half a box-width right of it ("other" when none fits, "none" off the
+page); "0 0 0 0 0 none none" when the colour is not there. Colours are loose classes, so
+anti-aliasing and JPEG noise do not matter: red, green, blue, cyan, black, grey (about #404040),
+white."""
 import sys
 
 CLASSES = {
@@ -32,6 +35,13 @@ def read_ppm(path):
     return w, h, data[at + 1:]
 
 
+def colour_at(w, h, px, x, y):
+    if not (0 <= x < w and 0 <= y < h):
+        return "none"
+    r, g, b = px[3 * (y * w + x):3 * (y * w + x) + 3]
+    return next((name for name, test in CLASSES.items() if test(r, g, b)), "other")
+
+
 def main():
     w, h, px = read_ppm(sys.argv[1])
     test = CLASSES[sys.argv[2]]
@@ -42,7 +52,13 @@ def main():
             if test(row[3 * x], row[3 * x + 1], row[3 * x + 2]):
                 n += 1
                 x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
-    print(f"{n} {x0} {y0} {x1 - x0 + 1} {y1 - y0 + 1}" if n else "0 0 0 0 0")
+    if not n:
+        print("0 0 0 0 0 none none")
+        return
+    bw, bh = x1 - x0 + 1, y1 - y0 + 1
+    centre = colour_at(w, h, px, x0 + bw // 2, y0 + bh // 2)
+    right = colour_at(w, h, px, x0 + bw + bw // 2, y0 + bh // 2)
+    print(f"{n} {x0} {y0} {bw} {bh} {centre} {right}")
 
 
 main()
