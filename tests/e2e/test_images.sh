@@ -63,6 +63,7 @@ one red.jpg "image 64 48 rgb 3 8 jpeg" no red 1.25 1.42
 one grey.jpg "image 64 48 gray 1 8 jpeg" no grey 1.25 1.42
 one progressive.jpg "image 64 48 rgb 3 8 jpeg" no blue 1.25 1.42
 one cmyk.jpg "image 64 48 cmyk 4 8 jpeg" no cyan 1.25 1.42
+one cmyk-plain.jpg "image 64 48 cmyk 4 8 jpeg" no cyan 1.25 1.42
 
 # The transparent half of an RGBA picture shows the page: white right of the blue.
 variant one 'only = "images/rgba8.png", width = 1'

@@ -84,6 +84,8 @@ static void test_decode(void)
     CHECK(im && im->components == 1);
     im = load_one(d, "images/cmyk.jpg", NULL, 0);
     CHECK(im && im->components == 4 && im->inverted);
+    im = load_one(d, "images/cmyk-plain.jpg", NULL, 0);
+    CHECK(im && im->components == 4 && !im->inverted);
     im = load_one(d, "images/progressive.jpg", NULL, 0);
     CHECK(im && im->components == 3);
     folio_doc_free(d);
