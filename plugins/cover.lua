@@ -1,13 +1,15 @@
--- cover: the title page: the report's title, the reporting period, the publisher, the date.
+-- cover: the title page: the report's title, the reporting period, the publisher, the date,
+-- and the logo if the report names one.
 return {
   name = "cover",
   version = "1.0.0",
   options = {
-    period_input = "survey", -- the input whose dates describe the period when none is given
+    period_input = "survey", -- the input whose dates describe the period when none is given ("" = none)
+    logo = "", -- an image file in the report folder; "" = report.lua's `logo`, if any
   },
   build = function(ctx)
     local subtitle = ctx.period.label
-    local input = ctx.inputs[ctx.options.period_input]
+    local input = ctx.options.period_input ~= "" and ctx.inputs[ctx.options.period_input] or nil
     if not (ctx.period.from or ctx.period.to) and input then
       local s = input:stats()
       local first, last = s.first_date, s.last_date
@@ -23,6 +25,7 @@ return {
         subtitle = subtitle,
         publisher = ctx.report.publisher,
         date = "Published " .. fmt.date(ctx.report.date),
+        logo = ctx.options.logo ~= "" and ctx.options.logo or ctx.report.logo,
       },
     }
   end,

@@ -11,6 +11,9 @@
 #define FOLIO_MAX_MESSAGE 1024            /* one diagnostic message */
 #define FOLIO_MAX_BLOCK_DEPTH 16          /* nesting of returned block values */
 #define FOLIO_MAX_SECTIONS 256            /* sections in one report */
+#define FOLIO_MAX_IMAGE_BYTES (64u << 20) /* one image file */
+#define FOLIO_MAX_IMAGE_PIXELS 100e6      /* width x height of one image, checked before decoding */
+#define FOLIO_MAX_IMAGE_SIDE 100000u      /* width or height of one PNG, in pixels */
 /* The sandbox's budget per plugin run (and for report.lua): the defaults, and the range a
  * report.lua `limits` table or the command line may set. */
 #define FOLIO_LUA_MEMORY_DEFAULT (512u << 20)        /* bytes per plugin state */

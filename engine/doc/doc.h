@@ -33,7 +33,8 @@ typedef enum folio_block_kind {
     FOLIO_BLOCK_PAGE_BREAK,
     FOLIO_BLOCK_CONTENTS,    /* the contents list: filled by layout with every level-1 heading */
     FOLIO_BLOCK_COVER,       /* a cover page: title, subtitle, publisher, date */
-    FOLIO_BLOCK_NOTE         /* a boxed note (e.g. a failed section under --keep-going) */
+    FOLIO_BLOCK_NOTE,        /* a boxed note (e.g. a failed section under --keep-going) */
+    FOLIO_BLOCK_IMAGE        /* a PNG or JPEG picture scaled to the column, with alt text and a caption */
 } folio_block_kind;
 
 typedef enum folio_align { FOLIO_ALIGN_JUSTIFY, FOLIO_ALIGN_LEFT, FOLIO_ALIGN_CENTER, FOLIO_ALIGN_RIGHT } folio_align;
@@ -56,6 +57,22 @@ typedef struct folio_table_cell {
 } folio_table_cell;
 
 #define FOLIO_LIST_DEPTH 4 /* levels of nested lists */
+
+/* A decoded image file (doc/image.c), owned by the document; one per file however often it
+ * is used, so the PDF embeds it once. */
+typedef enum folio_image_format { FOLIO_IMAGE_PNG, FOLIO_IMAGE_JPEG } folio_image_format;
+typedef struct folio_image {
+    char *display;            /* how messages name it, e.g. "reports/x/images/logo.png" */
+    char *real;               /* its resolved path: the identity used to share it */
+    folio_image_format format;
+    int width, height;        /* pixels */
+    int components;           /* 1 grey, 3 RGB, 4 CMYK (JPEG only) */
+    bool inverted;            /* JPEG CMYK written by Adobe software: stored inverted */
+    unsigned char *data;      /* PNG: width * height * components 8-bit samples; JPEG: the file */
+    size_t size;              /* bytes in data */
+    unsigned char *alpha;     /* PNG with transparency: width * height 8-bit alpha, else NULL */
+    size_t index;             /* position in folio_doc.images */
+} folio_image;
 
 typedef struct folio_block folio_block;
 
@@ -97,8 +114,16 @@ struct folio_block {
             char *note;             /* a line under the chart (e.g. "n = 23; 6 not applicable"), may be NULL */
         } chart;
         struct { char *title; } contents;
-        struct { char *title, *subtitle, *publisher, *date; } cover;
+        struct { char *title, *subtitle, *publisher, *date, *logo; folio_image *logo_image; } cover;
         struct { folio_text text; bool error; } note;
+        struct {
+            char *file;             /* as the plugin named it, relative to the report folder */
+            folio_image *image;     /* decoded by folio_doc_load_images; NULL before */
+            char *alt;              /* text alternative; never NULL or empty after validation */
+            folio_text caption;     /* under the image; may be empty */
+            double width;           /* 0 = the column; <= 1 a fraction of the column; > 1 points */
+            folio_align align;      /* LEFT, CENTER (default) or RIGHT */
+        } image;
     } u;
 };
 
@@ -111,6 +136,8 @@ typedef struct folio_doc {
     char *title, *subtitle, *author, *subject, *keywords, *creator;
     char *header_text; /* running header, normally the title */
     char *lang;        /* e.g. "en-GB" */
+    folio_image **images; /* every image file used, once each (doc/image.c) */
+    size_t nimages;
 } folio_doc;
 
 folio_doc *folio_doc_create(void);
@@ -129,5 +156,21 @@ void folio_text_add(folio_doc *d, folio_text *t, const char *s, unsigned style, 
 char *folio_text_flatten(const folio_text *t);
 void folio_doc_set_meta(folio_doc *d, const char *title, const char *subtitle, const char *author,
                         const char *lang);
+
+/* ---- images (doc/image.c) ---- */
+
+struct folio_diag;
+
+/* Loads the image file of every image block and cover logo in blocks[from..] that has none
+ * yet: `name` is resolved inside the report folder `dir` (no absolute path, no "..", no
+ * symbolic link leading out), checked (size, pixel count) and decoded (PNG with libpng, to 8-bit
+ * grey or RGB plus an alpha plane; JPEG checked with libjpeg and kept as it is). A file used
+ * again is shared. Each problem is an error in diag against `source` (the plugin) naming the
+ * image as `dir_display`/name; false if any. */
+bool folio_doc_load_images(folio_doc *d, size_t from, const char *dir, const char *dir_display,
+                           const char *source, struct folio_diag *diag);
+/* True when `name` is a relative path that stays inside its folder as written (not empty, not
+ * absolute, no ".." component); the resolved file is checked again when loading. */
+bool folio_image_name_ok(const char *name);
 
 #endif

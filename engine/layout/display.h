@@ -13,7 +13,8 @@ typedef enum folio_op_kind {
     FOLIO_OP_TEXT, /* text at (x, y) = start of the baseline; one font, size and colour */
     FOLIO_OP_RECT, /* rectangle x, y, w, h; filled and/or stroked */
     FOLIO_OP_LINE, /* line from (x, y) to (x + w, y + h) */
-    FOLIO_OP_LINK  /* clickable area x, y, w, h: to a URI (text) or to a page (dest_page) */
+    FOLIO_OP_LINK, /* clickable area x, y, w, h: to a URI (text) or to a page (dest_page) */
+    FOLIO_OP_IMAGE /* image drawn into the box x, y, w, h (bottom-left corner, size) */
 } folio_op_kind;
 
 typedef struct folio_op {
@@ -30,6 +31,7 @@ typedef struct folio_op {
     int dest_page;       /* LINK: 0-based target page, or -1 */
     double dest_y;       /* LINK: top of the target on that page */
     const folio_block *block; /* the block this op came from (NULL for running header/footer) */
+    const folio_image *image; /* IMAGE: the picture, owned by the document */
     bool artifact;       /* running header, footer, decoration: not content */
 } folio_op;
 

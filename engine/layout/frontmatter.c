@@ -11,6 +11,9 @@
 #define COVER_TITLE_SIZE 30.0
 #define COVER_SUBTITLE_SIZE 15.0
 #define COVER_BAND 6.0          /* thickness of the accent rule at the top */
+#define COVER_LOGO_W 0.4        /* the logo's box: at most this share of the column wide, */
+#define COVER_LOGO_H 72.0       /* this many points tall, */
+#define COVER_LOGO_GAP 28.0     /* and this far under the accent rule */
 #define CONTENTS_SIZE 10.5
 #define CONTENTS_NUMBER_W 36.0  /* room kept for the page number */
 #define CONTENTS_GAP 4.0        /* between entries */
@@ -41,6 +44,12 @@ void lay_cover(lay_ctx *c, const folio_block *b)
 
     /* A thick accent rule at the top, the title block a third of the way down. */
     lay_op_rect(pg, b, c->x0, top - COVER_BAND, w, COVER_BAND, true, th->accent, 0, 0);
+    const folio_image *logo = b->u.cover.logo_image;
+    if (logo && logo->width > 0 && logo->height > 0) { /* the logo under the rule, at most a box */
+        double lw = fmin(w * COVER_LOGO_W, COVER_LOGO_H * logo->width / logo->height);
+        double lh = lw * logo->height / logo->width;
+        lay_op_image(pg, b, logo, c->x0, top - COVER_BAND - COVER_LOGO_GAP - lh, lw, lh);
+    }
     lay_style title = {COVER_TITLE_SIZE, COVER_TITLE_SIZE * 1.18, FOLIO_BOLD, th->accent, FOLIO_ALIGN_LEFT};
     lay_style sub = {COVER_SUBTITLE_SIZE, COVER_SUBTITLE_SIZE * 1.35, 0, th->text, FOLIO_ALIGN_LEFT};
     lay_style pub = {11, 15, FOLIO_BOLD, th->text, FOLIO_ALIGN_LEFT};

@@ -138,6 +138,7 @@ double lay_space_before(const lay_ctx *c, const folio_block *b)
     case FOLIO_BLOCK_NOTE:
         return 0.6 * lh;
     case FOLIO_BLOCK_CHART:
+    case FOLIO_BLOCK_IMAGE:
         return 0.75 * lh;
     case FOLIO_BLOCK_LIST:
         return 0.15 * lh;
@@ -159,6 +160,7 @@ double lay_space_after(const lay_ctx *c, const folio_block *b)
     case FOLIO_BLOCK_TABLE:
     case FOLIO_BLOCK_KEY_FIGURES:
     case FOLIO_BLOCK_CHART:
+    case FOLIO_BLOCK_IMAGE:
         return 1.0 * lh;
     case FOLIO_BLOCK_QUOTE:
     case FOLIO_BLOCK_NOTE:
@@ -487,6 +489,9 @@ static void build(lay_ctx *c)
             break;
         case FOLIO_BLOCK_CHART:
             lay_chart(c, b);
+            break;
+        case FOLIO_BLOCK_IMAGE:
+            lay_image(c, b);
             break;
         case FOLIO_BLOCK_NOTE:
             lay_note(c, b);

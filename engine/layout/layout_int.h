@@ -131,6 +131,9 @@ void lay_op_rect(folio_page *pg, const folio_block *b, double x, double y, doubl
 void lay_op_line(folio_page *pg, const folio_block *b, double x, double y, double dx, double dy,
                  double line_width, uint32_t colour);
 int lay_deco_add(lay_ctx *c, lay_deco d);
+/* An image op drawing `im` into the box x, y (bottom-left), w, h (image.c). */
+void lay_op_image(folio_page *pg, const folio_block *b, const folio_image *im, double x, double y, double w,
+                  double h);
 
 /* ---- text setting (text.c) ---- */
 typedef struct lay_style {
@@ -198,6 +201,7 @@ void lay_note(lay_ctx *c, const folio_block *b);
 void lay_figures(lay_ctx *c, const folio_block *b);
 void lay_table(lay_ctx *c, const folio_block *b);
 void lay_chart(lay_ctx *c, const folio_block *b);
+void lay_image(lay_ctx *c, const folio_block *b);
 void lay_cover(lay_ctx *c, const folio_block *b);
 void lay_contents(lay_ctx *c, const folio_block *b, size_t index);
 

@@ -732,6 +732,50 @@ static void chart(conv *c, const char *path, const folio_value *b, folio_block *
     }
 }
 
+/* An image file named relative to the report folder; it is read after validation (host.c). */
+static char *image_file(conv *c, const char *path, const folio_value *t, const char *name, bool required)
+{
+    char *file = get_string(c, path, t, name, required, NULL);
+    const folio_value *v = field(t, name);
+    if (v && v->kind == FOLIO_V_STRING && !folio_image_name_ok(v->str)) {
+        char p[512];
+        sub(p, sizeof p, path, name);
+        problem(c, p, "\"%.200s\" must name a PNG or JPEG file inside the report folder (no absolute path, no \"..\")",
+                v->str);
+    }
+    return file;
+}
+
+static void image(conv *c, const char *path, const folio_value *b, folio_block *out)
+{
+    static const char *const fields[] = {"kind", "file", "alt", "caption", "width", "align", NULL};
+    static const char *const aligns[] = {"left", "center", "right", NULL};
+    check_fields(c, path, b, "an image", fields);
+    char *file = image_file(c, path, b, "file", true);
+    char p[512];
+    sub(p, sizeof p, path, "alt");
+    const folio_value *alt = field(b, "alt");
+    if (!alt)
+        problem(c, p, "missing; expected a text alternative (what the image shows, for readers who cannot see it)");
+    else if (alt->kind == FOLIO_V_STRING && !alt->str[strspn(alt->str, " \t\r\n")])
+        problem(c, p, "is empty; expected a text alternative (what the image shows)");
+    char *alt_text = alt ? get_string(c, path, b, "alt", true, NULL) : NULL;
+    folio_text caption = {0};
+    get_text(c, path, b, "caption", &caption, false);
+    const folio_value *w = field(b, "width");
+    sub(p, sizeof p, path, "width");
+    if (w && (w->kind != FOLIO_V_NUMBER || !(w->num > 0) || !isfinite(w->num)))
+        problem(c, p, "expected a positive number: a fraction of the column up to 1, or points above 1");
+    int align = get_enum(c, path, b, "align", aligns, 1);
+    if (out) {
+        out->u.image.file = file;
+        out->u.image.alt = alt_text;
+        out->u.image.caption = caption;
+        out->u.image.width = w && w->kind == FOLIO_V_NUMBER && w->num > 0 && isfinite(w->num) ? w->num : 0;
+        out->u.image.align = align == 0 ? FOLIO_ALIGN_LEFT : align == 2 ? FOLIO_ALIGN_RIGHT : FOLIO_ALIGN_CENTER;
+    }
+}
+
 static void simple(conv *c, const char *path, const folio_value *b, folio_block *out, folio_block_kind kind)
 {
     switch (kind) {
@@ -750,8 +794,9 @@ static void simple(conv *c, const char *path, const folio_value *b, folio_block 
         break;
     }
     case FOLIO_BLOCK_COVER: {
-        static const char *const fields[] = {"kind", "title", "subtitle", "publisher", "date", NULL};
+        static const char *const fields[] = {"kind", "title", "subtitle", "publisher", "date", "logo", NULL};
         check_fields(c, path, b, "a cover", fields);
+        char *logo = image_file(c, path, b, "logo", false);
         char *title = get_string(c, path, b, "title", false, NULL);
         char *subtitle = get_string(c, path, b, "subtitle", false, NULL);
         char *publisher = get_string(c, path, b, "publisher", false, NULL);
@@ -761,6 +806,7 @@ static void simple(conv *c, const char *path, const folio_value *b, folio_block 
             out->u.cover.subtitle = subtitle;
             out->u.cover.publisher = publisher;
             out->u.cover.date = date;
+            out->u.cover.logo = logo;
         }
         break;
     }
@@ -792,6 +838,7 @@ static const struct {
     {"contents", FOLIO_BLOCK_CONTENTS},
     {"cover", FOLIO_BLOCK_COVER},
     {"note", FOLIO_BLOCK_NOTE},
+    {"image", FOLIO_BLOCK_IMAGE},
 };
 
 /* Checks (doc NULL) or builds one block. */
@@ -829,6 +876,7 @@ static void block(conv *c, const char *path, const folio_value *b)
     case FOLIO_BLOCK_KEY_FIGURES: key_figures(c, path, b, out); break;
     case FOLIO_BLOCK_QUOTE: quote(c, path, b, out); break;
     case FOLIO_BLOCK_CHART: chart(c, path, b, out); break;
+    case FOLIO_BLOCK_IMAGE: image(c, path, b, out); break;
     default: simple(c, path, b, out, kinds[k].kind); break;
     }
 }

@@ -657,6 +657,7 @@ static void push_ctx(lua_State *L, job *j)
     const char *slash = r->dir ? strrchr(r->dir, '/') : NULL;
     set_string(L, "name", slash ? slash + 1 : r->dir);
     set_string(L, "date", run->run_date);
+    set_string(L, "logo", r->logo);
     const folio_value *labels = folio_value_get(&r->table, "labels");
     if (labels && labels->kind == FOLIO_V_TABLE) {
         folio_value_push(L, labels);
@@ -762,11 +763,15 @@ static bool build_section(folio_run *run, size_t s)
         goto done;
     }
     lua_pop(L, 1);
+    size_t before = run->doc->n;
     if (section_new_page(&run->report->sections[s].options, &def)) {
         folio_block *br = folio_doc_add_block(run->doc, FOLIO_BLOCK_PAGE_BREAK);
         br->source = folio_doc_strdup(run->doc, info->display);
     }
-    ok = folio_blocks_add(run->doc, &result, info->display, run->diag);
+    ok = folio_blocks_add(run->doc, &result, info->display, run->diag) &&
+         folio_doc_load_images(run->doc, before, run->report->dir, j.dir_display, info->display, run->diag);
+    if (!ok) /* a section whose blocks or images cannot be used adds nothing */
+        run->doc->n = before;
 done:
     folio_value_free(&result);
     folio_value_free(&options);

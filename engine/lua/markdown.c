@@ -1,5 +1,5 @@
 /* Markdown prose to block tables, as the prelude's constructors make them: headings,
- * paragraphs with bold/italic/link spans, flat lists and quotes. Parsed with cmark. */
+ * paragraphs with bold/italic/link spans, flat lists, quotes and images. Parsed with cmark. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +120,7 @@ static void add_inline(md *m, cmark_node *n, cmark_event_type ev, inline_state *
     switch (cmark_node_get_type(n)) {
     case CMARK_NODE_STRONG: st->bold += step; return;
     case CMARK_NODE_EMPH: st->italic += step; return;
-    case CMARK_NODE_IMAGE: st->image += step; return; /* dropped with its alt text, for now */
+    case CMARK_NODE_IMAGE: st->image += step; return; /* an image block of its own (add_images) */
     case CMARK_NODE_LINK: {
         const char *url = cmark_node_get_url(n);
         st->url = enter && url && *url ? url : NULL;
@@ -333,6 +333,56 @@ static void push_list(lua_State *L, md *m, cmark_node *list, int depth)
     lua_setfield(L, -2, "items"); /* ... list */
 }
 
+/* Collects the alt text of an image, the plain text of its inlines, as runs (which __gc frees
+ * if a Lua error comes). */
+static void image_alt(md *m, cmark_node *img)
+{
+    for (cmark_node *c = cmark_node_first_child(img); c; c = cmark_node_next(c)) {
+        const char *s = cmark_node_get_literal(c);
+        if (cmark_node_get_type(c) == CMARK_NODE_SOFTBREAK || cmark_node_get_type(c) == CMARK_NODE_LINEBREAK)
+            add_plain(m, " ");
+        else if (s)
+            add_plain(m, s);
+        else
+            image_alt(m, c);
+    }
+}
+
+/* Each image of a paragraph, ![alt](file "caption"), becomes an image block after it: the
+ * file named relative to the report folder, the alt text required, the title as its caption. */
+static void add_images(lua_State *L, md *m, cmark_node *para, int out)
+{
+    cmark_iter *it = cmark_iter_new(para);
+    m->iter = it; /* freed by __gc if a Lua error comes */
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_IMAGE)
+            continue;
+        const char *url = cmark_node_get_url(n), *title = cmark_node_get_title(n);
+        int line = cmark_node_get_start_line(para);
+        if (!url || !*url || strstr(url, "://"))
+            luaL_error(L, "%s:%d: image \"%s\": an image must be a PNG or JPEG file in the report folder", m->name,
+                       line, url ? url : "");
+        image_alt(m, n);
+        if (!has_text(m))
+            luaL_error(L, "%s:%d: image \"%s\" needs a text alternative: ![what it shows](%s)", m->name, line,
+                       url, url);
+        new_block(L, "image", 4); /* ... image */
+        lua_pushstring(L, url);
+        lua_setfield(L, -2, "file");
+        push_text(L, m); /* ... image alt */
+        lua_setfield(L, -2, "alt");
+        if (title && *title) {
+            lua_pushstring(L, title);
+            lua_setfield(L, -2, "caption");
+        }
+        append(L, out); /* ... */
+    }
+    cmark_iter_free(it);
+    m->iter = NULL;
+}
+
 /* Pushes the block for one top-level node onto the list at `out`, or nothing. */
 static void add_block(lua_State *L, md *m, cmark_node *n, int out)
 {
@@ -356,12 +406,13 @@ static void add_block(lua_State *L, md *m, cmark_node *n, int out)
         collect_inlines(m, n);
         if (!has_text(m)) {
             clear_runs(m);
-            return;
+        } else {
+            new_block(L, "paragraph", 2); /* ... paragraph */
+            push_text(L, m);              /* ... paragraph text */
+            lua_setfield(L, -2, "text");
+            append(L, out); /* ... */
         }
-        new_block(L, "paragraph", 2); /* ... paragraph */
-        push_text(L, m);              /* ... paragraph text */
-        lua_setfield(L, -2, "text");
-        append(L, out); /* ... */
+        add_images(L, m, n, out);
         return;
     case CMARK_NODE_LIST:
         push_list(L, m, n, 0); /* ... list */

@@ -17,7 +17,9 @@
 --   { kind = "chart", type = "bar"|"hbar"|"stacked", title =, categories = {...},
 --     series = { { name =, values = {...}, labels = {...} }, ... }, x_title =, y_title =, note =, alt = }
 --   { kind = "page_break" }, { kind = "contents", title = },
---   { kind = "cover", title =, subtitle =, publisher =, date = }, { kind = "note", text = TEXT }
+--   { kind = "cover", title =, subtitle =, publisher =, date =, logo = "images/logo.png" },
+--   { kind = "note", text = TEXT },
+--   { kind = "image", file = "images/x.png", alt = "...", caption = TEXT, width = W, align = "left"|"center"|"right" }
 
 -- luacheck: globals blocks fmt
 
@@ -118,13 +120,23 @@ function blocks.contents(t)
 end
 
 function blocks.cover(t)
-  check(type(t) == "table", "blocks.cover: expected a table { title =, subtitle =, publisher =, date = }")
-  return { kind = "cover", title = t.title, subtitle = t.subtitle, publisher = t.publisher, date = t.date }
+  check(type(t) == "table", "blocks.cover: expected a table { title =, subtitle =, publisher =, date =, logo = }")
+  return { kind = "cover", title = t.title, subtitle = t.subtitle, publisher = t.publisher, date = t.date,
+    logo = t.logo }
 end
 
 function blocks.note(text)
   check(is_text(text), "blocks.note: expected a text (a string or a list of spans)")
   return { kind = "note", text = text }
+end
+
+-- An image file of the report folder; alt (what it shows) is required.
+function blocks.image(t)
+  check(type(t) == "table", "blocks.image: expected a table { file =, alt =, caption =, width =, align = }")
+  check(type(t.file) == "string", "blocks.image: expected file = \"images/NAME.png\" (in the report folder)")
+  check(type(t.alt) == "string" and t.alt:find("%S") ~= nil,
+    "blocks.image: expected alt = \"...\": a text alternative saying what the image shows")
+  return { kind = "image", file = t.file, alt = t.alt, caption = t.caption, width = t.width, align = t.align }
 end
 
 fmt = {}

@@ -45,6 +45,8 @@ typedef struct writer {
     int *slot;             /* face -> fonts[] index, -1 until loaded */
     int nfaces;
     folio_buf text;        /* scratch: cleaned UTF-8 */
+    HPDF_Image *images;    /* by folio_image.index: each image file embedded once, when first drawn */
+    size_t nimages;
 
     /* State of the page being drawn, to skip redundant operators. */
     HPDF_Page page;
@@ -442,6 +444,56 @@ static bool draw_link(writer *w, const folio_op *op, size_t page_no)
     return a && ok(w, HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0));
 }
 
+/* The PDF image of a document image, made on first use. PNG pixels go in as raw samples
+ * (Flate-compressed) with the alpha plane as an /SMask; a JPEG goes in as it is (DCTDecode).
+ * libharu writes /Decode [1 0 1 0 1 0 1 0] for every 4-component JPEG: right for the inverted
+ * CMYK of Adobe software, wrong for plain CMYK, where it is removed. */
+static HPDF_Image image_of(writer *w, const folio_image *im)
+{
+    if (im->index >= w->nimages) {
+        size_t n = im->index + 1;
+        w->images = xrealloc(w->images, n * sizeof *w->images);
+        memset(w->images + w->nimages, 0, (n - w->nimages) * sizeof *w->images);
+        w->nimages = n;
+    }
+    if (w->images[im->index])
+        return w->images[im->index];
+    HPDF_Image img;
+    if (im->format == FOLIO_IMAGE_JPEG) {
+        img = HPDF_LoadJpegImageFromMem(w->pdf, im->data, (HPDF_UINT)im->size);
+        if (img && !pending(w) && im->components == 4 && !im->inverted &&
+            HPDF_Dict_RemoveElement(img, "Decode") != HPDF_OK)
+            img = NULL;
+    } else {
+        HPDF_ColorSpace cs = im->components == 3 ? HPDF_CS_DEVICE_RGB : HPDF_CS_DEVICE_GRAY;
+        img = HPDF_LoadRawImageFromMem(w->pdf, im->data, (HPDF_UINT)im->width, (HPDF_UINT)im->height, cs, 8);
+        if (img && !pending(w) && im->alpha) {
+            HPDF_Image mask = HPDF_LoadRawImageFromMem(w->pdf, im->alpha, (HPDF_UINT)im->width,
+                                                       (HPDF_UINT)im->height, HPDF_CS_DEVICE_GRAY, 8);
+            if (!mask || !ok(w, HPDF_Image_AddSMask(img, mask)))
+                img = NULL;
+        }
+    }
+    if (!img || pending(w)) {
+        fail(w, "cannot embed image %s", im->display ? im->display : "");
+        return NULL;
+    }
+    return w->images[im->index] = img;
+}
+
+static bool draw_image(writer *w, const folio_op *op)
+{
+    if (!op->image)
+        return true;
+    HPDF_Image img = image_of(w, op->image);
+    if (!img)
+        return false;
+    if (!end_path(w) || !end_text(w))
+        return false;
+    return ok(w, HPDF_Page_DrawImage(w->page, img, (HPDF_REAL)op->x, (HPDF_REAL)op->y, (HPDF_REAL)op->w,
+                                     (HPDF_REAL)op->h));
+}
+
 static bool finite_op(const folio_op *op)
 {
     return isfinite(op->x) && isfinite(op->y) && isfinite(op->w) && isfinite(op->h) && isfinite(op->size) &&
@@ -471,6 +523,7 @@ static bool draw_page(writer *w, size_t i)
         bool drawn = op->kind == FOLIO_OP_TEXT                                ? draw_text(w, op)
                      : op->kind == FOLIO_OP_RECT || op->kind == FOLIO_OP_LINE ? draw_shape(w, op)
                      : op->kind == FOLIO_OP_LINK                              ? draw_link(w, op, i)
+                     : op->kind == FOLIO_OP_IMAGE                             ? draw_image(w, op)
                                                                               : true;
         if (!drawn)
             return w->diag->errors > errors ? false : fail(w, "cannot draw page %zu", i + 1);
@@ -696,6 +749,7 @@ bool folio_pdf_write(const folio_layout *layout, const folio_doc *doc, const fol
     free(w->pages);
     free(w->fonts);
     free(w->slot);
+    free(w->images);
     folio_buf_free(&w->text);
     free(w);
     return good;

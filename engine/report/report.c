@@ -723,7 +723,7 @@ static void load_limits(loader *ld, const folio_value *t)
 static void load_all(loader *ld, const folio_value *t)
 {
     static const char *const fields[] = {"title",  "subtitle", "publisher", "lang",     "page", "theme",
-                                         "labels", "limits",   "inputs",    "sections", NULL};
+                                         "labels", "limits",   "inputs",    "sections", "logo", NULL};
     folio_report *r = ld->r;
     if (t->kind != FOLIO_V_TABLE) {
         bad(ld, "", "report.lua must return a table { title =, inputs =, sections = }, got %s",
@@ -734,6 +734,10 @@ static void load_all(loader *ld, const folio_value *t)
     r->title = get_string(ld, "", t, "title", true);
     r->subtitle = get_string(ld, "", t, "subtitle", false);
     r->publisher = get_string(ld, "", t, "publisher", false);
+    r->logo = get_string(ld, "", t, "logo", false);
+    if (r->logo && !folio_image_name_ok(r->logo))
+        bad(ld, "logo", "\"%.200s\" must name a PNG or JPEG file inside the report folder (no absolute path, no \"..\")",
+            r->logo);
     r->lang = get_string(ld, "", t, "lang", false);
     if (!r->lang)
         r->lang = own_str(r, "en-GB");

@@ -67,6 +67,12 @@ static void walk_block(const folio_block *b)
             walk_string(b->u.figures.labels[i], true);
         }
         break;
+    case FOLIO_BLOCK_IMAGE:
+        walk_string(b->u.image.file, true);
+        walk_string(b->u.image.alt, true);
+        FUZZ_CHECK(b->u.image.alt[0] && b->u.image.width >= 0 && !b->u.image.image);
+        walk_text(&b->u.image.caption);
+        break;
     case FOLIO_BLOCK_QUOTE:
         walk_text(&b->u.quote.text);
         walk_string(b->u.quote.attribution, false);

@@ -285,6 +285,7 @@ static void test_markdown(void)
               "{bold=true, text=\"quite\"}, \" \", {bold=true, italic=true, text=\"good\"}, "
               "\", see \", {link=\"https://example.org/4pi\", text=\"the site\"}, "
               "\" \xe2\x80\x93 and code stays, html goes. Next line joins.\\nHard break before this.\"}}, "
+              "{alt=\"a chart\", file=\"chart.png\", kind=\"image\"}, "
               "{items={{\"first \", {italic=true, text=\"item\"}}, \"second\", "
               "{items={\"nested one\", \"nested two\"}, kind=\"list\", ordered=false}, "
               "\"third\"}, kind=\"list\", ordered=false}, "
