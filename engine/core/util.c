@@ -90,6 +90,24 @@ void folio_buf_puts(folio_buf *b, const char *s)
     folio_buf_append(b, s, strlen(s));
 }
 
+void folio_buf_put_utf8(folio_buf *b, uint32_t cp)
+{
+    char s[4];
+    size_t n;
+    if (cp < 0x80) {
+        s[0] = (char)cp, n = 1;
+    } else if (cp < 0x800) {
+        s[0] = (char)(0xC0 | cp >> 6), s[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
+    } else if (cp < 0x10000) {
+        s[0] = (char)(0xE0 | cp >> 12), s[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+        s[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
+    } else {
+        s[0] = (char)(0xF0 | cp >> 18), s[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+        s[2] = (char)(0x80 | (cp >> 6 & 0x3F)), s[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
+    }
+    folio_buf_append(b, s, n);
+}
+
 void folio_buf_printf(folio_buf *b, const char *fmt, ...)
 {
     va_list ap;

@@ -23,6 +23,8 @@ typedef struct folio_buf {
 } folio_buf;
 void folio_buf_append(folio_buf *b, const char *s, size_t n);
 void folio_buf_puts(folio_buf *b, const char *s);
+/* Appends one code point as UTF-8 (1 to 4 bytes; the caller passes a valid scalar value). */
+void folio_buf_put_utf8(folio_buf *b, uint32_t cp);
 void folio_buf_printf(folio_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void folio_buf_free(folio_buf *b);
 

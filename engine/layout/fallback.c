@@ -92,21 +92,6 @@ static void note_unprintable(folio_layout *l, uint32_t cp, const folio_block *b)
     l->unprintable[l->nunprintable++] = (folio_unprintable){cp, 1, b};
 }
 
-static void put_utf8(folio_buf *b, uint32_t cp)
-{
-    char s[3];
-    size_t n;
-    if (cp < 0x80) {
-        s[0] = (char)cp, n = 1;
-    } else if (cp < 0x800) {
-        s[0] = (char)(0xC0 | cp >> 6), s[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
-    } else {
-        s[0] = (char)(0xE0 | cp >> 12), s[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-        s[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
-    }
-    folio_buf_append(b, s, n);
-}
-
 /* Whether a text op needs splitting or rewriting: a character drawn by another face, one no
  * font has, or one above U+FFFF. Records the unprintable ones. */
 static bool needs_split(const lay_ctx *c, folio_layout *l, const folio_op *op)
@@ -156,7 +141,7 @@ static void split_op(const lay_ctx *c, const folio_op *op, folio_page *out)
         if (!run.len)
             start = x;
         cur = f;
-        put_utf8(&run, drawn_as(cp));
+        folio_buf_put_utf8(&run, drawn_as(cp));
         x += lay_char_advance(c, op->face, cp) * op->size / 1000.0;
     }
     folio_buf_free(&run);

@@ -77,24 +77,6 @@ static bool is_digit(uint32_t cp)
     return cp >= '0' && cp <= '9';
 }
 
-static void put_utf8(folio_buf *b, uint32_t cp)
-{
-    char s[4];
-    size_t n;
-    if (cp < 0x80) {
-        s[0] = (char)cp, n = 1;
-    } else if (cp < 0x800) {
-        s[0] = (char)(0xC0 | cp >> 6), s[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
-    } else if (cp < 0x10000) {
-        s[0] = (char)(0xE0 | cp >> 12), s[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-        s[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
-    } else {
-        s[0] = (char)(0xF0 | cp >> 18), s[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-        s[2] = (char)(0x80 | (cp >> 6 & 0x3F)), s[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
-    }
-    folio_buf_append(b, s, n);
-}
-
 /* The kern applied between two characters, in 1/1000 em (0 below KERN_MIN). */
 static double kern_at(const folio_font *f, uint32_t a, uint32_t b)
 {
@@ -233,7 +215,7 @@ static void tokenize(lay_para *p, const folio_text *t)
                 bx.open = true;
                 bx.off = p->buf.len;
             }
-            put_utf8(&p->buf, cp);
+            folio_buf_put_utf8(&p->buf, cp);
             letters = is_letter(cp) ? letters + 1 : 0;
             prev = cp;
         }
@@ -826,7 +808,7 @@ char *lay_fit_text(const lay_ctx *c, int face, double size, const char *s, doubl
             cut = true;
             break;
         }
-        put_utf8(&out, cp);
+        folio_buf_put_utf8(&out, cp);
         if (w + ew <= width + LAY_FIT)
             fit = out.len;
     }
@@ -857,7 +839,7 @@ char *lay_title_text(const folio_text *t)
             if (space)
                 folio_buf_append(&out, " ", 1);
             space = false;
-            put_utf8(&out, cp);
+            folio_buf_put_utf8(&out, cp);
         }
     }
     return out.data;

@@ -140,26 +140,6 @@ static bool fail(writer *w, const char *fmt, ...)
     return false;
 }
 
-static void utf8_put(folio_buf *b, uint32_t c)
-{
-    char u[4];
-    size_t n;
-    if (c < 0x80) {
-        u[0] = (char)c;
-        n = 1;
-    } else if (c < 0x800) {
-        u[0] = (char)(0xC0 | c >> 6);
-        u[1] = (char)(0x80 | (c & 0x3F));
-        n = 2;
-    } else {
-        u[0] = (char)(0xE0 | c >> 12);
-        u[1] = (char)(0x80 | (c >> 6 & 0x3F));
-        u[2] = (char)(0x80 | (c & 0x3F));
-        n = 3;
-    }
-    folio_buf_append(b, u, n);
-}
-
 /* Copies s into w->text as UTF-8 that libharu's UTF-8 encoder takes as meant: characters above
  * U+FFFF (which libharu would silently turn into spaces) become U+FFFD, and so do bad bytes,
  * decoded as layout decodes them (folio_utf8_next) so what is drawn is what was measured.
@@ -173,7 +153,7 @@ static const char *clean_text(writer *w, const char *s, folio_cpset *used)
         uint32_t c = folio_utf8_next(s, n, &i);
         if (c > 0xFFFF)
             c = REPLACEMENT;
-        utf8_put(&w->text, c);
+        folio_buf_put_utf8(&w->text, c);
         if (used)
             folio_cpset_add(used, c);
     }
