@@ -361,9 +361,12 @@ static void add_images(lua_State *L, md *m, cmark_node *para, int out)
             continue;
         const char *url = cmark_node_get_url(n), *title = cmark_node_get_title(n);
         int line = cmark_node_get_start_line(para);
-        if (!url || !*url || strstr(url, "://"))
-            luaL_error(L, "%s:%d: image \"%s\": an image must be a PNG or JPEG file in the report folder", m->name,
-                       line, url ? url : "");
+        if (!url || !*url || strstr(url, "://") || !folio_image_name_ok(url))
+            luaL_error(
+                L,
+                "%s:%d: image \"%s\": an image must be a PNG or JPEG file inside the report folder (no web "
+                "address, no absolute path, no \"..\")",
+                m->name, line, url ? url : "");
         image_alt(m, n);
         if (!has_text(m))
             luaL_error(L, "%s:%d: image \"%s\" needs a text alternative: ![what it shows](%s)", m->name, line,

@@ -152,7 +152,12 @@ check "markdown no alt: exit 1" test "$(rc)" -eq 1
 check "markdown no alt: names the file and line" grep -qF "bad.md:3: image \"images/rgb8.png\" needs a text alternative" "$TMP/err"
 printf '![a chart](https://example.org/chart.png)\n' >"$TMP/bad/bad.md"
 run render "$TMP/bad" -o "$TMP/prev.pdf"
-check "markdown remote image: named" grep -qF "bad.md:1: image \"https://example.org/chart.png\": an image must be a PNG or JPEG file in the report folder" "$TMP/err"
+check "markdown remote image: named" grep -qF "bad.md:1: image \"https://example.org/chart.png\": an image must be a PNG or JPEG file inside the report folder (no web address" "$TMP/err"
+# found by fuzzing: a path that leaves the folder without "://" is refused here too, at its line
+printf 'Text.\n\n![a chart](https:/..//x.png)\n' >"$TMP/bad/bad.md"
+run render "$TMP/bad" -o "$TMP/prev.pdf"
+check "markdown image with ..: exit 1" test "$(rc)" -eq 1
+check "markdown image with ..: named at its line" grep -qF "bad.md:3: image \"https:/..//x.png\": an image must be" "$TMP/err"
 # report.lua's logo outside the folder, and one that is missing.
 variant bad 'only = "images/rgb8.png"'
 sed -i 's|logo = "images/palette.png"|logo = "../logo.png"|' "$TMP/bad/report.lua"
