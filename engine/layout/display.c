@@ -17,7 +17,22 @@ folio_op *folio_page_add(folio_page *p, const folio_op *op)
     folio_op *o = &p->ops[p->n++];
     *o = *op;
     o->text = op->text ? xstrdup(op->text) : NULL;
+    o->segs = NULL;
+    if (op->segs && op->nsegs) {
+        o->segs = xmalloc(op->nsegs * sizeof *o->segs);
+        memcpy(o->segs, op->segs, op->nsegs * sizeof *o->segs);
+    } else {
+        o->nsegs = 0;
+    }
     return o;
+}
+
+void folio_op_free(folio_op *op)
+{
+    free(op->text);
+    free(op->segs);
+    op->text = NULL;
+    op->segs = NULL;
 }
 
 void folio_layout_free(folio_layout *l)
@@ -26,7 +41,7 @@ void folio_layout_free(folio_layout *l)
         return;
     for (size_t i = 0; i < l->npages; i++) {
         for (size_t k = 0; k < l->pages[i].n; k++)
-            free(l->pages[i].ops[k].text);
+            folio_op_free(&l->pages[i].ops[k]);
         free(l->pages[i].ops);
     }
     free(l->pages);

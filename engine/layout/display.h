@@ -10,29 +10,49 @@
 #include "doc/doc.h"
 
 typedef enum folio_op_kind {
-    FOLIO_OP_TEXT, /* text at (x, y) = start of the baseline; one font, size and colour */
-    FOLIO_OP_RECT, /* rectangle x, y, w, h; filled and/or stroked */
-    FOLIO_OP_LINE, /* line from (x, y) to (x + w, y + h) */
-    FOLIO_OP_LINK, /* clickable area x, y, w, h: to a URI (text) or to a page (dest_page) */
-    FOLIO_OP_IMAGE /* image drawn into the box x, y, w, h (bottom-left corner, size) */
+    FOLIO_OP_TEXT,  /* text at (x, y) = start of the baseline; one font, size and colour */
+    FOLIO_OP_RECT,  /* rectangle x, y, w, h; filled and/or stroked */
+    FOLIO_OP_LINE,  /* line from (x, y) to (x + w, y + h) */
+    FOLIO_OP_LINK,  /* clickable area x, y, w, h: to a URI (text) or to a page (dest_page) */
+    FOLIO_OP_IMAGE, /* image drawn into the box x, y, w, h (bottom-left corner, size) */
+    FOLIO_OP_PATH,  /* segs, relative to (x, y): filled (fill, when filled) and/or stroked (stroke,
+                     * line_width > 0, dash) */
+    FOLIO_OP_CLIP,  /* until the matching UNCLIP, nothing is drawn outside the box x, y, w, h */
+    FOLIO_OP_UNCLIP
 } folio_op_kind;
+
+typedef enum folio_seg_kind {
+    FOLIO_SEG_MOVE,
+    FOLIO_SEG_LINE,
+    FOLIO_SEG_CURVE,
+    FOLIO_SEG_CLOSE
+} folio_seg_kind;
+
+/* A path segment, relative to the op's (x, y). CURVE: a cubic Bezier through the control
+ * points (x1, y1) and (x2, y2) to (x, y). CLOSE: back to the subpath's start. */
+typedef struct folio_seg {
+    folio_seg_kind kind;
+    double x, y, x1, y1, x2, y2;
+} folio_seg;
 
 typedef struct folio_op {
     folio_op_kind kind;
     double x, y, w, h;
-    int face;            /* TEXT: FOLIO_FACE_*, or FOLIO_FACES + i: fallback font i */
-    double size;         /* TEXT: font size in points */
-    uint32_t fill;       /* 0xRRGGBB: text colour, rectangle fill */
-    uint32_t stroke;     /* 0xRRGGBB: line and rectangle outline */
-    double line_width;   /* LINE, RECT outline; 0 = no outline for RECT */
-    bool filled;         /* RECT */
-    double dash;         /* LINE: dash length, 0 = solid */
-    char *text;          /* TEXT: UTF-8; LINK: URI when dest_page < 0 */
-    int dest_page;       /* LINK: 0-based target page, or -1 */
-    double dest_y;       /* LINK: top of the target on that page */
+    int face;          /* TEXT: FOLIO_FACE_*, or FOLIO_FACES + i: fallback font i */
+    double size;       /* TEXT: font size in points */
+    uint32_t fill;     /* 0xRRGGBB: text colour, rectangle fill */
+    uint32_t stroke;   /* 0xRRGGBB: line and rectangle outline */
+    double line_width; /* LINE, RECT and PATH outline; 0 = no outline for RECT and PATH */
+    bool filled;       /* RECT, PATH */
+    double dash;       /* LINE, PATH: dash length, 0 = solid */
+    folio_seg *segs;   /* PATH: its segments (owned, copied by folio_page_add) */
+    size_t nsegs;
+    char *text;               /* TEXT: UTF-8; LINK: URI when dest_page < 0 */
+    int dest_page;            /* LINK: 0-based target page, or -1 */
+    double dest_y;            /* LINK: top of the target on that page */
     const folio_block *block; /* the block this op came from (NULL for running header/footer) */
     const folio_image *image; /* IMAGE: the picture, owned by the document */
-    bool artifact;       /* running header, footer, decoration: not content */
+    bool artifact;            /* running header, footer, decoration: not content */
 } folio_op;
 
 typedef struct folio_page {
@@ -67,7 +87,9 @@ typedef struct folio_layout {
 } folio_layout;
 
 void folio_layout_free(folio_layout *l);
-/* Adds an op to a page; strings in op->text are copied. Returns the stored op. */
+/* Adds an op to a page; op->text and op->segs are copied. Returns the stored op. */
 folio_op *folio_page_add(folio_page *p, const folio_op *op);
+/* Frees what an op owns (its text and segments). */
+void folio_op_free(folio_op *op);
 
 #endif

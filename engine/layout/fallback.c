@@ -169,7 +169,7 @@ void lay_fallback_apply(const lay_ctx *c, folio_layout *l)
         if (!changed)
             continue;
         for (size_t k = 0; k < pg->n; k++)
-            free(pg->ops[k].text);
+            folio_op_free(&pg->ops[k]);
         free(pg->ops);
         *pg = out;
     }

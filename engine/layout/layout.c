@@ -86,7 +86,7 @@ lay_row *lay_row_add(lay_rows *rows, const folio_block *b, double h)
 static void row_free(lay_row *r)
 {
     for (size_t k = 0; k < r->ops.n; k++)
-        free(r->ops.ops[k].text);
+        folio_op_free(&r->ops.ops[k]);
     free(r->ops.ops);
     free(r->mark);
 }
@@ -266,7 +266,7 @@ static bool copy_ops(pager *pg, const lay_row *r, double top, bool clip)
     for (size_t k = 0; k < r->ops.n; k++) {
         folio_op op = r->ops.ops[k];
         op.y += top;
-        if (clip) {
+        if (clip && op.kind != FOLIO_OP_CLIP && op.kind != FOLIO_OP_UNCLIP) { /* they draw nothing */
             double low = op.kind == FOLIO_OP_TEXT ? op.y - op.size * 0.25
                          : op.kind == FOLIO_OP_LINE ? fmin(op.y, op.y + op.h)
                                                     : op.y;

@@ -33,6 +33,8 @@ typedef struct pdf_font {
 /* How a path is painted; an open path is PAINT_NONE (none open), PAINT_FILL or PAINT_STROKE. */
 typedef enum paint { PAINT_NONE, PAINT_FILL, PAINT_STROKE, PAINT_BOTH } paint;
 
+#define FOLIO_MAX_CLIP_DEPTH 8 /* nested CLIP ops; deeper ones draw unclipped content not at all */
+
 typedef struct writer {
     HPDF_Doc pdf;
     pdf_error err;
@@ -41,11 +43,11 @@ typedef struct writer {
     folio_diag *diag;
     HPDF_Encoder utf8;
     HPDF_Page *pages;
-    pdf_font *fonts;       /* nfaces: the four faces, then the fallback fonts */
-    int *slot;             /* face -> fonts[] index, -1 until loaded */
+    pdf_font *fonts; /* nfaces: the four faces, then the fallback fonts */
+    int *slot;       /* face -> fonts[] index, -1 until loaded */
     int nfaces;
-    folio_buf text;        /* scratch: cleaned UTF-8 */
-    HPDF_Image *images;    /* by folio_image.index: each image file embedded once, when first drawn */
+    folio_buf text;     /* scratch: cleaned UTF-8 */
+    HPDF_Image *images; /* by folio_image.index: each image file embedded once, when first drawn */
     size_t nimages;
 
     /* State of the page being drawn, to skip redundant operators. */
@@ -57,6 +59,15 @@ typedef struct writer {
     double line_width;
     int dash; /* 0 = solid */
     paint path;
+    /* The state saved by each open CLIP (q ... Q restores it, so the caches must follow). */
+    struct saved_state {
+        int face;
+        double size;
+        uint32_t fill, stroke;
+        double line_width;
+        int dash;
+    } clips[FOLIO_MAX_CLIP_DEPTH];
+    int nclips;
 } writer;
 
 static void on_error(HPDF_STATUS no, HPDF_STATUS detail, void *user)
@@ -166,7 +177,8 @@ static HPDF_Font face_font(writer *w, int face)
 {
     if (w->slot[face] >= 0)
         return w->fonts[w->slot[face]].font;
-    const char *path = face < FOLIO_FACES ? w->opt->font_files[face] : w->opt->fallback_files[face - FOLIO_FACES];
+    const char *path =
+        face < FOLIO_FACES ? w->opt->font_files[face] : w->opt->fallback_files[face - FOLIO_FACES];
     static const char *const names[] = {"regular", "bold", "italic", "bold italic"};
     if (!path || !*path) {
         folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0, "no font file given for the %s face",
@@ -311,6 +323,14 @@ static bool draw_text(writer *w, const folio_op *op)
     return true;
 }
 
+static int dash_points(double dash) /* libharu takes whole points, 1 to 100 */
+{
+    return dash <= 0                       ? 0
+           : dash >= HPDF_MAX_DASH_PATTERN ? HPDF_MAX_DASH_PATTERN
+           : dash < 1                      ? 1
+                                           : (int)lround(dash);
+}
+
 /* Rectangles and lines: consecutive shapes painted the same way with the same colour, width
  * and dash become one path and one painting operator. Filled-and-stroked rectangles are painted
  * one by one, so a later fill still covers an earlier outline as the display list says. */
@@ -320,11 +340,7 @@ static bool draw_shape(writer *w, const folio_op *op)
     double lw = op->line_width > 0 ? op->line_width : 0;
     bool fill = op->kind == FOLIO_OP_RECT && op->filled;
     bool stroke = op->kind == FOLIO_OP_LINE || lw > 0;
-    int dash = 0;
-    if (op->kind == FOLIO_OP_LINE && op->dash > 0) /* libharu takes whole points, 1 to 100 */
-        dash = op->dash >= HPDF_MAX_DASH_PATTERN ? HPDF_MAX_DASH_PATTERN
-               : op->dash < 1                    ? 1
-                                                 : (int)lround(op->dash);
+    int dash = op->kind == FOLIO_OP_LINE ? dash_points(op->dash) : 0;
     if (!fill && !stroke)
         return true;
     if (op->kind == FOLIO_OP_RECT) {
@@ -363,6 +379,81 @@ static bool draw_shape(writer *w, const folio_op *op)
         return ok(w, HPDF_Page_FillStroke(pg));
     w->path = want;
     return true;
+}
+
+/* A path of lines and curves, relative to (x, y), painted by itself. */
+static bool draw_path(writer *w, const folio_op *op)
+{
+    double lw = op->line_width > 0 ? op->line_width : 0;
+    bool fill = op->filled, stroke = lw > 0;
+    if ((!fill && !stroke) || !op->segs || !op->nsegs)
+        return true;
+    if (!end_path(w) || !end_text(w))
+        return false;
+    if (fill && !set_fill(w, op->fill))
+        return false;
+    if (stroke && !set_stroke(w, op->stroke, lw, dash_points(op->dash)))
+        return false;
+    HPDF_Page pg = w->page;
+    bool open = false; /* a subpath has begun: a LINE or CURVE needs one */
+    for (size_t i = 0; i < op->nsegs; i++) {
+        const folio_seg *g = &op->segs[i];
+        HPDF_REAL x = (HPDF_REAL)(op->x + g->x), y = (HPDF_REAL)(op->y + g->y);
+        bool good = true;
+        switch (g->kind) {
+        case FOLIO_SEG_MOVE: good = ok(w, HPDF_Page_MoveTo(pg, x, y)), open = true; break;
+        case FOLIO_SEG_LINE:
+            good = ok(w, open ? HPDF_Page_LineTo(pg, x, y) : HPDF_Page_MoveTo(pg, x, y)), open = true;
+            break;
+        case FOLIO_SEG_CURVE:
+            if (!open)
+                good = ok(w, HPDF_Page_MoveTo(pg, x, y));
+            else
+                good = ok(w, HPDF_Page_CurveTo(pg, (HPDF_REAL)(op->x + g->x1), (HPDF_REAL)(op->y + g->y1),
+                                               (HPDF_REAL)(op->x + g->x2), (HPDF_REAL)(op->y + g->y2), x, y));
+            open = true;
+            break;
+        case FOLIO_SEG_CLOSE:
+            if (open)
+                good = ok(w, HPDF_Page_ClosePath(pg));
+            break;
+        }
+        if (!good)
+            return false;
+    }
+    if (!open)
+        return true;
+    return ok(w, fill && stroke ? HPDF_Page_FillStroke(pg)
+                 : fill         ? HPDF_Page_Fill(pg)
+                                : HPDF_Page_Stroke(pg));
+}
+
+/* CLIP saves the graphics state and clips to a box; UNCLIP restores the state, and with it the
+ * writer's idea of the current colours, line and font. */
+static bool draw_clip(writer *w, const folio_op *op)
+{
+    if (!end_path(w) || !end_text(w))
+        return false;
+    if (op->kind == FOLIO_OP_CLIP) {
+        if (w->nclips >= FOLIO_MAX_CLIP_DEPTH) {
+            w->nclips++; /* counted, so that its UNCLIP matches; drawn unclipped */
+            return true;
+        }
+        w->clips[w->nclips++] =
+            (struct saved_state){w->face, w->size, w->fill, w->stroke, w->line_width, w->dash};
+        return ok(w, HPDF_Page_GSave(w->page)) &&
+               ok(w, HPDF_Page_Rectangle(w->page, (HPDF_REAL)op->x, (HPDF_REAL)op->y, (HPDF_REAL)op->w,
+                                         (HPDF_REAL)op->h)) &&
+               ok(w, HPDF_Page_Clip(w->page)) && ok(w, HPDF_Page_EndPath(w->page));
+    }
+    if (w->nclips == 0)
+        return true; /* an UNCLIP without its CLIP: nothing to restore */
+    if (--w->nclips >= FOLIO_MAX_CLIP_DEPTH)
+        return true;
+    const struct saved_state *st = &w->clips[w->nclips];
+    w->face = st->face, w->size = st->size, w->fill = st->fill, w->stroke = st->stroke;
+    w->line_width = st->line_width, w->dash = st->dash;
+    return ok(w, HPDF_Page_GRestore(w->page));
 }
 
 /* A destination [page /XYZ 0 top null]: null zoom keeps the reader's zoom. libharu's
@@ -476,8 +567,16 @@ static bool draw_image(writer *w, const folio_op *op)
 
 static bool finite_op(const folio_op *op)
 {
-    return isfinite(op->x) && isfinite(op->y) && isfinite(op->w) && isfinite(op->h) && isfinite(op->size) &&
-           isfinite(op->line_width) && isfinite(op->dash) && isfinite(op->dest_y);
+    if (!(isfinite(op->x) && isfinite(op->y) && isfinite(op->w) && isfinite(op->h) && isfinite(op->size) &&
+          isfinite(op->line_width) && isfinite(op->dash) && isfinite(op->dest_y)))
+        return false;
+    for (size_t i = 0; op->kind == FOLIO_OP_PATH && op->segs && i < op->nsegs; i++) {
+        const folio_seg *g = &op->segs[i];
+        if (!(isfinite(g->x) && isfinite(g->y) && isfinite(g->x1) && isfinite(g->y1) && isfinite(g->x2) &&
+              isfinite(g->y2)))
+            return false;
+    }
+    return true;
 }
 
 static bool draw_page(writer *w, size_t i)
@@ -492,6 +591,7 @@ static bool draw_page(writer *w, size_t i)
     w->line_width = 1;
     w->dash = 0;
     w->path = PAINT_NONE;
+    w->nclips = 0;
     size_t errors = w->diag->errors;
     for (size_t k = 0; k < p->n; k++) {
         const folio_op *op = &p->ops[k];
@@ -500,16 +600,23 @@ static bool draw_page(writer *w, size_t i)
                            "page %zu: a drawing operation has a coordinate that is not a number", i + 1);
             return false;
         }
-        bool drawn = op->kind == FOLIO_OP_TEXT                                ? draw_text(w, op)
-                     : op->kind == FOLIO_OP_RECT || op->kind == FOLIO_OP_LINE ? draw_shape(w, op)
-                     : op->kind == FOLIO_OP_LINK                              ? draw_link(w, op, i)
-                     : op->kind == FOLIO_OP_IMAGE                             ? draw_image(w, op)
-                                                                              : true;
+        bool drawn = op->kind == FOLIO_OP_TEXT                                  ? draw_text(w, op)
+                     : op->kind == FOLIO_OP_RECT || op->kind == FOLIO_OP_LINE   ? draw_shape(w, op)
+                     : op->kind == FOLIO_OP_LINK                                ? draw_link(w, op, i)
+                     : op->kind == FOLIO_OP_IMAGE                               ? draw_image(w, op)
+                     : op->kind == FOLIO_OP_PATH                                ? draw_path(w, op)
+                     : op->kind == FOLIO_OP_CLIP || op->kind == FOLIO_OP_UNCLIP ? draw_clip(w, op)
+                                                                                : true;
         if (!drawn)
             return w->diag->errors > errors ? false : fail(w, "cannot draw page %zu", i + 1);
     }
     if (!end_path(w) || !end_text(w))
         return fail(w, "cannot draw page %zu", i + 1);
+    while (w->nclips > 0) { /* a CLIP left open by its page: the page's state is restored */
+        folio_op unclip = {.kind = FOLIO_OP_UNCLIP};
+        if (!draw_clip(w, &unclip))
+            return fail(w, "cannot draw page %zu", i + 1);
+    }
     return true;
 }
 

@@ -124,7 +124,7 @@ static void layout_clear(folio_layout *l)
 {
     for (size_t i = 0; i < l->npages; i++) {
         for (size_t k = 0; k < l->pages[i].n; k++)
-            free(l->pages[i].ops[k].text);
+            folio_op_free(&l->pages[i].ops[k]);
         free(l->pages[i].ops);
     }
     for (size_t i = 0; i < l->noutline; i++)
@@ -645,6 +645,108 @@ static void test_nested_composites(void)
     layout_clear(&l);
 }
 
+/* The colour of pixel (x, y) of page 1 rendered at 72 dpi (1 pixel = 1 point, y from the top). */
+static uint32_t pixel_at(const char *pdf, int x, int y)
+{
+    char *ppm = xasprintf("%s/px", tmpdir);
+    char *cmd = xasprintf("pdftoppm -r 72 -f 1 -l 1 -x %d -y %d -W 1 -H 1 %s %s", x, y, pdf, ppm);
+    uint32_t colour = 0xFFFFFFFFu;
+    if (run(cmd, NULL, NULL) == 0) {
+        char *file = xasprintf("%s-1.ppm", ppm);
+        size_t n;
+        unsigned char *data = (unsigned char *)folio_read_file(file, &n);
+        if (data && n >= 3)
+            colour = (uint32_t)data[n - 3] << 16 | (uint32_t)data[n - 2] << 8 | data[n - 1];
+        free(data);
+        free(file);
+    }
+    free(cmd);
+    free(ppm);
+    return colour;
+}
+
+/* Paths (lines, curves, closed and filled) and clipping: what is drawn inside a CLIP box shows,
+ * what falls outside it does not, and the state after UNCLIP is the state before CLIP. */
+static void test_paths_and_clips(void)
+{
+    folio_layout l;
+    layout_init(&l, 1);
+    folio_page *p = &l.pages[0];
+    /* A red triangle, its right half outside the clip box x 100..200, y 500..600. */
+    folio_seg tri[] = {{FOLIO_SEG_MOVE, 0, 0, 0, 0, 0, 0},
+                       {FOLIO_SEG_LINE, 200, 0, 0, 0, 0, 0},
+                       {FOLIO_SEG_LINE, 100, 100, 0, 0, 0, 0},
+                       {FOLIO_SEG_CLOSE, 0, 0, 0, 0, 0, 0}};
+    folio_op clip = {.kind = FOLIO_OP_CLIP, .x = 100, .y = 500, .w = 100, .h = 100};
+    folio_page_add(p, &clip);
+    folio_op path = {.kind = FOLIO_OP_PATH,
+                     .x = 100,
+                     .y = 500,
+                     .fill = 0xFF0000,
+                     .filled = true,
+                     .segs = tri,
+                     .nsegs = 4,
+                     .dest_page = -1};
+    folio_page_add(p, &path);
+    folio_op unclip = {.kind = FOLIO_OP_UNCLIP};
+    folio_page_add(p, &unclip);
+    /* After UNCLIP: a blue square at x 300..340 must show, in blue (the fill colour cached
+     * before the clip must not be taken for the current one). */
+    rect(p, 300, 500, 40, 40, 0x0000FF, true, 0, 0);
+    /* A stroked curve, dashed. */
+    folio_seg curve[] = {{FOLIO_SEG_MOVE, 0, 0, 0, 0, 0, 0}, {FOLIO_SEG_CURVE, 200, 0, 50, 80, 150, 80}};
+    folio_op c = {.kind = FOLIO_OP_PATH,
+                  .x = 100,
+                  .y = 300,
+                  .stroke = 0x00AA00,
+                  .line_width = 2,
+                  .dash = 3,
+                  .segs = curve,
+                  .nsegs = 2,
+                  .dest_page = -1};
+    folio_page_add(p, &c);
+    /* A CLIP never closed: restored at the end of the page, the PDF still well formed. */
+    folio_page_add(p, &clip);
+
+    folio_doc doc = sample_doc();
+    folio_pdf_options opt = sample_options();
+    folio_diag diag;
+    folio_diag_init(&diag);
+    char *a = xasprintf("%s/paths.pdf", tmpdir);
+    CHECK(folio_pdf_write(&l, &doc, &opt, a, &diag));
+    CHECK_INT(diag.errors, 0);
+    char *out, *err, *cmd = xasprintf("qpdf --check %s", a);
+    CHECK_INT(run(cmd, &out, &err), 0);
+    CHECK(empty(err));
+    free(cmd), free(out), free(err);
+
+    int top = (int)A4_H;                            /* pixel rows count from the top of the page */
+    CHECK(pixel_at(a, 150, top - 520) == 0xFF0000); /* inside the triangle and the box */
+    CHECK(pixel_at(a, 205, top - 502) == 0xFFFFFF); /* inside the triangle, outside the box */
+    CHECK(pixel_at(a, 320, top - 520) == 0x0000FF); /* after UNCLIP: blue, not red */
+    uint32_t mid = pixel_at(a, 200, top - 360);     /* the curve's apex, y = 300 + 60 */
+    CHECK(((mid >> 8) & 0xFF) > 0x60 && (mid >> 16) < 0x80);
+
+    char *plain = xasprintf("%s/paths-plain.pdf", tmpdir);
+    cmd = xasprintf("qpdf --stream-data=uncompress --object-streams=disable %s %s", a, plain);
+    CHECK_INT(run(cmd, NULL, NULL), 0);
+    size_t n;
+    char *raw = folio_read_file(plain, &n);
+    if (raw) {
+        CHECK(has(raw, "W\n"));      /* clip */
+        CHECK(has(raw, " c\n"));     /* a curve */
+        CHECK(has(raw, "h\n"));      /* a closed path */
+        CHECK(has(raw, "[3 ] 0 d")); /* the dash */
+        CHECK(has(raw, "Q\n"));
+    }
+    free(raw);
+    free(cmd);
+    free(plain);
+    free(a);
+    folio_diag_free(&diag);
+    layout_clear(&l);
+}
+
 int main(void)
 {
 #ifdef FOLIO_SOURCE_DIR
@@ -664,6 +766,7 @@ int main(void)
     test_unwritable();
     test_bad_input();
     test_nested_composites();
+    test_paths_and_clips();
     if (getenv("FOLIO_KEEP_TEST_OUTPUT")) {
         printf("output kept in %s\n", tmpdir);
     } else {
