@@ -25,6 +25,7 @@
 #define STACK_PITCH 22.0
 #define DOT_PITCH 16.0
 #define DOT_R 3.6           /* dot plot and line markers: radius */
+#define HEADING_ROOM 40.0   /* a chart squeezed to fit a page leaves room for a heading above it */
 #define MIN_PITCH 12.0      /* bars are squeezed down to this to fit a page, then split */
 #define MAX_VBARS 24        /* more categories than this: drawn as horizontal bars */
 #define MAX_LABEL_LINES 3   /* category labels wrap onto this many lines, then end with an ellipsis */
@@ -42,6 +43,7 @@ typedef enum draw_kind { D_VBAR, D_HBAR, D_HSTACK, D_VSTACK, D_DIVERGING, D_LINE
 /* A placed label, in row coordinates (y up, negative below the row's top). */
 typedef struct box {
     double x0, y0, x1, y1;
+    bool bar; /* a bar: only labels outside bars keep off it */
 } box;
 
 typedef struct chart {
@@ -233,16 +235,25 @@ static void circle(chart *ch, double x, double y, double r, uint32_t fill, doubl
 
 /* Draws a value label unless it would overlap one already drawn (or leave the chart's width);
  * (x, y) is the start of its baseline. Returns whether it was drawn. */
-static bool place(chart *ch, double x, double y, double size, uint32_t colour, const char *s)
+/* Keeps value labels out of a box (e.g. the category labels under a plot). */
+static void keep_out(chart *ch, double x0, double y0, double x1, double y1)
+{
+    if (ch->nplaced < MAX_PLACED)
+        ch->placed[ch->nplaced++] = (box){x0, y0, x1, y1, false};
+}
+
+static bool place_ex(chart *ch, double x, double y, double size, uint32_t colour, const char *s, bool avoid_bars)
 {
     if (!s || !*s)
         return false;
     double w = twidth(ch, FOLIO_FACE_REGULAR, size, s), capv = cap_height(ch, size);
-    box bx = {x - 1, y - 1.5, x + w + 1, y + capv + 1.5};
+    box bx = {x - 1, y - 1.5, x + w + 1, y + capv + 1.5, false};
     if (bx.x0 < ch->x0 - 1 - LAY_FIT || bx.x1 > ch->x0 + ch->width + 1 + LAY_FIT)
         return false;
     for (size_t i = 0; i < ch->nplaced; i++) {
         const box *o = &ch->placed[i];
+        if (o->bar && !avoid_bars)
+            continue;
         if (bx.x0 < o->x1 && o->x0 < bx.x1 && bx.y0 < o->y1 && o->y0 < bx.y1)
             return false;
     }
@@ -250,6 +261,11 @@ static bool place(chart *ch, double x, double y, double size, uint32_t colour, c
         ch->placed[ch->nplaced++] = bx;
     text(ch, x, y, FOLIO_FACE_REGULAR, size, colour, s);
     return true;
+}
+
+static bool place(chart *ch, double x, double y, double size, uint32_t colour, const char *s)
+{
+    return place_ex(ch, x, y, size, colour, s, false);
 }
 
 /* Wrapped text whose top is at depth d; returns its height. */
@@ -412,7 +428,8 @@ static double no_data(chart *ch, double d)
 typedef struct axis {
     double amin, amax, step;
     size_t nticks;
-    bool percent; /* tick labels as "40%" */
+    bool percent;       /* tick labels as "40%", without sign (diverging bars) */
+    const char *suffix; /* appended to tick labels, e.g. "%" */
 } axis;
 
 static double tick_value(const axis *a, size_t t)
@@ -438,6 +455,7 @@ static axis make_axis(const chart *ch, double lo, double hi, bool integers, bool
     if (integers && step < 1)
         step = 1;
     a.step = step;
+    a.suffix = ch->b->u.chart.suffix;
     a.amin = has_min ? lo : floor(lo / step + 1e-9) * step;
     a.amax = has_max ? hi : ceil(hi / step - 1e-9) * step;
     if (a.amax - a.amin < step * 0.5)
@@ -453,6 +471,8 @@ static void tick_label(const axis *a, double v, char *buf, size_t size)
     fmt_value(a->percent ? fabs(v) : v, buf, size);
     if (a->percent)
         snprintf(buf + strlen(buf), size - strlen(buf), "%%");
+    else if (a->suffix)
+        snprintf(buf + strlen(buf), size - strlen(buf), "%s", a->suffix);
 }
 
 /* The range of the values drawn (all parts), with 0 included, and whether all are integers. */
@@ -535,7 +555,7 @@ static double pitch_for(chart *ch, double base_pitch, double labw, double fixed,
         size_t n = count_lines(ch, category(ch, k), &st, labw, NULL);
         pitch = fmax(pitch, (double)(n < MAX_LABEL_LINES ? n : MAX_LABEL_LINES) * lh + 5);
     }
-    double room = ch->c->body_h - fixed - 4;
+    double room = ch->c->body_h - fixed - HEADING_ROOM;
     if (pitch * (double)ch->ncats > room)
         pitch = fmax(room / (double)ch->ncats, MIN_PITCH);
     *maxlines = (size_t)fmax(1, fmin(MAX_LABEL_LINES, floor((pitch - 2) / lh)));
@@ -639,6 +659,7 @@ static double draw_vbars(chart *ch, double d)
     double scale = BAR_PLOT_H / (a.amax - a.amin);
     double xl = vaxis(ch, &a, top, bottom, true), pw = ch->x0 + ch->width - xl;
     double zero = bottom - (fmax(a.amin, fmin(0, a.amax)) - a.amin) * scale;
+    keep_out(ch, ch->x0, -(bottom + 60), ch->x0 + ch->width, -(bottom + (lo < 0 ? 12 : 0) + 1));
 
     size_t nbars = stacked ? 1 : ch->nseries;
     double band = pw / (double)ch->ncats;
@@ -647,8 +668,11 @@ static double draw_vbars(chart *ch, double d)
     group = barw * (double)nbars;
     double vsize = barw < 16 ? SMALL_LABEL : LABEL_SIZE, capv = cap_height(ch, vsize);
     char buf[64];
+    for (int pass = 0; pass < 2; pass++) /* bars, then the labels of side-by-side bars over them */
     for (size_t k = 0; k < ch->ncats; k++) {
         double gx = xl + band * (double)k + (band - group) / 2, total = 0, base = zero;
+        if (stacked && pass == 1)
+            break;
         for (size_t s = 0; stacked && s < ch->nseries; s++)
             total += isnan(val(ch, s, k)) ? 0 : fmax(0, val(ch, s, k));
         for (size_t s = 0; s < ch->nseries; s++) {
@@ -665,14 +689,20 @@ static double draw_vbars(chart *ch, double d)
                 rect(ch, gx, -base, barw, h, fill);
                 if (base < zero)
                     line(ch, gx, -base, barw, 0, 0.8, WHITE);
-                if (h >= capv + 4 && lw + 3 <= barw)
+                bool alone = !percent && fabs(fmax(0, v) - total) < 1e-9; /* the total over the bar says it */
+                if (!alone && h >= capv + 4 && lw + 3 <= barw)
                     place(ch, gx + (barw - lw) / 2, -(base - h / 2 + capv / 2), vsize, on(ch, fill), l);
                 base -= h;
                 continue;
             }
             double vc = fmax(a.amin, fmin(v, a.amax)), y = bottom - (vc - a.amin) * scale;
             double bx = gx + barw * (double)s, h = fabs(y - zero), gap = nbars > 1 ? 0.4 : 0;
-            rect(ch, bx + gap, -fmax(y, zero), barw - 2 * gap, h, fill);
+            if (pass == 0) {
+                rect(ch, bx + gap, -fmax(y, zero), barw - 2 * gap, h, fill);
+                if (ch->nplaced < MAX_PLACED)
+                    ch->placed[ch->nplaced++] = (box){bx + gap, -fmax(y, zero), bx + barw - gap, -fmin(y, zero), true};
+                continue;
+            }
             /* Inside the bar's end when it fits, else just beyond it. */
             bool inside = h >= capv + 8 && lw + 4 <= barw - 2 * gap;
             double ly;
@@ -680,10 +710,9 @@ static double draw_vbars(chart *ch, double d)
                 ly = inside ? y + 4 + capv : y - 3;
             else
                 ly = inside ? y - 4 : y + 3 + capv;
-            if (!place(ch, bx + (barw - lw) / 2, -ly, vsize, inside ? on(ch, fill) : th->text, l) && inside)
-                continue;
+            place_ex(ch, bx + (barw - lw) / 2, -ly, vsize, inside ? on(ch, fill) : th->text, l, !inside);
         }
-        if (stacked && !percent && total > 0) { /* the total over the bar */
+        if (stacked && !percent) { /* the total over the bar */
             fmt_label(ch->b, total, buf, sizeof buf);
             double tw = twidth(ch, FOLIO_FACE_BOLD, vsize, buf);
             text(ch, gx + (barw - tw) / 2, -(base - 3), FOLIO_FACE_BOLD, vsize, th->text, buf);
@@ -711,6 +740,7 @@ static double draw_line(chart *ch, double d)
     double band = pw / (double)(ch->ncats ? ch->ncats : 1);
     double zero = bottom - (fmax(a.amin, fmin(0, a.amax)) - a.amin) * scale;
     line(ch, xl, -zero, pw, 0, 0.8, th->muted);
+    keep_out(ch, ch->x0, -(bottom + 40), ch->x0 + ch->width, -(bottom + 0.5));
     size_t n = ch->ncats;
     folio_seg *segs = xcalloc(n + 1, sizeof *segs);
     for (size_t s = 0; s < ch->nseries; s++) { /* lines first, then markers and labels over them */
@@ -741,7 +771,7 @@ static double draw_line(chart *ch, double d)
             circle(ch, x, -y, r, series_colour(ch, s), 0.8, WHITE);
             /* Remember the marker so that no label covers it. */
             if (ch->nplaced < MAX_PLACED)
-                ch->placed[ch->nplaced++] = (box){x - r, -y - r, x + r, -y + r};
+                ch->placed[ch->nplaced++] = (box){x - r, -y - r, x + r, -y + r, false};
         }
     double vsize = band < 18 ? SMALL_LABEL : LABEL_SIZE;
     capv = cap_height(ch, vsize);
@@ -882,6 +912,8 @@ static double draw_hstack(chart *ch, double d, double fixed)
     double scale = pw / (a.amax - a.amin), centre = px + (0 - a.amin) * scale;
     double h = pitch * (double)ch->ncats;
     haxis(ch, &a, px, scale, d, d + h);
+    if (diverging) /* the centre, under the bars: it shows between them */
+        line(ch, centre, -(d - 2), 0, -(h + 4), 0.8, th->text);
 
     for (size_t k = 0; k < ch->ncats; k++) {
         double mid = d + pitch * ((double)k + 0.5), y = mid - barh / 2;
@@ -935,8 +967,6 @@ static double draw_hstack(chart *ch, double d, double fixed)
             text(ch, x + 4, -(mid + capv / 2), FOLIO_FACE_BOLD, vsize, th->text, buf);
         }
     }
-    if (diverging)
-        line(ch, centre, -(d - 2), 0, -(h + 4), 0.8, th->text);
     d += h + AXIS_H;
     return x_title(ch, d, px, pw);
 }
@@ -981,7 +1011,7 @@ static double draw_dot(chart *ch, double d, double fixed)
             double x = xl + (fmax(a.amin, fmin(v, a.amax)) - a.amin) * scale;
             circle(ch, x, -mid, DOT_R, series_colour(ch, s), 0.8, WHITE);
             if (ch->nplaced < MAX_PLACED)
-                ch->placed[ch->nplaced++] = (box){x - DOT_R, -mid - DOT_R, x + DOT_R, -mid + DOT_R};
+                ch->placed[ch->nplaced++] = (box){x - DOT_R, -mid - DOT_R, x + DOT_R, -mid + DOT_R, false};
         }
         for (size_t s = 0; s < ch->nseries; s++) {
             double v = val(ch, s, k);
@@ -1041,15 +1071,18 @@ static double draw(chart *ch)
 
 /* ---- the data made ready ---- */
 
-static double *sort_keys; /* qsort has no context argument; layout runs on one thread */
+typedef struct sort_item {
+    double key;
+    size_t index;
+} sort_item;
 
+/* Largest key first; equal keys in the order given. */
 static int by_key(const void *a, const void *b)
 {
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    double x = sort_keys[i], y = sort_keys[j];
-    if (x != y)
-        return x > y ? -1 : 1;
-    return i < j ? -1 : i > j;
+    const sort_item *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key > y->key ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
 }
 
 /* Order (sort = "value": largest first; for diverging bars the share right of the centre),
@@ -1062,7 +1095,7 @@ static void prepare(chart *ch)
     for (size_t k = 0; k < nc; k++)
         order[k] = k;
     if (b->u.chart.sort == FOLIO_SORT_VALUE && nc > 1) {
-        sort_keys = xcalloc(nc, sizeof *sort_keys);
+        sort_item *items = xcalloc(nc, sizeof *items);
         for (size_t k = 0; k < nc; k++) {
             double t = 0, right = 0;
             for (size_t s = 0; s < ns; s++) {
@@ -1073,11 +1106,12 @@ static void prepare(chart *ch)
                 if (ch->kind == D_DIVERGING && (double)s >= (ch->neutral ? (double)ch->neutral : (double)ns / 2))
                     right += v;
             }
-            sort_keys[k] = ch->kind == D_DIVERGING ? (t > 0 ? right / t : -1) : t;
+            items[k] = (sort_item){ch->kind == D_DIVERGING ? (t > 0 ? right / t : -1) : t, k};
         }
-        qsort(order, nc, sizeof *order, by_key);
-        free(sort_keys);
-        sort_keys = NULL;
+        qsort(items, nc, sizeof *items, by_key);
+        for (size_t k = 0; k < nc; k++)
+            order[k] = items[k].index;
+        free(items);
     }
     ch->v = xcalloc(nc * ns + 1, sizeof *ch->v);
     ch->labs = xcalloc(nc * ns + 1, sizeof *ch->labs);
@@ -1178,7 +1212,7 @@ void lay_chart(lay_ctx *c, const folio_block *b)
     bool horizontal = ch.kind == D_HBAR || ch.kind == D_HSTACK || ch.kind == D_DIVERGING || ch.kind == D_DOT;
     if (horizontal && ch.stride > 1) {
         double fixed = fixed_height(&ch);
-        double room = c->body_h - fixed - 4;
+        double room = c->body_h - fixed - HEADING_ROOM;
         if ((double)ch.stride * MIN_PITCH > room) {
             double pitch = ch.kind == D_HBAR ? HBAR_PITCH : ch.kind == D_DOT ? DOT_PITCH : STACK_PITCH;
             if (ch.kind == D_HBAR && ch.nseries > 1)
