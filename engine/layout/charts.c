@@ -14,27 +14,27 @@
 #include "layout/layout_int.h"
 
 #define TITLE_GAP 8.0
-#define LABEL_SIZE 8.0      /* category labels, legend, value labels */
-#define SMALL_LABEL 6.5     /* value labels on thin bars */
-#define TICK_SIZE 7.5       /* value axis numbers */
-#define BAR_PLOT_H 150.0    /* vertical charts: height of the plot area */
-#define BAR_MAX_W 56.0      /* widest vertical bar */
-#define HBAR_H 13.0         /* one horizontal bar (single series) */
-#define HBAR_PITCH 20.0     /* distance between categories */
-#define STACK_H 15.0        /* one stacked bar */
+#define LABEL_SIZE 8.0   /* category labels, legend, value labels */
+#define SMALL_LABEL 6.5  /* value labels on thin bars */
+#define TICK_SIZE 7.5    /* value axis numbers */
+#define BAR_PLOT_H 150.0 /* vertical charts: height of the plot area */
+#define BAR_MAX_W 56.0   /* widest vertical bar */
+#define HBAR_H 13.0      /* one horizontal bar (single series) */
+#define HBAR_PITCH 20.0  /* distance between categories */
+#define STACK_H 15.0     /* one stacked bar */
 #define STACK_PITCH 22.0
 #define DOT_PITCH 16.0
-#define DOT_R 3.6           /* dot plot and line markers: radius */
-#define HEADING_ROOM 40.0   /* a chart squeezed to fit a page leaves room for a heading above it */
-#define MIN_PITCH 12.0      /* bars are squeezed down to this to fit a page, then split */
-#define MAX_VBARS 24        /* more categories than this: drawn as horizontal bars */
-#define MAX_LABEL_LINES 3   /* category labels wrap onto this many lines, then end with an ellipsis */
-#define SWATCH 7.5          /* legend colour square */
+#define DOT_R 3.6         /* dot plot and line markers: radius */
+#define HEADING_ROOM 40.0 /* a chart squeezed to fit a page leaves room for a heading above it */
+#define MIN_PITCH 12.0    /* bars are squeezed down to this to fit a page, then split */
+#define MAX_VBARS 24      /* more categories than this: drawn as horizontal bars */
+#define MAX_LABEL_LINES 3 /* category labels wrap onto this many lines, then end with an ellipsis */
+#define SWATCH 7.5        /* legend colour square */
 #define NO_DATA_H 56.0
-#define AXIS_H 14.0         /* horizontal value axis under the bars: tick labels */
-#define MAX_PLACED 4096     /* value labels remembered for the overlap test */
-#define GRID 0xdde3e9       /* gridlines */
-#define GUIDE 0xc4ccd4      /* dot plot guide lines */
+#define AXIS_H 14.0     /* horizontal value axis under the bars: tick labels */
+#define MAX_PLACED 4096 /* value labels remembered for the overlap test */
+#define GRID 0xdde3e9   /* gridlines */
+#define GUIDE 0xc4ccd4  /* dot plot guide lines */
 #define WHITE 0xffffff
 
 /* How a chart is drawn (the block's kind with its options resolved). */
@@ -49,19 +49,19 @@ typedef struct box {
 typedef struct chart {
     lay_ctx *c;
     const folio_block *b;
-    lay_row *row;           /* NULL while measuring */
+    lay_row *row; /* NULL while measuring */
     draw_kind kind;
     double x0, width;
-    size_t ncats, nseries;  /* categories drawn: cat0 .. cat0 + ncats - 1 */
-    size_t cat0, stride;    /* first category drawn; all categories */
-    double *v;              /* values in drawing order, v[s * stride + k]; NAN = missing */
-    char **cats;            /* category labels in drawing order (with "(n = 23)"), owned */
-    char **labs;            /* value labels, same shape as v, owned; NULL = none */
-    size_t neutral;         /* diverging: 1-based neutral series, 0 = the centre falls between two */
+    size_t ncats, nseries; /* categories drawn: cat0 .. cat0 + ncats - 1 */
+    size_t cat0, stride;   /* first category drawn; all categories */
+    double *v;             /* values in drawing order, v[s * stride + k]; NAN = missing */
+    char **cats;           /* category labels in drawing order (with "(n = 23)"), owned */
+    char **labs;           /* value labels, same shape as v, owned; NULL = none */
+    size_t neutral;        /* diverging: 1-based neutral series, 0 = the centre falls between two */
     const char *title;
-    char *note;             /* the block's note with "n = 23" first, owned */
-    bool last_part;         /* a chart too long for a page is drawn in parts; the note goes last */
-    box *placed;            /* value labels drawn so far, for the overlap test */
+    char *note;     /* the block's note with "n = 23" first, owned */
+    bool last_part; /* a chart too long for a page is drawn in parts; the note goes last */
+    box *placed;    /* value labels drawn so far, for the overlap test */
     size_t nplaced;
 } chart;
 
@@ -242,7 +242,8 @@ static void keep_out(chart *ch, double x0, double y0, double x1, double y1)
         ch->placed[ch->nplaced++] = (box){x0, y0, x1, y1, false};
 }
 
-static bool place_ex(chart *ch, double x, double y, double size, uint32_t colour, const char *s, bool avoid_bars)
+static bool place_ex(chart *ch, double x, double y, double size, uint32_t colour, const char *s,
+                     bool avoid_bars)
 {
     if (!s || !*s)
         return false;
@@ -365,7 +366,8 @@ static double draw_legend(chart *ch, double d)
     double sw = ch->kind == D_LINE ? 18 : ch->kind == D_DOT ? 2 * DOT_R : SWATCH;
     for (size_t s = 0; s < ch->nseries; s++) {
         char fallback[32];
-        const char *name = ch->b->u.chart.series && ch->b->u.chart.series[s] ? ch->b->u.chart.series[s] : NULL;
+        const char *name =
+            ch->b->u.chart.series && ch->b->u.chart.series[s] ? ch->b->u.chart.series[s] : NULL;
         if (!name) {
             snprintf(fallback, sizeof fallback, "Series %zu", s + 1);
             name = fallback;
@@ -380,7 +382,8 @@ static double draw_legend(chart *ch, double d)
         uint32_t colour = series_colour(ch, s);
         if (ch->kind == D_LINE) {
             if (ch->row) {
-                folio_seg seg[2] = {{FOLIO_SEG_MOVE, x, -mid, 0, 0, 0, 0}, {FOLIO_SEG_LINE, x + sw, -mid, 0, 0, 0, 0}};
+                folio_seg seg[2] = {{FOLIO_SEG_MOVE, x, -mid, 0, 0, 0, 0},
+                                    {FOLIO_SEG_LINE, x + sw, -mid, 0, 0, 0, 0}};
                 path(ch, seg, 2, false, 0, 2, colour, line_dash(s));
             }
             circle(ch, x + sw / 2, -mid, DOT_R * 0.8, colour, 0.8, WHITE);
@@ -391,7 +394,8 @@ static double draw_legend(chart *ch, double d)
         }
         if (ch->row) {
             char *one = lay_fit_text(ch->c, FOLIO_FACE_REGULAR, size, name, ch->width - sw - 4);
-            lay_op_text(&ch->row->ops, ch->b, x + sw + 4, -base, FOLIO_FACE_REGULAR, size, ch->c->th->text, one);
+            lay_op_text(&ch->row->ops, ch->b, x + sw + 4, -base, FOLIO_FACE_REGULAR, size, ch->c->th->text,
+                        one);
             free(one);
         }
         x += w + 14;
@@ -570,11 +574,13 @@ static double under_labels(chart *ch, double xl, double band, double d, bool thi
     for (size_t k = 0; k < ch->ncats; k++) {
         double x = xl + band * (double)k;
         if (thin) { /* a line over many points: one-line labels, those that would overlap left out */
-            char *s = lay_fit_text(ch->c, FOLIO_FACE_REGULAR, LABEL_SIZE, category(ch, k), fmax(band * 3, 60));
+            char *s =
+                lay_fit_text(ch->c, FOLIO_FACE_REGULAR, LABEL_SIZE, category(ch, k), fmax(band * 3, 60));
             double w = twidth(ch, FOLIO_FACE_REGULAR, LABEL_SIZE, s), cx = x + band / 2;
             double left = fmax(ch->x0, fmin(cx - w / 2, ch->x0 + ch->width - w));
             if (left > last + 5) {
-                text(ch, left, -(d + lay_baseline(ch->c, &st)), FOLIO_FACE_REGULAR, LABEL_SIZE, ch->c->th->text, s);
+                text(ch, left, -(d + lay_baseline(ch->c, &st)), FOLIO_FACE_REGULAR, LABEL_SIZE,
+                     ch->c->th->text, s);
                 last = left + w;
             }
             free(s);
@@ -669,55 +675,57 @@ static double draw_vbars(chart *ch, double d)
     double vsize = barw < 16 ? SMALL_LABEL : LABEL_SIZE, capv = cap_height(ch, vsize);
     char buf[64];
     for (int pass = 0; pass < 2; pass++) /* bars, then the labels of side-by-side bars over them */
-    for (size_t k = 0; k < ch->ncats; k++) {
-        double gx = xl + band * (double)k + (band - group) / 2, total = 0, base = zero;
-        if (stacked && pass == 1)
-            break;
-        for (size_t s = 0; stacked && s < ch->nseries; s++)
-            total += isnan(val(ch, s, k)) ? 0 : fmax(0, val(ch, s, k));
-        for (size_t s = 0; s < ch->nseries; s++) {
-            double v = val(ch, s, k);
-            if (isnan(v))
-                continue;
-            uint32_t fill = series_colour(ch, s);
-            const char *l = lab(ch, s, k);
-            double lw = twidth(ch, FOLIO_FACE_REGULAR, vsize, l);
-            if (stacked) {
-                double h = (percent ? (total > 0 ? fmax(0, v) / total * 100 : 0) : fmax(0, v)) * scale;
-                if (h <= 0)
+        for (size_t k = 0; k < ch->ncats; k++) {
+            double gx = xl + band * (double)k + (band - group) / 2, total = 0, base = zero;
+            if (stacked && pass == 1)
+                break;
+            for (size_t s = 0; stacked && s < ch->nseries; s++)
+                total += isnan(val(ch, s, k)) ? 0 : fmax(0, val(ch, s, k));
+            for (size_t s = 0; s < ch->nseries; s++) {
+                double v = val(ch, s, k);
+                if (isnan(v))
                     continue;
-                rect(ch, gx, -base, barw, h, fill);
-                if (base < zero)
-                    line(ch, gx, -base, barw, 0, 0.8, WHITE);
-                bool alone = !percent && fabs(fmax(0, v) - total) < 1e-9; /* the total over the bar says it */
-                if (!alone && h >= capv + 4 && lw + 3 <= barw)
-                    place(ch, gx + (barw - lw) / 2, -(base - h / 2 + capv / 2), vsize, on(ch, fill), l);
-                base -= h;
-                continue;
+                uint32_t fill = series_colour(ch, s);
+                const char *l = lab(ch, s, k);
+                double lw = twidth(ch, FOLIO_FACE_REGULAR, vsize, l);
+                if (stacked) {
+                    double h = (percent ? (total > 0 ? fmax(0, v) / total * 100 : 0) : fmax(0, v)) * scale;
+                    if (h <= 0)
+                        continue;
+                    rect(ch, gx, -base, barw, h, fill);
+                    if (base < zero)
+                        line(ch, gx, -base, barw, 0, 0.8, WHITE);
+                    bool alone =
+                        !percent && fabs(fmax(0, v) - total) < 1e-9; /* the total over the bar says it */
+                    if (!alone && h >= capv + 4 && lw + 3 <= barw)
+                        place(ch, gx + (barw - lw) / 2, -(base - h / 2 + capv / 2), vsize, on(ch, fill), l);
+                    base -= h;
+                    continue;
+                }
+                double vc = fmax(a.amin, fmin(v, a.amax)), y = bottom - (vc - a.amin) * scale;
+                double bx = gx + barw * (double)s, h = fabs(y - zero), gap = nbars > 1 ? 0.4 : 0;
+                if (pass == 0) {
+                    rect(ch, bx + gap, -fmax(y, zero), barw - 2 * gap, h, fill);
+                    if (ch->nplaced < MAX_PLACED)
+                        ch->placed[ch->nplaced++] =
+                            (box){bx + gap, -fmax(y, zero), bx + barw - gap, -fmin(y, zero), true};
+                    continue;
+                }
+                /* Inside the bar's end when it fits, else just beyond it. */
+                bool inside = h >= capv + 8 && lw + 4 <= barw - 2 * gap;
+                double ly;
+                if (v >= 0)
+                    ly = inside ? y + 4 + capv : y - 3;
+                else
+                    ly = inside ? y - 4 : y + 3 + capv;
+                place_ex(ch, bx + (barw - lw) / 2, -ly, vsize, inside ? on(ch, fill) : th->text, l, !inside);
             }
-            double vc = fmax(a.amin, fmin(v, a.amax)), y = bottom - (vc - a.amin) * scale;
-            double bx = gx + barw * (double)s, h = fabs(y - zero), gap = nbars > 1 ? 0.4 : 0;
-            if (pass == 0) {
-                rect(ch, bx + gap, -fmax(y, zero), barw - 2 * gap, h, fill);
-                if (ch->nplaced < MAX_PLACED)
-                    ch->placed[ch->nplaced++] = (box){bx + gap, -fmax(y, zero), bx + barw - gap, -fmin(y, zero), true};
-                continue;
+            if (stacked && !percent) { /* the total over the bar */
+                fmt_label(ch->b, total, buf, sizeof buf);
+                double tw = twidth(ch, FOLIO_FACE_BOLD, vsize, buf);
+                text(ch, gx + (barw - tw) / 2, -(base - 3), FOLIO_FACE_BOLD, vsize, th->text, buf);
             }
-            /* Inside the bar's end when it fits, else just beyond it. */
-            bool inside = h >= capv + 8 && lw + 4 <= barw - 2 * gap;
-            double ly;
-            if (v >= 0)
-                ly = inside ? y + 4 + capv : y - 3;
-            else
-                ly = inside ? y - 4 : y + 3 + capv;
-            place_ex(ch, bx + (barw - lw) / 2, -ly, vsize, inside ? on(ch, fill) : th->text, l, !inside);
         }
-        if (stacked && !percent) { /* the total over the bar */
-            fmt_label(ch->b, total, buf, sizeof buf);
-            double tw = twidth(ch, FOLIO_FACE_BOLD, vsize, buf);
-            text(ch, gx + (barw - tw) / 2, -(base - 3), FOLIO_FACE_BOLD, vsize, th->text, buf);
-        }
-    }
     line(ch, xl, -zero, pw, 0, 0.8, th->muted);
     double bot = bottom + (lo < 0 ? 12 : 0); /* room for labels under negative bars */
     d = bot + 5 + under_labels(ch, xl, band, bot + 5, false);
@@ -753,7 +761,8 @@ static double draw_line(chart *ch, double d)
                 m = 0;
                 continue;
             }
-            double x = xl + band * ((double)k + 0.5), y = bottom - (fmax(a.amin, fmin(v, a.amax)) - a.amin) * scale;
+            double x = xl + band * ((double)k + 0.5),
+                   y = bottom - (fmax(a.amin, fmin(v, a.amax)) - a.amin) * scale;
             segs[m] = (folio_seg){m ? FOLIO_SEG_LINE : FOLIO_SEG_MOVE, x, -y, 0, 0, 0, 0};
             m++;
         }
@@ -767,7 +776,8 @@ static double draw_line(chart *ch, double d)
             double v = val(ch, s, k);
             if (isnan(v))
                 continue;
-            double x = xl + band * ((double)k + 0.5), y = bottom - (fmax(a.amin, fmin(v, a.amax)) - a.amin) * scale;
+            double x = xl + band * ((double)k + 0.5),
+                   y = bottom - (fmax(a.amin, fmin(v, a.amax)) - a.amin) * scale;
             circle(ch, x, -y, r, series_colour(ch, s), 0.8, WHITE);
             /* Remember the marker so that no label covers it. */
             if (ch->nplaced < MAX_PLACED)
@@ -781,7 +791,8 @@ static double draw_line(chart *ch, double d)
             if (isnan(v))
                 continue;
             const char *l = lab(ch, s, k);
-            double x = xl + band * ((double)k + 0.5), y = bottom - (fmax(a.amin, fmin(v, a.amax)) - a.amin) * scale;
+            double x = xl + band * ((double)k + 0.5),
+                   y = bottom - (fmax(a.amin, fmin(v, a.amax)) - a.amin) * scale;
             double lw = twidth(ch, FOLIO_FACE_REGULAR, vsize, l);
             if (!place(ch, x - lw / 2, -(y - r - 3), vsize, th->text, l)) /* above, else below */
                 place(ch, x - lw / 2, -(y + r + 3 + capv), vsize, th->text, l);
@@ -1103,7 +1114,8 @@ static void prepare(chart *ch)
                 if (isnan(v))
                     continue;
                 t += v;
-                if (ch->kind == D_DIVERGING && (double)s >= (ch->neutral ? (double)ch->neutral : (double)ns / 2))
+                if (ch->kind == D_DIVERGING &&
+                    (double)s >= (ch->neutral ? (double)ch->neutral : (double)ns / 2))
                     right += v;
             }
             items[k] = (sort_item){ch->kind == D_DIVERGING ? (t > 0 ? right / t : -1) : t, k};
@@ -1142,8 +1154,8 @@ static void prepare(chart *ch)
             if (given) {
                 ch->labs[i] = xstrdup(given);
             } else if (ch->kind == D_HSTACK && b->u.chart.percent && total > 0 && !b->u.chart.suffix) {
-                folio_format_number(ch->v[i] / total * 100, b->u.chart.fixed_decimals ? b->u.chart.decimals : 0,
-                                    buf, sizeof buf);
+                folio_format_number(ch->v[i] / total * 100,
+                                    b->u.chart.fixed_decimals ? b->u.chart.decimals : 0, buf, sizeof buf);
                 ch->labs[i] = xasprintf("%s%%", buf);
             } else {
                 fmt_label(b, ch->v[i], buf, sizeof buf);
@@ -1151,7 +1163,8 @@ static void prepare(chart *ch)
             }
         }
         /* The category's base: the block's n, or for 100% and diverging bars the answers counted. */
-        const char *name = b->u.chart.categories && b->u.chart.categories[order[k]] ? b->u.chart.categories[order[k]] : "";
+        const char *name =
+            b->u.chart.categories && b->u.chart.categories[order[k]] ? b->u.chart.categories[order[k]] : "";
         double n = b->u.chart.n ? b->u.chart.n[order[k]] : NAN;
         bool shares = ch->kind == D_DIVERGING || (ch->kind == D_HSTACK && b->u.chart.percent);
         if (isnan(n) && shares && !b->u.chart.n)
