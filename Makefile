@@ -19,7 +19,7 @@ ifneq ($(CI),)
 CMAKE_FLAGS += -DFOLIO_WERROR=ON
 endif
 
-.PHONY: all deps build report test test-fast asan bench clean
+.PHONY: all deps build report test test-fast asan bench clean chart-references
 
 all: build
 
@@ -57,6 +57,10 @@ asan: deps
 
 bench: build
 	bench/run
+
+# Regenerates the chart gallery's reference images (docs/charts.md) after an intended change.
+chart-references: build
+	python3 tests/tools/chart_refs.py --update --folio $(BUILD)/folio
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) out

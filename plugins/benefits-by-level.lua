@@ -18,12 +18,13 @@ local function catalogue(benefits, level)
 end
 
 local function agreement_chart(ctx, survey)
-  local cats, values, labels = {}, {}, {}
+  local cats, values, labels, n = {}, {}, {}, {}
   for s = 1, 5 do values[s], labels[s] = {}, {} end
   local notes = {}
   for i, lv in ipairs(LEVELS) do
     local d = survey:scale("difference_" .. lv, 1, 5)
-    cats[i] = label(ctx, "level", lv) .. " (n = " .. fmt.int(d.answered) .. ")"
+    cats[i] = label(ctx, "level", lv)
+    n[i] = d.answered
     for s = 1, 5 do
       values[s][i] = d.counts[s]
       labels[s][i] = d.counts[s] > 0 and fmt.int(d.counts[s]) or ""
@@ -35,11 +36,15 @@ local function agreement_chart(ctx, survey)
     series[s] = { name = SCALE_NAMES[s], values = values[s], labels = labels[s] }
   end
   return blocks.chart {
-    type = "stacked",
+    type = "diverging",
+    neutral = 3,
     title = "The standards have made a difference to involvement at this level",
     categories = cats,
+    n = n,
     series = series,
-    note = "Not applicable (left out): " .. table.concat(notes, ", ") .. ".",
+    x_title = "Share of answers: disagree to the left, agree to the right; numbers in the bars are respondents",
+    note = "Bars are centred on the neutral answer; the bold figures are the shares who disagree (1-2) and agree "
+      .. "(4-5). Not applicable (left out): " .. table.concat(notes, ", ") .. ".",
   }
 end
 
@@ -94,6 +99,7 @@ return {
           categories = cats,
           series = { { name = "Respondents", values = values } },
           x_title = "Respondents who have seen the benefit",
+          label_width = 0.34,
         }
       end
     end

@@ -35,6 +35,7 @@ local function use_chart(ctx, survey)
     categories = cats,
     series = { { name = "Responses", values = values, labels = labels } },
     x_title = "Responses",
+    label_width = 0.34,
     note = "n = " .. fmt.int(n) .. " responses; percentages of all responses.",
   }
 end
@@ -101,19 +102,23 @@ local function signatory_blocks(sig)
     .. " signed up to the standards since " .. first:sub(1, 4) .. "; "
     .. fmt.int(active) .. " " .. (active == 1 and "is" or "are") .. " active and "
     .. fmt.int(n - active) .. " " .. ((n - active) == 1 and "has" or "have") .. " lapsed.")
-  local years, values = {}, {}
+  local years, active_by, lapsed_by = {}, {}, {}
   for y = tonumber(first:sub(1, 4)), tonumber(last:sub(1, 4)) do
-    local k = sig:where("signed_up_on", ">=", y .. "-01-01"):where("signed_up_on", "<=", y .. "-12-31"):count()
+    local t = sig:where("signed_up_on", ">=", y .. "-01-01"):where("signed_up_on", "<=", y .. "-12-31")
+    local a = t:where("status", "active"):count()
     years[#years + 1] = tostring(y)
-    values[#values + 1] = k
+    active_by[#active_by + 1] = a
+    lapsed_by[#lapsed_by + 1] = t:count() - a
   end
   out[#out + 1] = blocks.chart {
-    type = "bar",
+    type = "stacked",
+    horizontal = false,
     title = "Organisations signing up, by year",
     categories = years,
-    series = { { name = "Organisations", values = values } },
+    series = { { name = "Active", values = active_by }, { name = "Lapsed", values = lapsed_by } },
     y_title = "Organisations",
-    note = "Active and lapsed signatories, by the year they signed up.",
+    n = n,
+    note = "By the year they signed up; the figure over each bar is the year's total.",
   }
   local x = sig:crosstab("region", "status")
   local col = {}
@@ -159,6 +164,7 @@ local function multi_chart(ctx, survey, column, kind, title)
     categories = cats,
     series = { { name = "Respondents", values = values, labels = labels } },
     x_title = "Respondents",
+    label_width = 0.34,
     note = "Several answers allowed; percentages of the " .. fmt.plural(base, "respondent", "respondents")
       .. " whose organisation uses the standards.",
   }

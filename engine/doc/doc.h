@@ -48,8 +48,17 @@ typedef enum folio_para_style {
 typedef enum folio_chart_kind {
     FOLIO_CHART_BAR,        /* vertical bars, one series (or grouped series) */
     FOLIO_CHART_HBAR,       /* horizontal bars: categories down the side, good for long labels */
-    FOLIO_CHART_STACKED,    /* horizontal 100% stacked bars, one bar per category, one segment per series */
+    FOLIO_CHART_STACKED,    /* stacked bars, one bar per category, one segment per series (counts or 100%) */
+    FOLIO_CHART_GROUPED,    /* bars side by side, one per series (vertical, or horizontal) */
+    FOLIO_CHART_DIVERGING,  /* horizontal stacked bars of an ordered scale centred on its neutral answer */
+    FOLIO_CHART_LINE,       /* a line per series over the categories (e.g. years) */
+    FOLIO_CHART_DOT,        /* Cleveland dot plot: a dot per series on a line per category */
 } folio_chart_kind;
+
+typedef enum folio_chart_sort {
+    FOLIO_SORT_GIVEN,       /* categories in the order given */
+    FOLIO_SORT_VALUE,       /* largest total first */
+} folio_chart_sort;
 
 typedef struct folio_table_cell {
     folio_text text;
@@ -108,10 +117,22 @@ struct folio_block {
             size_t ncats, nseries;
             char **categories;      /* ncats labels */
             char **series;          /* nseries names (legend), may be NULL when nseries == 1 */
-            double *values;         /* values[s * ncats + c] */
+            double *values;         /* values[s * ncats + c]; NAN = missing */
             char **value_labels;    /* optional, same shape as values; NULL = the number itself */
             char *x_title, *y_title;/* axis titles, may be NULL */
             char *note;             /* a line under the chart (e.g. "n = 23; 6 not applicable"), may be NULL */
+            bool horizontal;        /* GROUPED, STACKED: bars across (STACKED: default true) */
+            bool percent;           /* STACKED: each bar 100% */
+            bool cumulative;        /* LINE: running totals */
+            size_t neutral;         /* DIVERGING: 1-based series of the neutral answer, 0 = none */
+            double *n;              /* ncats bases ("n = 23" per category), NAN = none; or NULL */
+            double n_all;           /* one base for the whole chart, shown when > 0 */
+            folio_chart_sort sort;
+            bool fixed_decimals;    /* value labels: `decimals` digits after the point, else automatic */
+            int decimals;
+            char *suffix;           /* value labels: appended, e.g. "%"; may be NULL */
+            double axis_min, axis_max; /* value axis bounds, NAN = automatic (both 0: automatic) */
+            double label_width;     /* horizontal kinds: share of the column for labels, 0 = automatic */
         } chart;
         struct { char *title; } contents;
         struct { char *title, *subtitle, *publisher, *date, *logo; folio_image *logo_image; } cover;

@@ -603,26 +603,43 @@ static void quote(conv *c, const char *path, const folio_value *b, folio_block *
 /* The text alternative of a chart: "Bar chart: TITLE. Cat 5, Cat 7" (series named when many). */
 static char *chart_alt(conv *c, const folio_block *b)
 {
-    static const char *const kinds[] = {"Bar chart", "Horizontal bar chart", "Stacked bar chart"};
+    static const char *const kinds[] = {"Bar chart",      "Horizontal bar chart", "Stacked bar chart",
+                                        "Grouped bar chart", "Diverging bar chart", "Line chart",
+                                        "Dot plot"};
     folio_buf alt = {0};
-    folio_buf_puts(&alt, kinds[b->u.chart.kind]);
+    const char *kind = kinds[b->u.chart.kind];
+    if (b->u.chart.kind == FOLIO_CHART_STACKED && b->u.chart.percent)
+        kind = "100% stacked bar chart";
+    folio_buf_puts(&alt, kind);
     if (b->u.chart.title)
         folio_buf_printf(&alt, ": %s", b->u.chart.title);
     folio_buf_puts(&alt, ".");
     size_t nc = b->u.chart.ncats;
-    for (size_t s = 0; s < b->u.chart.nseries && alt.len < ALT_MAX; s++) {
+    if (nc == 0)
+        folio_buf_puts(&alt, " No data.");
+    for (size_t s = 0; s < b->u.chart.nseries && nc && alt.len < ALT_MAX; s++) {
         folio_buf_puts(&alt, s ? "; " : " ");
         if (b->u.chart.nseries > 1 && b->u.chart.series && b->u.chart.series[s])
             folio_buf_printf(&alt, "%s: ", b->u.chart.series[s]);
         for (size_t k = 0; k < nc && alt.len < ALT_MAX; k++) {
             char num[64];
+            double v = b->u.chart.values[s * nc + k];
             const char *label = b->u.chart.value_labels ? b->u.chart.value_labels[s * nc + k] : NULL;
-            if (!label || !*label) { /* an empty label (a hidden zero) still has its number */
-                format_number(b->u.chart.values[s * nc + k], num, sizeof num);
+            if (isnan(v)) {
+                label = "no data";
+            } else if (!label || !*label) { /* an empty label (a hidden zero) still has its number */
+                format_number(v, num, sizeof num);
+                if (b->u.chart.suffix)
+                    snprintf(num + strlen(num), sizeof num - strlen(num), "%s", b->u.chart.suffix);
                 label = num;
             }
             folio_buf_printf(&alt, "%s%s %s", k ? ", " : "", b->u.chart.categories[k], label);
         }
+    }
+    if (b->u.chart.n_all > 0) {
+        char num[64];
+        format_number(b->u.chart.n_all, num, sizeof num);
+        folio_buf_printf(&alt, ". n = %s", num);
     }
     if (b->u.chart.note)
         folio_buf_printf(&alt, ". %s", b->u.chart.note);
@@ -631,18 +648,44 @@ static char *chart_alt(conv *c, const folio_block *b)
     return r;
 }
 
+/* An optional finite number field; NAN when absent or wrong (reported). */
+static double get_number(conv *c, const char *path, const folio_value *t, const char *name, double lo,
+                         double hi)
+{
+    const folio_value *v = field(t, name);
+    if (!v)
+        return NAN;
+    char p[512];
+    sub(p, sizeof p, path, name);
+    if (v->kind != FOLIO_V_NUMBER || !isfinite(v->num)) {
+        problem(c, p, "expected a number, got %s", folio_value_type(v));
+        return NAN;
+    }
+    if (v->num < lo || v->num > hi) {
+        problem(c, p, "expected a number from %g to %g, got %g", lo, hi, v->num);
+        return NAN;
+    }
+    return v->num;
+}
+
 static void chart(conv *c, const char *path, const folio_value *b, folio_block *out)
 {
-    static const char *const fields[] = {"kind",    "type",    "title", "categories", "series",
-                                         "x_title", "y_title", "note",  "alt",        NULL};
+    static const char *const fields[] = {
+        "kind",   "type",     "title",   "categories", "series",     "x_title", "y_title", "note",
+        "alt",    "horizontal", "percent", "cumulative", "neutral",  "n",       "sort",    "decimals",
+        "suffix", "min",      "max",     "label_width", NULL};
     static const char *const series_fields[] = {"name", "values", "labels", NULL};
-    static const char *const types[] = {"bar", "hbar", "stacked", NULL};
+    static const char *const types[] = {"bar", "hbar", "stacked", "grouped", "diverging", "line", "dot", NULL};
+    static const char *const sorts[] = {"given", "value", NULL};
     check_fields(c, path, b, "a chart", fields);
     char p[512], q[512], r[512], sp[512];
     sub(p, sizeof p, path, "type");
     if (!field(b, "type"))
-        problem(c, p, "missing; expected one of \"bar\", \"hbar\", \"stacked\"");
+        problem(c, p, "missing; expected one of \"bar\", \"hbar\", \"stacked\", \"grouped\", \"diverging\", "
+                      "\"line\", \"dot\"");
     int type = get_enum(c, path, b, "type", types, FOLIO_CHART_BAR);
+    /* Stacked and diverging bars count answers: no negative values. */
+    bool counts = type == FOLIO_CHART_STACKED || type == FOLIO_CHART_DIVERGING;
     char *title = get_string(c, path, b, "title", false, NULL);
     const folio_value *cats = get_list(c, path, b, "categories", true, "category names");
     const folio_value *series = get_list(c, path, b, "series", true, "series { name =, values =, labels = }");
@@ -651,8 +694,6 @@ static void chart(conv *c, const char *path, const folio_value *b, folio_block *
     if (series && ns == 0)
         problem(c, sp, "expected at least one series");
     sub(p, sizeof p, path, "categories");
-    if (cats && nc == 0)
-        problem(c, p, "expected at least one category");
     char **categories = dalloc(c, nc * sizeof *categories);
     for (size_t k = 0; k < nc; k++) {
         item(q, sizeof q, p, k);
@@ -661,7 +702,7 @@ static void chart(conv *c, const char *path, const folio_value *b, folio_block *
             categories[k] = s;
     }
     char **names = dalloc(c, ns * sizeof *names);
-    double *values = dalloc(c, ns * nc * sizeof *values);
+    double *values = dalloc(c, (ns * nc + 1) * sizeof *values);
     char **labels = NULL;
     bool any_labels = false;
     for (size_t s = 0; s < ns; s++) {
@@ -669,7 +710,7 @@ static void chart(conv *c, const char *path, const folio_value *b, folio_block *
         any_labels |= e->kind == FOLIO_V_TABLE && field(e, "labels");
     }
     if (any_labels)
-        labels = dalloc(c, ns * nc * sizeof *labels);
+        labels = dalloc(c, (ns * nc + 1) * sizeof *labels);
     for (size_t s = 0; s < ns; s++) {
         item(p, sizeof p, sp, s);
         const folio_value *e = &series->vals[s];
@@ -681,17 +722,22 @@ static void chart(conv *c, const char *path, const folio_value *b, folio_block *
         char *name = get_string(c, p, e, "name", ns > 1, NULL);
         if (names)
             names[s] = name;
-        const folio_value *vals = get_list(c, p, e, "values", true, "numbers");
+        const folio_value *vals = get_list(c, p, e, "values", true, "numbers (false for a missing value)");
         sub(q, sizeof q, p, "values");
         if (vals && cats && vals->n != nc)
             problem(c, q, "expected %zu values (one per category), got %zu", nc, vals->n);
+        for (size_t k = 0; values && k < nc; k++)
+            values[s * nc + k] = NAN;
         for (size_t k = 0; vals && k < vals->n && k < nc; k++) {
             item(r, sizeof r, q, k);
             const folio_value *v = &vals->vals[k];
+            if (v->kind == FOLIO_V_BOOL && !v->b)
+                continue; /* false: missing */
             if (v->kind != FOLIO_V_NUMBER || !isfinite(v->num))
-                problem(c, r, "expected a number, got %s", folio_value_type(v));
-            else if (v->num < 0)
-                problem(c, r, "expected a number of at least 0, got %g", v->num);
+                problem(c, r, "expected a number (or false for a missing value), got %s", folio_value_type(v));
+            else if (counts && v->num < 0)
+                problem(c, r, "expected a number of at least 0 (a %s chart adds its values up), got %g",
+                        types[type], v->num);
             else if (values)
                 values[s * nc + k] = v->num;
         }
@@ -708,6 +754,8 @@ static void chart(conv *c, const char *path, const folio_value *b, folio_block *
         if (labels && !lab) /* a series without labels among labelled ones shows its numbers */
             for (size_t k = 0; k < nc; k++) {
                 char num[64];
+                if (isnan(values[s * nc + k]))
+                    continue;
                 format_number(values[s * nc + k], num, sizeof num);
                 labels[s * nc + k] = dstr(c, num);
             }
@@ -716,6 +764,63 @@ static void chart(conv *c, const char *path, const folio_value *b, folio_block *
     char *y_title = get_string(c, path, b, "y_title", false, NULL);
     char *note = get_string(c, path, b, "note", false, NULL);
     char *alt = get_string(c, path, b, "alt", false, NULL);
+    bool horizontal_given = field(b, "horizontal") != NULL;
+    bool horizontal = get_bool(c, path, b, "horizontal");
+    bool percent = get_bool(c, path, b, "percent");
+    bool cumulative = get_bool(c, path, b, "cumulative");
+    sub(p, sizeof p, path, "horizontal");
+    if (horizontal_given && type != FOLIO_CHART_GROUPED && type != FOLIO_CHART_STACKED &&
+        type != FOLIO_CHART_BAR)
+        problem(c, p, "only for a \"bar\", \"grouped\" or \"stacked\" chart");
+    sub(p, sizeof p, path, "percent");
+    if (field(b, "percent") && type != FOLIO_CHART_STACKED)
+        problem(c, p, "only for a \"stacked\" chart");
+    sub(p, sizeof p, path, "cumulative");
+    if (field(b, "cumulative") && type != FOLIO_CHART_LINE)
+        problem(c, p, "only for a \"line\" chart");
+    double neutral = get_number(c, path, b, "neutral", 1, ns ? (double)ns : 1);
+    sub(p, sizeof p, path, "neutral");
+    if (!isnan(neutral) && neutral != floor(neutral))
+        problem(c, p, "expected the index of a series (a whole number), got %g", neutral);
+    if (field(b, "neutral") && type != FOLIO_CHART_DIVERGING)
+        problem(c, p, "only for a \"diverging\" chart");
+    /* n: one base, or one per category. */
+    double n_all = NAN, *n = NULL;
+    const folio_value *nv = field(b, "n");
+    sub(p, sizeof p, path, "n");
+    if (nv && nv->kind == FOLIO_V_NUMBER) {
+        n_all = get_number(c, path, b, "n", 0, 1e15);
+    } else if (nv && nv->kind == FOLIO_V_TABLE) {
+        const folio_value *list = get_list(c, path, b, "n", false, "numbers (one per category)");
+        if (list && cats && list->n != nc)
+            problem(c, p, "expected %zu numbers (one per category), got %zu", nc, list->n);
+        n = dalloc(c, (nc + 1) * sizeof *n);
+        for (size_t k = 0; n && k < nc; k++)
+            n[k] = NAN;
+        for (size_t k = 0; list && k < list->n && k < nc; k++) {
+            item(q, sizeof q, p, k);
+            const folio_value *v = &list->vals[k];
+            if (v->kind == FOLIO_V_BOOL && !v->b)
+                continue;
+            if (v->kind != FOLIO_V_NUMBER || !isfinite(v->num) || v->num < 0)
+                problem(c, q, "expected a number of at least 0 (or false), got %s", folio_value_type(v));
+            else if (n)
+                n[k] = v->num;
+        }
+    } else if (nv) {
+        problem(c, p, "expected a number or a list of numbers (one per category), got %s", folio_value_type(nv));
+    }
+    int sort = get_enum(c, path, b, "sort", sorts, FOLIO_SORT_GIVEN);
+    double decimals = get_number(c, path, b, "decimals", 0, 6);
+    sub(p, sizeof p, path, "decimals");
+    if (!isnan(decimals) && decimals != floor(decimals))
+        problem(c, p, "expected a whole number from 0 to 6, got %g", decimals);
+    char *suffix = get_string(c, path, b, "suffix", false, NULL);
+    double amin = get_number(c, path, b, "min", -1e15, 1e15), amax = get_number(c, path, b, "max", -1e15, 1e15);
+    sub(p, sizeof p, path, "max");
+    if (!isnan(amin) && !isnan(amax) && amax <= amin)
+        problem(c, p, "expected more than min (%g), got %g", amin, amax);
+    double label_width = get_number(c, path, b, "label_width", 0.1, 0.6);
     if (out) {
         out->u.chart.kind = (folio_chart_kind)type;
         out->u.chart.title = title;
@@ -728,6 +833,21 @@ static void chart(conv *c, const char *path, const folio_value *b, folio_block *
         out->u.chart.x_title = x_title;
         out->u.chart.y_title = y_title;
         out->u.chart.note = note;
+        out->u.chart.horizontal = type == FOLIO_CHART_STACKED && !horizontal_given ? true : horizontal;
+        if (type == FOLIO_CHART_BAR && horizontal)
+            out->u.chart.kind = FOLIO_CHART_HBAR;
+        out->u.chart.percent = percent;
+        out->u.chart.cumulative = cumulative;
+        out->u.chart.neutral = isnan(neutral) ? 0 : (size_t)neutral;
+        out->u.chart.n = n;
+        out->u.chart.n_all = isnan(n_all) ? 0 : n_all;
+        out->u.chart.sort = (folio_chart_sort)sort;
+        out->u.chart.fixed_decimals = !isnan(decimals);
+        out->u.chart.decimals = isnan(decimals) ? 0 : (int)decimals;
+        out->u.chart.suffix = suffix;
+        out->u.chart.axis_min = amin;
+        out->u.chart.axis_max = amax;
+        out->u.chart.label_width = isnan(label_width) ? 0 : label_width;
         out->u.chart.alt = alt && *alt ? alt : chart_alt(c, out);
     }
 }

@@ -14,8 +14,11 @@
 --     continued = true | "text" }     CELL = TEXT | number
 --   { kind = "key_figures", items = { { value = "29" or 29, label = "..." }, ... } }
 --   { kind = "quote", text = TEXT, attribution = "..." }
---   { kind = "chart", type = "bar"|"hbar"|"stacked", title =, categories = {...},
---     series = { { name =, values = {...}, labels = {...} }, ... }, x_title =, y_title =, note =, alt = }
+--   { kind = "chart", type = "bar"|"hbar"|"grouped"|"stacked"|"diverging"|"line"|"dot", title =,
+--     categories = {...}, series = { { name =, values = { N or false, ... }, labels = {...} }, ... },
+--     x_title =, y_title =, note =, alt =, horizontal = B, percent = B, cumulative = B, neutral = K,
+--     n = N | { N, ... }, sort = "given"|"value", decimals = D, suffix = "%", min =, max =,
+--     label_width = 0.1..0.6 }      (docs/charts.md)
 --   { kind = "page_break" }, { kind = "contents", title = },
 --   { kind = "cover", title =, subtitle =, publisher =, date =, logo = "images/logo.png" },
 --   { kind = "note", text = TEXT },

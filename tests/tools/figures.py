@@ -82,6 +82,12 @@ def main():
         print(f"agree_{lv}={agree:,} of {len(answers):,} respondents ({pct(agree, len(answers))}%)")
     withheld = sum(code(r["consent"]) not in YES for r in interviews)
     print(f"withheld={withheld}")
+    # The value labels of the use-of-standards chart: "12 (41%)" per answer given.
+    for u in sorted(USE):
+        k = sum(code(r["use_of_standards"]) == u for r in survey)
+        if k:
+            print(f"use_{u}={k:,} ({pct(k, n)}%)")
+    print(f"signatories={len(sig):,}")
 
 
 if __name__ == "__main__":

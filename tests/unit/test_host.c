@@ -358,7 +358,18 @@ static void test_bad_blocks(void)
         {"function", "build() result [1].text: expected plain data (a string, number, boolean or table), got "
                      "function"},
         {"chart",
-         "build() result [1].type: unknown value \"pie\"; expected one of \"bar\", \"hbar\", \"stacked\""},
+         "build() result [1].type: unknown value \"pie\"; expected one of \"bar\", \"hbar\", \"stacked\", "
+         "\"grouped\", \"diverging\", \"line\", \"dot\""},
+        {"chart_options", "build() result [1].neutral: expected a number from 1 to 2, got 9"},
+        {"chart_options", "build() result [1].sort: unknown value \"size\"; expected one of \"given\", \"value\""},
+        {"chart_options", "build() result [1].decimals: expected a whole number from 0 to 6, got 1.5"},
+        {"chart_options", "build() result [1].n: expected 2 numbers (one per category), got 1"},
+        {"chart_options", "build() result [1].cumulative: only for a \"line\" chart"},
+        {"chart_options", "build() result [1].max: expected more than min (5), got 1"},
+        {"chart_options", "build() result [1].series[1].values[2]: expected a number of at least 0 (a diverging "
+                          "chart adds its values up), got -2"},
+        {"chart_options", "build() result [1].series[2].values[1]: expected a number (or false for a missing "
+                          "value), got string"},
         {"chart", "build() result [1].series[1].values: expected 2 values (one per category), got 3"},
         {"nothing", "build() result: expected a list of blocks, got nil"},
         {"list_first", "build() result [1].items[1]: a nested list must follow the item it belongs to"},

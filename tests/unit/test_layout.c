@@ -704,6 +704,61 @@ static bool has_text_from(const folio_layout *l, const char *text, folio_block_k
     return page_of(l, text, kind) >= 0;
 }
 
+/* Every kind of chart, with missing and negative values: text inside the margins, labels read
+ * as expected, no two value labels of a chart overlapping (a crowded grouped chart drops some). */
+static void test_chart_kinds(void)
+{
+    folio_doc *d = folio_doc_create();
+    const char *cats[] = {"North", "Midlands", "South", "Wales"};
+    const char *names[] = {"One", "Two", "Three", "Four", "Five"};
+    double v2[] = {3, 5, -2, 8, 4, 1, 0, 6};
+    folio_block *line = add_chart(d, FOLIO_CHART_LINE, 4, cats, 2, v2);
+    line->u.chart.series = strings(d, names, 2);
+    line->u.chart.values[1] = NAN; /* a missing point */
+    folio_block *dot = add_chart(d, FOLIO_CHART_DOT, 4, cats, 2, v2);
+    dot->u.chart.series = strings(d, names, 2);
+    double v5[] = {1, 0, 2, 0, 2, 1, 3, 0, 1, 4, 1, 2, 2, 3, 5, 1, 0, 1, 4, 9};
+    folio_block *div = add_chart(d, FOLIO_CHART_DIVERGING, 4, cats, 5, v5);
+    div->u.chart.series = strings(d, names, 5);
+    div->u.chart.neutral = 3;
+    double crowd[48];
+    const char *months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    for (size_t i = 0; i < 48; i++)
+        crowd[i] = 1000 + (double)((i * 37) % 11);
+    folio_block *grouped = add_chart(d, FOLIO_CHART_GROUPED, 12, months, 4, crowd);
+    grouped->u.chart.series = strings(d, names, 4);
+    folio_layout *l = render(d);
+    CHECK(l != NULL);
+    if (!l) {
+        folio_doc_free(d);
+        return;
+    }
+    CHECK_INT(check_ops(l), 0);
+    CHECK(has_text_from(l, "-2", FOLIO_BLOCK_CHART));
+    CHECK(has_text_from(l, "Wales (n = 12)", FOLIO_BLOCK_CHART)); /* diverging: its base */
+    CHECK(has_text_from(l, "Three", FOLIO_BLOCK_CHART));            /* legend */
+    int drawn = 0, overlaps = 0;
+    for (size_t p = 0; p < l->npages; p++)
+        for (size_t i = 0; i < l->pages[p].n; i++) {
+            const folio_op *a = &l->pages[p].ops[i];
+            if (a->kind != FOLIO_OP_TEXT || a->block != grouped || a->size > 7 || strncmp(a->text, "1,0", 3))
+                continue;
+            drawn++;
+            for (size_t j = i + 1; j < l->pages[p].n; j++) {
+                const folio_op *b = &l->pages[p].ops[j];
+                if (b->kind != FOLIO_OP_TEXT || b->block != grouped)
+                    continue;
+                bool x = a->x < b->x + op_width(b) && b->x < a->x + op_width(a);
+                bool y = fabs(a->y - b->y) < fmax(a->size, b->size) * 0.7;
+                overlaps += x && y;
+            }
+        }
+    CHECK(drawn > 4 && drawn < 48); /* some labels, not all: the others would overlap */
+    CHECK_INT(overlaps, 0);
+    folio_layout_free(l);
+    folio_doc_free(d);
+}
+
 static void test_charts(void)
 {
     folio_doc *d = folio_doc_create();
@@ -940,6 +995,7 @@ int main(void)
     test_widows_orphans();
     test_keep_intro();
     test_charts();
+    test_chart_kinds();
     test_other_blocks();
     test_odd_input();
     for (int i = 0; i < FOLIO_FACES; i++)

@@ -25,6 +25,11 @@ local cases = {
     return { { kind = "paragraph", text = t } }
   end,
   ["function"] = function() return { { kind = "paragraph", text = print } } end,
+  chart_options = function()
+    return { blocks.chart { type = "diverging", categories = { "a", "b" }, neutral = 9, sort = "size",
+      decimals = 1.5, n = { 3 }, cumulative = true, min = 5, max = 1,
+      series = { { name = "x", values = { 1, -2 } }, { name = "y", values = { "3", false } } } } }
+  end,
   chart = function()
     return { blocks.chart { type = "pie", categories = { "a", "b" }, series = { { values = { 1, 2, 3 } } } } }
   end,
