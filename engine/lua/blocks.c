@@ -824,7 +824,12 @@ static bool number_in(conv *c, const char *path, const folio_value *v, double lo
         problem(c, path, "expected a number, got %s", folio_value_type(v));
         return false;
     }
-    if (!isfinite(v->num) || v->num < lo || v->num > hi) {
+    if (!isfinite(v->num)) {
+        problem(c, path, "expected a number from %g to %g, got %s", lo, hi,
+                isnan(v->num) ? "NaN (0/0)" : v->num > 0 ? "infinity" : "-infinity");
+        return false;
+    }
+    if (v->num < lo || v->num > hi) {
         problem(c, path, "expected a number from %g to %g, got %g", lo, hi, v->num);
         return false;
     }
