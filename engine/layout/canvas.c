@@ -65,7 +65,8 @@ static void arc_to(canvas_map *m, double cx, double cy, double r, double a, doub
         move_to(m, x, y);
     for (int i = 0; i < pieces; i++, t += step) {
         double x3 = cx + r * cos(t + step), y3 = cy + r * sin(t + step);
-        double v[6] = {x - k * sin(t), y + k * cos(t), x3 + k * sin(t + step), y3 - k * cos(t + step), x3, y3};
+        double v[6] = {
+            x - k * sin(t), y + k * cos(t), x3 + k * sin(t + step), y3 - k * cos(t + step), x3, y3};
         seg_add(m, FOLIO_SEG_CURVE, v);
         x = x3, y = y3;
     }
@@ -91,8 +92,8 @@ static uint32_t colour_of(const lay_ctx *c, uint32_t col)
 }
 
 /* The path built in m as one PATH op (fill and outline as the command says); m is emptied. */
-static void path_op(const lay_ctx *c, folio_page *pg, const folio_block *b, canvas_map *m, const folio_draw *d,
-                    bool fillable)
+static void path_op(const lay_ctx *c, folio_page *pg, const folio_block *b, canvas_map *m,
+                    const folio_draw *d, bool fillable)
 {
     bool filled = fillable && d->fill != FOLIO_COLOUR_NONE;
     bool stroked = d->stroke != FOLIO_COLOUR_NONE && d->width > 0;
@@ -135,7 +136,8 @@ static void text_op(const lay_ctx *c, folio_page *pg, const folio_block *b, cons
 }
 
 /* One command into pg. */
-static void draw_op(const lay_ctx *c, folio_page *pg, const folio_block *b, canvas_map *m, const folio_draw *d)
+static void draw_op(const lay_ctx *c, folio_page *pg, const folio_block *b, canvas_map *m,
+                    const folio_draw *d)
 {
     const double *v = d->v;
     switch (d->kind) {
@@ -174,14 +176,13 @@ static void draw_op(const lay_ctx *c, folio_page *pg, const folio_block *b, canv
     case FOLIO_DRAW_PATH:
         for (size_t i = 0; i < d->nsegs; i++) {
             const folio_pathseg *g = &d->segs[i];
-            static const folio_seg_kind kinds[] = {FOLIO_SEG_MOVE, FOLIO_SEG_LINE, FOLIO_SEG_CURVE, FOLIO_SEG_CLOSE};
+            static const folio_seg_kind kinds[] = {FOLIO_SEG_MOVE, FOLIO_SEG_LINE, FOLIO_SEG_CURVE,
+                                                   FOLIO_SEG_CLOSE};
             seg_add(m, kinds[g->kind], g->v);
         }
         path_op(c, pg, b, m, d, true);
         break;
-    case FOLIO_DRAW_TEXT:
-        text_op(c, pg, b, m, d);
-        break;
+    case FOLIO_DRAW_TEXT: text_op(c, pg, b, m, d); break;
     }
 }
 
@@ -201,8 +202,8 @@ void lay_canvas(lay_ctx *c, const folio_block *b)
     canvas_map m = {c->x0 + (c->width - w * s) / 2, 0, s, NULL, 0, 0};
 
     lay_row *r = lay_row_add(&c->rows, b, h * s + cap_h);
-    folio_op clip = {.kind = FOLIO_OP_CLIP, .x = m.x0, .y = -h * s, .w = w * s, .h = h * s, .dest_page = -1,
-                     .block = b};
+    folio_op clip = {
+        .kind = FOLIO_OP_CLIP, .x = m.x0, .y = -h * s, .w = w * s, .h = h * s, .dest_page = -1, .block = b};
     folio_page_add(&r->ops, &clip);
     for (size_t i = 0; i < b->u.canvas.n; i++)
         draw_op(c, &r->ops, b, &m, &b->u.canvas.draws[i]);

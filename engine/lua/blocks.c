@@ -779,7 +779,7 @@ static void image(conv *c, const char *path, const folio_value *b, folio_block *
 
 /* ---- canvas: a box and drawing commands (docs/canvas.md) ---- */
 
-#define CANVAS_MAX_COORD 1e6 /* canvas coordinates and angles, either side of 0 */
+#define CANVAS_MAX_COORD 1e6    /* canvas coordinates and angles, either side of 0 */
 #define CANVAS_MAX_WIDTH 1000.0 /* line width, dash length, font size */
 
 static const char colour_expected[] =
@@ -826,7 +826,9 @@ static bool number_in(conv *c, const char *path, const folio_value *v, double lo
     }
     if (!isfinite(v->num)) {
         problem(c, path, "expected a number from %g to %g, got %s", lo, hi,
-                isnan(v->num) ? "NaN (0/0)" : v->num > 0 ? "infinity" : "-infinity");
+                isnan(v->num) ? "NaN (0/0)"
+                : v->num > 0  ? "infinity"
+                              : "-infinity");
         return false;
     }
     if (v->num < lo || v->num > hi) {
@@ -854,8 +856,8 @@ static double get_number(conv *c, const char *path, const folio_value *t, const 
 static const char *const draw_names[] = {"line", "rect", "circle", "arc", "wedge", "path", "text", NULL};
 static const int draw_numbers[] = {4, 4, 3, 5, 5, 0, 2}; /* numbers after the name */
 static const char *const draw_usage[] = {
-    "{ \"line\", x1, y1, x2, y2, style }",     "{ \"rect\", x, y, w, h, style }",
-    "{ \"circle\", cx, cy, r, style }",        "{ \"arc\", cx, cy, r, from, to, style }",
+    "{ \"line\", x1, y1, x2, y2, style }",       "{ \"rect\", x, y, w, h, style }",
+    "{ \"circle\", cx, cy, r, style }",          "{ \"arc\", cx, cy, r, from, to, style }",
     "{ \"wedge\", cx, cy, r, from, to, style }", "{ \"path\", { segment, ... }, style }",
     "{ \"text\", x, y, \"text\", style }"};
 
@@ -866,8 +868,9 @@ static void canvas_path(conv *c, const char *path, const folio_value *v, folio_d
     static const char *const seg_names[] = {"move", "line", "curve", "close", NULL};
     static const int seg_numbers[] = {2, 2, 6, 0};
     if (!is_list(v, NULL) || v->n == 0) {
-        problem(c, path, "expected a list of segments ({ \"move\", x, y }, { \"line\", x, y }, "
-                         "{ \"curve\", x1, y1, x2, y2, x, y }, { \"close\" }), got %s",
+        problem(c, path,
+                "expected a list of segments ({ \"move\", x, y }, { \"line\", x, y }, "
+                "{ \"curve\", x1, y1, x2, y2, x, y }, { \"close\" }), got %s",
                 v && v->kind == FOLIO_V_TABLE ? (v->n ? "a table with other keys" : "an empty table")
                                               : folio_value_type(v));
         return;
@@ -883,8 +886,9 @@ static void canvas_path(conv *c, const char *path, const folio_value *v, folio_d
             if (strcmp(name->str, seg_names[j]) == 0)
                 k = j;
         if (k < 0) {
-            problem(c, p, "expected a segment { \"move\", x, y }, { \"line\", x, y }, "
-                          "{ \"curve\", x1, y1, x2, y2, x, y } or { \"close\" }");
+            problem(c, p,
+                    "expected a segment { \"move\", x, y }, { \"line\", x, y }, "
+                    "{ \"curve\", x1, y1, x2, y2, x, y } or { \"close\" }");
             continue;
         }
         if (i == 0 && k != FOLIO_PATH_MOVE) {
@@ -892,7 +896,8 @@ static void canvas_path(conv *c, const char *path, const folio_value *v, folio_d
             continue;
         }
         if (s->n != (size_t)seg_numbers[k] + 1) {
-            problem(c, p, "expected \"%s\" and %d numbers, got %zu values", seg_names[k], seg_numbers[k], s->n);
+            problem(c, p, "expected \"%s\" and %d numbers, got %zu values", seg_names[k], seg_numbers[k],
+                    s->n);
             continue;
         }
         if (segs)
@@ -930,11 +935,15 @@ static void canvas_command(conv *c, const char *path, const folio_value *v, foli
             problem(c, path, "expected a drawing command { \"line\", x1, y1, x2, y2, style }, ..., got %s",
                     v->kind == FOLIO_V_TABLE ? "a table with other keys" : folio_value_type(v));
         else if (name->kind != FOLIO_V_STRING)
-            problem(c, p, "expected the command's name (\"line\", \"rect\", \"circle\", \"arc\", \"wedge\", "
-                          "\"path\" or \"text\"), got %s", folio_value_type(name));
+            problem(c, p,
+                    "expected the command's name (\"line\", \"rect\", \"circle\", \"arc\", \"wedge\", "
+                    "\"path\" or \"text\"), got %s",
+                    folio_value_type(name));
         else
-            problem(c, p, "unknown drawing command \"%.40s\"; expected \"line\", \"rect\", \"circle\", \"arc\", "
-                          "\"wedge\", \"path\" or \"text\"", name->str);
+            problem(c, p,
+                    "unknown drawing command \"%.40s\"; expected \"line\", \"rect\", \"circle\", \"arc\", "
+                    "\"wedge\", \"path\" or \"text\"",
+                    name->str);
         return;
     }
     /* name, numbers (or the path's segments), the text, then an optional style table */
@@ -948,7 +957,8 @@ static void canvas_command(conv *c, const char *path, const folio_value *v, foli
     for (int j = 0; j < draw_numbers[k]; j++) {
         item(p, sizeof p, path, (size_t)j + 1);
         double x = 0;
-        bool size = (k == FOLIO_DRAW_RECT && j >= 2) || ((k >= FOLIO_DRAW_CIRCLE && k <= FOLIO_DRAW_WEDGE) && j == 2);
+        bool size =
+            (k == FOLIO_DRAW_RECT && j >= 2) || ((k >= FOLIO_DRAW_CIRCLE && k <= FOLIO_DRAW_WEDGE) && j == 2);
         number_in(c, p, &v->vals[j + 1], size ? 0 : -CANVAS_MAX_COORD, CANVAS_MAX_COORD, &x);
         if (d)
             d->v[j] = x;
@@ -981,7 +991,8 @@ static void canvas_command(conv *c, const char *path, const folio_value *v, foli
         check_fields(c, p, style, "a text's style", text_style);
         fill = get_colour(c, p, style, field(style, "colour") ? "colour" : "color", text);
         size = get_number(c, p, style, "size", 0.1, CANVAS_MAX_WIDTH, 0);
-        st = (get_bool(c, p, style, "bold") ? FOLIO_BOLD : 0) | (get_bool(c, p, style, "italic") ? FOLIO_ITALIC : 0);
+        st = (get_bool(c, p, style, "bold") ? FOLIO_BOLD : 0) |
+             (get_bool(c, p, style, "italic") ? FOLIO_ITALIC : 0);
         align = get_enum(c, p, style, "align", text_aligns, 0);
     } else if (k == FOLIO_DRAW_LINE || k == FOLIO_DRAW_ARC) {
         check_fields(c, p, style, k == FOLIO_DRAW_LINE ? "a line's style" : "an arc's style", line_style);
@@ -990,7 +1001,8 @@ static void canvas_command(conv *c, const char *path, const folio_value *v, foli
         check_fields(c, p, style, "a shape's style", shape_style);
         fill = get_colour(c, p, style, "fill", none);
         /* Neither fill nor stroke given: an outline in the text colour. */
-        stroke = get_colour(c, p, style, "stroke", field(style, "fill") && !field(style, "width") ? none : text);
+        stroke =
+            get_colour(c, p, style, "stroke", field(style, "fill") && !field(style, "width") ? none : text);
     }
     if (k != FOLIO_DRAW_TEXT) {
         width = get_number(c, p, style, "width", 0, CANVAS_MAX_WIDTH, 1);
@@ -1025,7 +1037,9 @@ static void canvas(conv *c, const char *path, const folio_value *b, folio_block 
     sub(p, sizeof p, path, "alt");
     const folio_value *alt = field(b, "alt");
     if (!alt)
-        problem(c, p, "missing; expected a text alternative (what the drawing shows, for readers who cannot see it)");
+        problem(
+            c, p,
+            "missing; expected a text alternative (what the drawing shows, for readers who cannot see it)");
     else if (alt->kind == FOLIO_V_STRING && !alt->str[strspn(alt->str, " \t\r\n")])
         problem(c, p, "is empty; expected a text alternative (what the drawing shows)");
     char *alt_text = alt ? get_string(c, path, b, "alt", true, NULL) : NULL;
@@ -1035,14 +1049,16 @@ static void canvas(conv *c, const char *path, const folio_value *b, folio_block 
     size_t n = ops ? ops->n : 0, cost = n;
     for (size_t i = 0; i < n && cost <= FOLIO_MAX_CANVAS_COMMANDS; i++) {
         const folio_value *o = &ops->vals[i];
-        if (is_list(o, NULL) && o->n >= 2 && o->vals[0].kind == FOLIO_V_STRING && strcmp(o->vals[0].str, "path") == 0 &&
-            o->vals[1].kind == FOLIO_V_TABLE)
+        if (is_list(o, NULL) && o->n >= 2 && o->vals[0].kind == FOLIO_V_STRING &&
+            strcmp(o->vals[0].str, "path") == 0 && o->vals[1].kind == FOLIO_V_TABLE)
             cost += o->vals[1].n;
     }
     sub(p, sizeof p, path, "ops");
     if (cost > FOLIO_MAX_CANVAS_COMMANDS) {
-        problem(c, p, "more than %u drawing commands (each path segment counts as one); draw less, or split "
-                      "the drawing into several canvases", FOLIO_MAX_CANVAS_COMMANDS);
+        problem(c, p,
+                "more than %u drawing commands (each path segment counts as one); draw less, or split "
+                "the drawing into several canvases",
+                FOLIO_MAX_CANVAS_COMMANDS);
         return;
     }
     folio_draw *draws = dalloc(c, n * sizeof *draws);

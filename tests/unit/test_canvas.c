@@ -71,12 +71,13 @@ static void bad(const char *ops, const char *want)
 static void test_checks(void)
 {
     folio_doc *d = folio_doc_create();
-    CHECK_STR(add_blocks(d, CANVAS("{ 'line', 0, 0, 10, 20, { colour = '#FF8000', width = 2, dash = 3 } },"
-                                   "{ 'rect', 1, 2, 3, 4 }, { 'circle', 5, 6, 7, { fill = 'accent' } },"
-                                   "{ 'wedge', 0, 0, 5, -90, 30, { fill = 'palette3', stroke = 'none' } },"
-                                   "{ 'path', { { 'move', 0, 0 }, { 'curve', 1, 2, 3, 4, 5, 6 }, { 'close' } } },"
-                                   "{ 'text', 10, 20, 42, { align = 'right', bold = true, size = 12 } }")),
-              "");
+    CHECK_STR(
+        add_blocks(d, CANVAS("{ 'line', 0, 0, 10, 20, { colour = '#FF8000', width = 2, dash = 3 } },"
+                             "{ 'rect', 1, 2, 3, 4 }, { 'circle', 5, 6, 7, { fill = 'accent' } },"
+                             "{ 'wedge', 0, 0, 5, -90, 30, { fill = 'palette3', stroke = 'none' } },"
+                             "{ 'path', { { 'move', 0, 0 }, { 'curve', 1, 2, 3, 4, 5, 6 }, { 'close' } } },"
+                             "{ 'text', 10, 20, 42, { align = 'right', bold = true, size = 12 } }")),
+        "");
     CHECK_INT(d->n, 1);
     const folio_block *b = d->n ? d->blocks[0] : NULL;
     CHECK(b && b->kind == FOLIO_BLOCK_CANVAS && b->u.canvas.n == 6 && b->u.canvas.width == 400);
@@ -85,7 +86,8 @@ static void test_checks(void)
         CHECK(w[0].kind == FOLIO_DRAW_LINE && w[0].v[3] == 20 && w[0].stroke == 0xFF8000 && w[0].width == 2 &&
               w[0].dash == 3 && w[0].fill == FOLIO_COLOUR_NONE);
         /* No style: an outline in the text colour, 1 pt. */
-        CHECK(w[1].stroke == FOLIO_COLOUR_THEME + FOLIO_TC_TEXT && w[1].fill == FOLIO_COLOUR_NONE && w[1].width == 1);
+        CHECK(w[1].stroke == FOLIO_COLOUR_THEME + FOLIO_TC_TEXT && w[1].fill == FOLIO_COLOUR_NONE &&
+              w[1].width == 1);
         /* A fill alone: no outline. */
         CHECK(w[2].fill == FOLIO_COLOUR_THEME + FOLIO_TC_ACCENT && w[2].stroke == FOLIO_COLOUR_NONE);
         CHECK(w[3].fill == FOLIO_COLOUR_THEME + FOLIO_TC_PALETTE + 2 && w[3].v[3] == -90 && w[3].v[4] == 30);
@@ -97,19 +99,24 @@ static void test_checks(void)
 
     /* Each mistake, named by its path, saying what was expected. */
     bad("{ 'line', 0, 'ten', 10, 10 }", "[1].ops[1][3]: expected a number, got string");
-    bad("{ 'line', 0, 0, 1, 1 }, { 'line', 0, 0/0, 1, 1 }", "[1].ops[2][3]: expected a number from -1e+06 to 1e+06, got NaN (0/0)");
+    bad("{ 'line', 0, 0, 1, 1 }, { 'line', 0, 0/0, 1, 1 }",
+        "[1].ops[2][3]: expected a number from -1e+06 to 1e+06, got NaN (0/0)");
     bad("{ 'circle', 0, 0, 1/0 }", "[1].ops[1][4]: expected a number from 0 to 1e+06, got infinity");
     bad("{ 'circle', 0, 0, -5 }", "[1].ops[1][4]: expected a number from 0 to 1e+06, got -5");
     bad("{ 'line', 0, 0, 1 }", "[1].ops[1]: expected { \"line\", x1, y1, x2, y2, style }, got 4 values");
     bad("{ 'square', 0, 0, 1 }", "[1].ops[1][1]: unknown drawing command \"square\"");
-    bad("{ 'rect', 0, 0, 1, 1, { colour = 'red' } }", "[1].ops[1][6]: unknown field \"colour\" for a shape's style");
-    bad("{ 'rect', 0, 0, 1, 1, { fill = 'red' } }", "[1].ops[1][6].fill: unknown colour \"red\"; expected \"#rrggbb\"");
+    bad("{ 'rect', 0, 0, 1, 1, { colour = 'red' } }",
+        "[1].ops[1][6]: unknown field \"colour\" for a shape's style");
+    bad("{ 'rect', 0, 0, 1, 1, { fill = 'red' } }",
+        "[1].ops[1][6].fill: unknown colour \"red\"; expected \"#rrggbb\"");
     bad("{ 'rect', 0, 0, 1, 1, 'thick' }", "[1].ops[1][6]: expected a style table");
-    bad("{ 'line', 0, 0, 1, 1, { width = -1 } }", "[1].ops[1][6].width: expected a number from 0 to 1000, got -1");
+    bad("{ 'line', 0, 0, 1, 1, { width = -1 } }",
+        "[1].ops[1][6].width: expected a number from 0 to 1000, got -1");
     bad("{ 'text', 0, 0, { 'x' } }", "[1].ops[1][4]: expected a string (the text), got table");
     bad("{ 'text', 0, 0, 'x', { align = 'middle' } }", "[1].ops[1][5].align: unknown value \"middle\"");
     bad("{ 'path', { { 'line', 0, 0 } } }", "[1].ops[1][2][1]: a path starts with { \"move\", x, y }");
-    bad("{ 'path', { { 'move', 0, 0 }, { 'curve', 1, 2 } } }", "[1].ops[1][2][2]: expected \"curve\" and 6 numbers, got 3 values");
+    bad("{ 'path', { { 'move', 0, 0 }, { 'curve', 1, 2 } } }",
+        "[1].ops[1][2][2]: expected \"curve\" and 6 numbers, got 3 values");
     bad("{ 'path', {} }", "[1].ops[1][2]: expected a list of segments");
 
     /* The box and its text alternative. */
@@ -120,11 +127,14 @@ static void test_checks(void)
                  "[1].alt: is empty") != NULL);
     CHECK(strstr(add_blocks(d, "{ { kind = 'canvas', width = 0, height = 100, alt = 'x' } }"),
                  "[1].width: expected a number from 1 to 14400, got 0") != NULL);
-    CHECK(strstr(add_blocks(d, "{ { kind = 'canvas', width = 100, alt = 'x' } }"), "[1].height: missing") != NULL);
+    CHECK(strstr(add_blocks(d, "{ { kind = 'canvas', width = 100, alt = 'x' } }"), "[1].height: missing") !=
+          NULL);
     /* Too many commands, counting path segments. */
-    const char *many = "(function() local s = { { 'move', 0, 0 } } for i = 1, 100000 do s[#s + 1] = { 'line', i, 0 } end "
-                       "return { { kind = 'canvas', width = 10, height = 10, alt = 'x', ops = { { 'path', s } } } } end)()";
-    CHECK(strstr(add_blocks(d, many), "[1].ops: more than 100000 drawing commands (each path segment counts as one)") != NULL);
+    const char *many =
+        "(function() local s = { { 'move', 0, 0 } } for i = 1, 100000 do s[#s + 1] = { 'line', i, 0 } end "
+        "return { { kind = 'canvas', width = 10, height = 10, alt = 'x', ops = { { 'path', s } } } } end)()";
+    CHECK(strstr(add_blocks(d, many),
+                 "[1].ops: more than 100000 drawing commands (each path segment counts as one)") != NULL);
     CHECK_INT(d->n, 0);
     folio_doc_free(d);
 }
@@ -160,12 +170,13 @@ static const folio_op *canvas_ops(const folio_layout *l, size_t *n)
 static void test_layout(void)
 {
     folio_doc *d = folio_doc_create();
-    const char *lua = CANVAS("{ 'line', 0, 0, 10, 20, { width = 2, dash = 3 } },"
-                             "{ 'circle', 60, 60, 40, { fill = 'accent' } },"
-                             "{ 'arc', 100, 100, 10, 180, 360 },"
-                             "{ 'rect', 350, 150, 100, 100, { fill = '#0000ff' } },"
-                             "{ 'text', 200, 100, 'Right', { align = 'right', size = 20, colour = 'muted' } },"
-                             "{ 'wedge', 50, 50, 10, 0, 90, { fill = 'palette1' } }");
+    const char *lua =
+        CANVAS("{ 'line', 0, 0, 10, 20, { width = 2, dash = 3 } },"
+               "{ 'circle', 60, 60, 40, { fill = 'accent' } },"
+               "{ 'arc', 100, 100, 10, 180, 360 },"
+               "{ 'rect', 350, 150, 100, 100, { fill = '#0000ff' } },"
+               "{ 'text', 200, 100, 'Right', { align = 'right', size = 20, colour = 'muted' } },"
+               "{ 'wedge', 50, 50, 10, 0, 90, { fill = 'palette1' } }");
     CHECK_STR(add_blocks(d, lua), "");
     folio_layout *l = lay(d);
     size_t n = 0;
@@ -179,7 +190,8 @@ static void test_layout(void)
         CHECK(o[0].y > theme.margin_bottom && top <= theme.page_h - theme.margin_top + 0.01);
         /* The line: from the top-left corner down to (10, 20) below it. */
         const folio_op *ln = &o[1];
-        CHECK(ln->kind == FOLIO_OP_PATH && ln->nsegs == 2 && !ln->filled && ln->line_width == 2 && ln->dash == 3);
+        CHECK(ln->kind == FOLIO_OP_PATH && ln->nsegs == 2 && !ln->filled && ln->line_width == 2 &&
+              ln->dash == 3);
         CHECK(ln->stroke == theme.text);
         CHECK(NEAR(ln->x + ln->segs[0].x, left) && NEAR(ln->y + ln->segs[0].y, top));
         CHECK(NEAR(ln->x + ln->segs[1].x, left + 10) && NEAR(ln->y + ln->segs[1].y, top - 20));
@@ -190,7 +202,8 @@ static void test_layout(void)
               ci->line_width == 0);
         if (ci->nsegs == 6) {
             CHECK(NEAR(ci->x + ci->segs[0].x, left + 100) && NEAR(ci->y + ci->segs[0].y, top - 60));
-            CHECK(ci->segs[1].kind == FOLIO_SEG_CURVE && NEAR(ci->y + ci->segs[1].y1, top - 60 - 0.55228 * 40));
+            CHECK(ci->segs[1].kind == FOLIO_SEG_CURVE &&
+                  NEAR(ci->y + ci->segs[1].y1, top - 60 - 0.55228 * 40));
             CHECK(NEAR(ci->x + ci->segs[1].x, left + 60) && NEAR(ci->y + ci->segs[1].y, top - 100));
             CHECK(NEAR(ci->x + ci->segs[4].x, left + 100) && NEAR(ci->y + ci->segs[4].y, top - 60));
             CHECK(ci->segs[5].kind == FOLIO_SEG_CLOSE);
@@ -227,7 +240,8 @@ static void test_layout(void)
     char big[512];
     snprintf(big, sizeof big,
              "{ { kind = 'canvas', width = %.6f, height = 100, alt = 'x', caption = 'A caption',"
-             " ops = { { 'line', 0, 50, %.6f, 50, { width = 4, dash = 2 } }, { 'text', 0, 90, 'Small', { size = 20 } } } } }",
+             " ops = { { 'line', 0, 50, %.6f, 50, { width = 4, dash = 2 } }, { 'text', 0, 90, 'Small', { "
+             "size = 20 } } } } }",
              2 * col, 2 * col);
     CHECK_STR(add_blocks(d, big), "");
     l = lay(d);
@@ -242,8 +256,8 @@ static void test_layout(void)
         const folio_page *p = &l->pages[0];
         bool caption = false;
         for (size_t i = 0; i < p->n; i++)
-            caption |= p->ops[i].kind == FOLIO_OP_TEXT && p->ops[i].text && strstr(p->ops[i].text, "caption") &&
-                       p->ops[i].y < o[0].y && &p->ops[i] > &o[3];
+            caption |= p->ops[i].kind == FOLIO_OP_TEXT && p->ops[i].text &&
+                       strstr(p->ops[i].text, "caption") && p->ops[i].y<o[0].y && & p->ops[i]> & o[3];
         CHECK(caption);
     }
     folio_layout_free(l);
