@@ -147,7 +147,7 @@ end
 
 -- A canvas: a box `width` x `height` points that the plugin draws in with c:line, c:rect, ...
 -- (docs/canvas.md). The block is the plain table itself; the methods come from its metatable.
-local MAX_CANVAS_COMMANDS = 100000 -- FOLIO_MAX_CANVAS_COMMANDS in engine/core/limits.h
+local MAX_CANVAS_COMMANDS = 40000 -- FOLIO_MAX_CANVAS_COMMANDS in engine/core/limits.h
 local canvas = {}
 local canvas_meta = { __index = canvas }
 local canvas_cost = setmetatable({}, { __mode = "k" }) -- commands drawn so far, per canvas

@@ -88,8 +88,8 @@ bad() {
 bad bad "bad/plugins/drawing.lua: error: build() result [3].ops[13][3]: expected a number, got string"
 bad bad_call "bad/plugins/drawing.lua:35: error: canvas:line: argument 3 must be a number, got string"
 bad bad_colour "drawing.lua: error: build() result [3].ops[13][5].fill: unknown colour \"purple-ish\"; expected \"#rrggbb\""
-bad many "drawing.lua:40: error: canvas:line: more than 100000 drawing commands in one canvas"
-bad many_by_hand "drawing.lua: error: build() result [3].ops: more than 100000 drawing commands (each path segment counts as one)"
+bad many "drawing.lua:40: error: canvas:line: more than 40000 drawing commands in one canvas"
+bad many_by_hand "drawing.lua: error: build() result [3].ops: more than 40000 drawing commands (each path segment counts as one)"
 bad noalt "drawing.lua:12: error: blocks.canvas: expected alt = \"...\": a text alternative"
 bad noalt_by_hand "drawing.lua: error: build() result [1].alt: missing; expected a text alternative"
 

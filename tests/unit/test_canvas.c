@@ -131,10 +131,10 @@ static void test_checks(void)
           NULL);
     /* Too many commands, counting path segments. */
     const char *many =
-        "(function() local s = { { 'move', 0, 0 } } for i = 1, 100000 do s[#s + 1] = { 'line', i, 0 } end "
+        "(function() local s = { { 'move', 0, 0 } } for i = 1, 40000 do s[#s + 1] = { 'line', i, 0 } end "
         "return { { kind = 'canvas', width = 10, height = 10, alt = 'x', ops = { { 'path', s } } } } end)()";
     CHECK(strstr(add_blocks(d, many),
-                 "[1].ops: more than 100000 drawing commands (each path segment counts as one)") != NULL);
+                 "[1].ops: more than 40000 drawing commands (each path segment counts as one)") != NULL);
     CHECK_INT(d->n, 0);
     folio_doc_free(d);
 }

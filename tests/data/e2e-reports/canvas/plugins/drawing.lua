@@ -36,12 +36,12 @@ return {
     elseif mode == "bad_colour" then
       c:circle(10, 10, 5, { fill = "purple-ish" })
     elseif mode == "many" then
-      for i = 1, 100001 do
+      for i = 1, 40001 do
         c:line(0, i % 200, 400, i % 200)
       end
-    elseif mode == "many_by_hand" then -- one path of 100,001 segments, past the constructor's check
+    elseif mode == "many_by_hand" then -- one path of 40,001 segments, past the constructor's check
       local segs = { { "move", 0, 0 } }
-      for i = 1, 100000 do
+      for i = 1, 40000 do
         segs[#segs + 1] = { "line", i % 400, i % 200 }
       end
       c.ops[#c.ops + 1] = { "path", segs }
