@@ -14,6 +14,9 @@
 #define FOLIO_MAX_IMAGE_BYTES (64u << 20) /* one image file */
 #define FOLIO_MAX_IMAGE_PIXELS 100e6      /* width x height of one image, checked before decoding */
 #define FOLIO_MAX_IMAGE_SIDE 100000u      /* width or height of one PNG, in pixels */
+#define FOLIO_MAX_CANVAS_COMMANDS 40000u  /* drawing commands in one canvas, each path segment counted;
+                                           * below FOLIO_VALUE_MAX_NODES / 25 (a styled command) */
+#define FOLIO_MAX_CANVAS_SIDE 14400.0     /* width or height of a canvas, in points (200 inches) */
 /* The sandbox's budget per plugin run (and for report.lua): the defaults, and the range a
  * report.lua `limits` table or the command line may set. */
 #define FOLIO_LUA_MEMORY_DEFAULT (512u << 20)        /* bytes per plugin state */

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Inline styles of a span. */
 enum { FOLIO_BOLD = 1, FOLIO_ITALIC = 2, FOLIO_CODE_STYLE = 4 };
@@ -34,7 +35,8 @@ typedef enum folio_block_kind {
     FOLIO_BLOCK_CONTENTS,    /* the contents list: filled by layout with every level-1 heading */
     FOLIO_BLOCK_COVER,       /* a cover page: title, subtitle, publisher, date */
     FOLIO_BLOCK_NOTE,        /* a boxed note (e.g. a failed section under --keep-going) */
-    FOLIO_BLOCK_IMAGE        /* a PNG or JPEG picture scaled to the column, with alt text and a caption */
+    FOLIO_BLOCK_IMAGE,       /* a PNG or JPEG picture scaled to the column, with alt text and a caption */
+    FOLIO_BLOCK_CANVAS       /* a plugin's vector drawing in a box of its own size (docs/canvas.md) */
 } folio_block_kind;
 
 typedef enum folio_align { FOLIO_ALIGN_JUSTIFY, FOLIO_ALIGN_LEFT, FOLIO_ALIGN_CENTER, FOLIO_ALIGN_RIGHT } folio_align;
@@ -82,6 +84,51 @@ typedef struct folio_image {
     unsigned char *alpha;     /* PNG with transparency: width * height 8-bit alpha, else NULL */
     size_t index;             /* position in folio_doc.images */
 } folio_image;
+
+/* ---- canvas drawings (docs/canvas.md) ---- */
+
+/* A canvas colour: 0xRRGGBB, a theme colour (FOLIO_COLOUR_THEME + a folio_theme_colour), or
+ * FOLIO_COLOUR_NONE (not filled, not stroked). Theme colours are resolved by layout. */
+#define FOLIO_COLOUR_NONE 0xFFFFFFFFu
+#define FOLIO_COLOUR_THEME 0x80000000u
+typedef enum folio_theme_colour {
+    FOLIO_TC_TEXT, FOLIO_TC_MUTED, FOLIO_TC_ACCENT, FOLIO_TC_RULE, FOLIO_TC_LIGHT,
+    FOLIO_TC_PALETTE /* + 0..7: the chart palette */
+} folio_theme_colour;
+
+/* One drawing command. Coordinates are the canvas's own: points from its top-left corner, y
+ * down; angles in degrees clockwise from 3 o'clock. */
+typedef enum folio_draw_kind {
+    FOLIO_DRAW_LINE,   /* v: x1 y1 x2 y2 */
+    FOLIO_DRAW_RECT,   /* v: x y w h (top-left corner and size) */
+    FOLIO_DRAW_CIRCLE, /* v: cx cy r */
+    FOLIO_DRAW_ARC,    /* v: cx cy r from to: the circle's outline from `from` to `to` degrees */
+    FOLIO_DRAW_WEDGE,  /* v: as ARC, closed through the centre (a pie slice) */
+    FOLIO_DRAW_PATH,   /* segs */
+    FOLIO_DRAW_TEXT    /* v: x y (the baseline's left end, centre or right end by align); text */
+} folio_draw_kind;
+
+typedef enum folio_pathseg_kind { FOLIO_PATH_MOVE, FOLIO_PATH_LINE, FOLIO_PATH_CURVE, FOLIO_PATH_CLOSE } folio_pathseg_kind;
+/* v: MOVE, LINE: x y; CURVE: x1 y1 x2 y2 x y (a cubic Bezier); CLOSE: nothing. */
+typedef struct folio_pathseg {
+    folio_pathseg_kind kind;
+    double v[6];
+} folio_pathseg;
+
+typedef struct folio_draw {
+    folio_draw_kind kind;
+    double v[5];
+    folio_pathseg *segs; /* PATH */
+    size_t nsegs;
+    char *text;          /* TEXT, UTF-8 */
+    uint32_t fill;       /* shapes: inside; TEXT: the text's colour; FOLIO_COLOUR_NONE: none */
+    uint32_t stroke;     /* outline (LINE, ARC: the line); FOLIO_COLOUR_NONE: none */
+    double width;        /* outline width (canvas units) */
+    double dash;         /* dash length (canvas units); 0 = solid */
+    double size;         /* TEXT: font size (canvas units); 0 = the body size */
+    unsigned style;      /* TEXT: FOLIO_BOLD | FOLIO_ITALIC */
+    folio_align align;   /* TEXT: LEFT, CENTER or RIGHT */
+} folio_draw;
 
 typedef struct folio_block folio_block;
 
@@ -145,6 +192,13 @@ struct folio_block {
             double width;           /* 0 = the column; <= 1 a fraction of the column; > 1 points */
             folio_align align;      /* LEFT, CENTER (default) or RIGHT */
         } image;
+        struct {
+            double width, height;   /* the box in points (scaled down to fit the column) */
+            char *alt;              /* text alternative; never NULL or empty after validation */
+            folio_text caption;     /* under the drawing; may be empty */
+            folio_draw *draws;      /* in drawing order */
+            size_t n;
+        } canvas;
     } u;
 };
 

@@ -139,6 +139,7 @@ double lay_space_before(const lay_ctx *c, const folio_block *b)
         return 0.6 * lh;
     case FOLIO_BLOCK_CHART:
     case FOLIO_BLOCK_IMAGE:
+    case FOLIO_BLOCK_CANVAS:
         return 0.75 * lh;
     case FOLIO_BLOCK_LIST:
         return 0.15 * lh;
@@ -161,6 +162,7 @@ double lay_space_after(const lay_ctx *c, const folio_block *b)
     case FOLIO_BLOCK_KEY_FIGURES:
     case FOLIO_BLOCK_CHART:
     case FOLIO_BLOCK_IMAGE:
+    case FOLIO_BLOCK_CANVAS:
         return 1.0 * lh;
     case FOLIO_BLOCK_QUOTE:
     case FOLIO_BLOCK_NOTE:
@@ -492,6 +494,9 @@ static void build(lay_ctx *c)
             break;
         case FOLIO_BLOCK_IMAGE:
             lay_image(c, b);
+            break;
+        case FOLIO_BLOCK_CANVAS:
+            lay_canvas(c, b);
             break;
         case FOLIO_BLOCK_NOTE:
             lay_note(c, b);

@@ -202,6 +202,7 @@ void lay_figures(lay_ctx *c, const folio_block *b);
 void lay_table(lay_ctx *c, const folio_block *b);
 void lay_chart(lay_ctx *c, const folio_block *b);
 void lay_image(lay_ctx *c, const folio_block *b);
+void lay_canvas(lay_ctx *c, const folio_block *b);
 void lay_cover(lay_ctx *c, const folio_block *b);
 void lay_contents(lay_ctx *c, const folio_block *b, size_t index);
 

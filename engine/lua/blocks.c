@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/limits.h"
 #include "core/util.h"
 #include "lua/sandbox.h"
 
@@ -896,6 +897,306 @@ static void image(conv *c, const char *path, const folio_value *b, folio_block *
     }
 }
 
+/* ---- canvas: a box and drawing commands (docs/canvas.md) ---- */
+
+#define CANVAS_MAX_COORD 1e6    /* canvas coordinates and angles, either side of 0 */
+#define CANVAS_MAX_WIDTH 1000.0 /* line width, dash length, font size */
+
+static const char colour_expected[] =
+    "expected \"#rrggbb\", \"none\" or a theme colour (\"text\", \"muted\", \"accent\", \"rule\", \"light\", "
+    "\"palette1\" to \"palette8\")";
+
+/* A colour field: "#rrggbb", "none" or a theme colour's name; `dflt` when absent or wrong. */
+static uint32_t get_colour(conv *c, const char *path, const folio_value *t, const char *name, uint32_t dflt)
+{
+    static const char *const names[] = {"text", "muted", "accent", "rule", "light", NULL};
+    const folio_value *v = field(t, name);
+    if (!v)
+        return dflt;
+    char p[512];
+    sub(p, sizeof p, path, name);
+    if (v->kind != FOLIO_V_STRING) {
+        problem(c, p, "%s, got %s", colour_expected, folio_value_type(v));
+        return dflt;
+    }
+    const char *s = v->str;
+    if (s[0] == '#' && strlen(s) == 7 && strspn(s + 1, "0123456789abcdefABCDEF") == 6)
+        return (uint32_t)strtoul(s + 1, NULL, 16);
+    if (strcmp(s, "none") == 0)
+        return FOLIO_COLOUR_NONE;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(s, names[i]) == 0)
+            return FOLIO_COLOUR_THEME + (uint32_t)i;
+    if (strncmp(s, "palette", 7) == 0 && s[7] >= '1' && s[7] <= '8' && !s[8])
+        return FOLIO_COLOUR_THEME + FOLIO_TC_PALETTE + (uint32_t)(s[7] - '1');
+    problem(c, p, "unknown colour \"%.40s\"; %s", s, colour_expected);
+    return dflt;
+}
+
+/* A finite number v with lo <= v <= hi at `path`; false after a problem. */
+static bool number_in(conv *c, const char *path, const folio_value *v, double lo, double hi, double *out)
+{
+    if (!v || v->kind == FOLIO_V_NIL) {
+        problem(c, path, "missing; expected a number");
+        return false;
+    }
+    if (v->kind != FOLIO_V_NUMBER) {
+        problem(c, path, "expected a number, got %s", folio_value_type(v));
+        return false;
+    }
+    if (!isfinite(v->num)) {
+        problem(c, path, "expected a number from %g to %g, got %s", lo, hi,
+                isnan(v->num) ? "NaN (0/0)"
+                : v->num > 0  ? "infinity"
+                              : "-infinity");
+        return false;
+    }
+    if (v->num < lo || v->num > hi) {
+        problem(c, path, "expected a number from %g to %g, got %g", lo, hi, v->num);
+        return false;
+    }
+    *out = v->num;
+    return true;
+}
+
+/* An optional number field in lo..hi; `dflt` when absent or wrong. */
+static double get_number(conv *c, const char *path, const folio_value *t, const char *name, double lo,
+                         double hi, double dflt)
+{
+    const folio_value *v = field(t, name);
+    if (!v)
+        return dflt;
+    char p[512];
+    sub(p, sizeof p, path, name);
+    double x = dflt;
+    number_in(c, p, v, lo, hi, &x);
+    return x;
+}
+
+static const char *const draw_names[] = {"line", "rect", "circle", "arc", "wedge", "path", "text", NULL};
+static const int draw_numbers[] = {4, 4, 3, 5, 5, 0, 2}; /* numbers after the name */
+static const char *const draw_usage[] = {
+    "{ \"line\", x1, y1, x2, y2, style }",       "{ \"rect\", x, y, w, h, style }",
+    "{ \"circle\", cx, cy, r, style }",          "{ \"arc\", cx, cy, r, from, to, style }",
+    "{ \"wedge\", cx, cy, r, from, to, style }", "{ \"path\", { segment, ... }, style }",
+    "{ \"text\", x, y, \"text\", style }"};
+
+/* The segments of a path command: { "move", x, y }, { "line", x, y },
+ * { "curve", x1, y1, x2, y2, x, y }, { "close" }; the first one a move. */
+static void canvas_path(conv *c, const char *path, const folio_value *v, folio_draw *d)
+{
+    static const char *const seg_names[] = {"move", "line", "curve", "close", NULL};
+    static const int seg_numbers[] = {2, 2, 6, 0};
+    if (!is_list(v, NULL) || v->n == 0) {
+        problem(c, path,
+                "expected a list of segments ({ \"move\", x, y }, { \"line\", x, y }, "
+                "{ \"curve\", x1, y1, x2, y2, x, y }, { \"close\" }), got %s",
+                v && v->kind == FOLIO_V_TABLE ? (v->n ? "a table with other keys" : "an empty table")
+                                              : folio_value_type(v));
+        return;
+    }
+    folio_pathseg *segs = dalloc(c, v->n * sizeof *segs);
+    char p[512], q[512];
+    for (size_t i = 0; i < v->n; i++) {
+        item(p, sizeof p, path, i);
+        const folio_value *s = &v->vals[i];
+        const folio_value *name = is_list(s, NULL) && s->n ? &s->vals[0] : NULL;
+        int k = -1;
+        for (int j = 0; name && name->kind == FOLIO_V_STRING && seg_names[j]; j++)
+            if (strcmp(name->str, seg_names[j]) == 0)
+                k = j;
+        if (k < 0) {
+            problem(c, p,
+                    "expected a segment { \"move\", x, y }, { \"line\", x, y }, "
+                    "{ \"curve\", x1, y1, x2, y2, x, y } or { \"close\" }");
+            continue;
+        }
+        if (i == 0 && k != FOLIO_PATH_MOVE) {
+            problem(c, p, "a path starts with { \"move\", x, y }");
+            continue;
+        }
+        if (s->n != (size_t)seg_numbers[k] + 1) {
+            problem(c, p, "expected \"%s\" and %d numbers, got %zu values", seg_names[k], seg_numbers[k],
+                    s->n);
+            continue;
+        }
+        if (segs)
+            segs[i].kind = (folio_pathseg_kind)k;
+        for (int j = 0; j < seg_numbers[k]; j++) {
+            item(q, sizeof q, p, (size_t)j + 1);
+            double x = 0;
+            number_in(c, q, &s->vals[j + 1], -CANVAS_MAX_COORD, CANVAS_MAX_COORD, &x);
+            if (segs)
+                segs[i].v[j] = x;
+        }
+    }
+    if (d) {
+        d->segs = segs;
+        d->nsegs = v->n;
+    }
+}
+
+/* One drawing command { "name", numbers..., style } into d (NULL while checking). */
+static void canvas_command(conv *c, const char *path, const folio_value *v, folio_draw *d)
+{
+    static const char *const line_style[] = {"colour", "color", "width", "dash", NULL};
+    static const char *const shape_style[] = {"fill", "stroke", "width", "dash", NULL};
+    static const char *const text_style[] = {"colour", "color", "size", "bold", "italic", "align", NULL};
+    static const char *const text_aligns[] = {"left", "center", "right", NULL};
+    const folio_value *name = is_list(v, NULL) && v->n ? &v->vals[0] : NULL;
+    int k = -1;
+    for (int j = 0; name && name->kind == FOLIO_V_STRING && draw_names[j]; j++)
+        if (strcmp(name->str, draw_names[j]) == 0)
+            k = j;
+    char p[512];
+    if (k < 0) {
+        item(p, sizeof p, path, 0);
+        if (!name)
+            problem(c, path, "expected a drawing command { \"line\", x1, y1, x2, y2, style }, ..., got %s",
+                    v->kind == FOLIO_V_TABLE ? "a table with other keys" : folio_value_type(v));
+        else if (name->kind != FOLIO_V_STRING)
+            problem(c, p,
+                    "expected the command's name (\"line\", \"rect\", \"circle\", \"arc\", \"wedge\", "
+                    "\"path\" or \"text\"), got %s",
+                    folio_value_type(name));
+        else
+            problem(c, p,
+                    "unknown drawing command \"%.40s\"; expected \"line\", \"rect\", \"circle\", \"arc\", "
+                    "\"wedge\", \"path\" or \"text\"",
+                    name->str);
+        return;
+    }
+    /* name, numbers (or the path's segments), the text, then an optional style table */
+    size_t nargs = 1 + (size_t)draw_numbers[k] + (k == FOLIO_DRAW_PATH || k == FOLIO_DRAW_TEXT);
+    if (v->n < nargs || v->n > nargs + 1) {
+        problem(c, path, "expected %s, got %zu values", draw_usage[k], v->n);
+        return;
+    }
+    if (d)
+        d->kind = (folio_draw_kind)k;
+    for (int j = 0; j < draw_numbers[k]; j++) {
+        item(p, sizeof p, path, (size_t)j + 1);
+        double x = 0;
+        bool size =
+            (k == FOLIO_DRAW_RECT && j >= 2) || ((k >= FOLIO_DRAW_CIRCLE && k <= FOLIO_DRAW_WEDGE) && j == 2);
+        number_in(c, p, &v->vals[j + 1], size ? 0 : -CANVAS_MAX_COORD, CANVAS_MAX_COORD, &x);
+        if (d)
+            d->v[j] = x;
+    }
+    if (k == FOLIO_DRAW_PATH) {
+        item(p, sizeof p, path, 1);
+        canvas_path(c, p, &v->vals[1], d);
+    }
+    if (k == FOLIO_DRAW_TEXT) {
+        item(p, sizeof p, path, 3);
+        char *text = value_text(c, p, &v->vals[3], "a string (the text)");
+        if (d)
+            d->text = text;
+    }
+    const folio_value *style = v->n > nargs ? &v->vals[nargs] : NULL;
+    static const folio_value empty = {.kind = FOLIO_V_TABLE};
+    item(p, sizeof p, path, nargs);
+    if (style && style->kind != FOLIO_V_TABLE && style->kind != FOLIO_V_NIL) {
+        problem(c, p, "expected a style table { ... }, got %s", folio_value_type(style));
+        style = NULL;
+    }
+    if (!style || style->kind == FOLIO_V_NIL)
+        style = &empty;
+    uint32_t none = FOLIO_COLOUR_NONE, text = FOLIO_COLOUR_THEME + FOLIO_TC_TEXT;
+    uint32_t fill = none, stroke = none;
+    double width = 1, dash = 0, size = 0;
+    unsigned st = 0;
+    int align = 0;
+    if (k == FOLIO_DRAW_TEXT) {
+        check_fields(c, p, style, "a text's style", text_style);
+        fill = get_colour(c, p, style, field(style, "colour") ? "colour" : "color", text);
+        size = get_number(c, p, style, "size", 0.1, CANVAS_MAX_WIDTH, 0);
+        st = (get_bool(c, p, style, "bold") ? FOLIO_BOLD : 0) |
+             (get_bool(c, p, style, "italic") ? FOLIO_ITALIC : 0);
+        align = get_enum(c, p, style, "align", text_aligns, 0);
+    } else if (k == FOLIO_DRAW_LINE || k == FOLIO_DRAW_ARC) {
+        check_fields(c, p, style, k == FOLIO_DRAW_LINE ? "a line's style" : "an arc's style", line_style);
+        stroke = get_colour(c, p, style, field(style, "colour") ? "colour" : "color", text);
+    } else {
+        check_fields(c, p, style, "a shape's style", shape_style);
+        fill = get_colour(c, p, style, "fill", none);
+        /* Neither fill nor stroke given: an outline in the text colour. */
+        stroke =
+            get_colour(c, p, style, "stroke", field(style, "fill") && !field(style, "width") ? none : text);
+    }
+    if (k != FOLIO_DRAW_TEXT) {
+        width = get_number(c, p, style, "width", 0, CANVAS_MAX_WIDTH, 1);
+        dash = get_number(c, p, style, "dash", 0, CANVAS_MAX_WIDTH, 0);
+    }
+    if (d) {
+        d->fill = fill;
+        d->stroke = stroke;
+        d->width = width;
+        d->dash = dash;
+        d->size = size;
+        d->style = st;
+        d->align = align == 1 ? FOLIO_ALIGN_CENTER : align == 2 ? FOLIO_ALIGN_RIGHT : FOLIO_ALIGN_LEFT;
+    }
+}
+
+static void canvas(conv *c, const char *path, const folio_value *b, folio_block *out)
+{
+    static const char *const fields[] = {"kind", "width", "height", "alt", "caption", "ops", NULL};
+    check_fields(c, path, b, "a canvas", fields);
+    char p[512];
+    double size[2] = {0, 0};
+    for (int i = 0; i < 2; i++) {
+        const char *name = i ? "height" : "width";
+        sub(p, sizeof p, path, name);
+        const folio_value *v = field(b, name);
+        if (!v)
+            problem(c, p, "missing; expected a number of points from 1 to %g", FOLIO_MAX_CANVAS_SIDE);
+        else
+            number_in(c, p, v, 1, FOLIO_MAX_CANVAS_SIDE, &size[i]);
+    }
+    sub(p, sizeof p, path, "alt");
+    const folio_value *alt = field(b, "alt");
+    if (!alt)
+        problem(
+            c, p,
+            "missing; expected a text alternative (what the drawing shows, for readers who cannot see it)");
+    else if (alt->kind == FOLIO_V_STRING && !alt->str[strspn(alt->str, " \t\r\n")])
+        problem(c, p, "is empty; expected a text alternative (what the drawing shows)");
+    char *alt_text = alt ? get_string(c, path, b, "alt", true, NULL) : NULL;
+    folio_text caption = {0};
+    get_text(c, path, b, "caption", &caption, false);
+    const folio_value *ops = get_list(c, path, b, "ops", false, "drawing commands");
+    size_t n = ops ? ops->n : 0, cost = n;
+    for (size_t i = 0; i < n && cost <= FOLIO_MAX_CANVAS_COMMANDS; i++) {
+        const folio_value *o = &ops->vals[i];
+        if (is_list(o, NULL) && o->n >= 2 && o->vals[0].kind == FOLIO_V_STRING &&
+            strcmp(o->vals[0].str, "path") == 0 && o->vals[1].kind == FOLIO_V_TABLE)
+            cost += o->vals[1].n;
+    }
+    sub(p, sizeof p, path, "ops");
+    if (cost > FOLIO_MAX_CANVAS_COMMANDS) {
+        problem(c, p,
+                "more than %u drawing commands (each path segment counts as one); draw less, or split "
+                "the drawing into several canvases",
+                FOLIO_MAX_CANVAS_COMMANDS);
+        return;
+    }
+    folio_draw *draws = dalloc(c, n * sizeof *draws);
+    for (size_t i = 0; i < n; i++) {
+        char q[512];
+        item(q, sizeof q, p, i);
+        canvas_command(c, q, &ops->vals[i], draws ? &draws[i] : NULL);
+    }
+    if (out) {
+        out->u.canvas.width = size[0];
+        out->u.canvas.height = size[1];
+        out->u.canvas.alt = alt_text;
+        out->u.canvas.caption = caption;
+        out->u.canvas.draws = draws;
+        out->u.canvas.n = n;
+    }
+}
+
 static void simple(conv *c, const char *path, const folio_value *b, folio_block *out, folio_block_kind kind)
 {
     switch (kind) {
@@ -959,6 +1260,7 @@ static const struct {
     {"cover", FOLIO_BLOCK_COVER},
     {"note", FOLIO_BLOCK_NOTE},
     {"image", FOLIO_BLOCK_IMAGE},
+    {"canvas", FOLIO_BLOCK_CANVAS},
 };
 
 /* Checks (doc NULL) or builds one block. */
@@ -997,6 +1299,7 @@ static void block(conv *c, const char *path, const folio_value *b)
     case FOLIO_BLOCK_QUOTE: quote(c, path, b, out); break;
     case FOLIO_BLOCK_CHART: chart(c, path, b, out); break;
     case FOLIO_BLOCK_IMAGE: image(c, path, b, out); break;
+    case FOLIO_BLOCK_CANVAS: canvas(c, path, b, out); break;
     default: simple(c, path, b, out, kinds[k].kind); break;
     }
 }

@@ -23,6 +23,12 @@
 --   { kind = "cover", title =, subtitle =, publisher =, date =, logo = "images/logo.png" },
 --   { kind = "note", text = TEXT },
 --   { kind = "image", file = "images/x.png", alt = "...", caption = TEXT, width = W, align = "left"|"center"|"right" }
+--   { kind = "canvas", width = W, height = H, alt = "...", caption = TEXT, ops = { OP, ... } }
+--     OP = { "line", x1, y1, x2, y2, STYLE } | { "rect", x, y, w, h, STYLE } | { "circle", cx, cy, r, STYLE }
+--        | { "arc" or "wedge", cx, cy, r, from_deg, to_deg, STYLE } | { "path", { SEG, ... }, STYLE }
+--        | { "text", x, y, "text", STYLE }
+--     SEG = { "move", x, y } | { "line", x, y } | { "curve", x1, y1, x2, y2, x, y } | { "close" }
+--     STYLE = { colour =, fill =, stroke =, width =, dash =, size =, bold =, italic =, align = } (docs/canvas.md)
 
 -- luacheck: globals blocks fmt
 
@@ -140,6 +146,77 @@ function blocks.image(t)
   check(type(t.alt) == "string" and t.alt:find("%S") ~= nil,
     "blocks.image: expected alt = \"...\": a text alternative saying what the image shows")
   return { kind = "image", file = t.file, alt = t.alt, caption = t.caption, width = t.width, align = t.align }
+end
+
+-- A canvas: a box `width` x `height` points that the plugin draws in with c:line, c:rect, ...
+-- (docs/canvas.md). The block is the plain table itself; the methods come from its metatable.
+local MAX_CANVAS_COMMANDS = 40000 -- FOLIO_MAX_CANVAS_COMMANDS in engine/core/limits.h
+local canvas = {}
+local canvas_meta = { __index = canvas }
+local canvas_cost = setmetatable({}, { __mode = "k" }) -- commands drawn so far, per canvas
+
+local function is_number(v)
+  return type(v) == "number" and v == v and v ~= math.huge and v ~= -math.huge
+end
+
+-- Checks the numbers of a command (raising at the plugin's line) and appends it.
+local function draw(self, name, cost, op, first, last, style)
+  check(getmetatable(self) == canvas_meta, "canvas:" .. name .. ": call it with a colon: c:" .. name .. "(...)")
+  for i = first, last do
+    if not is_number(op[i]) then
+      error(format("canvas:%s: argument %d must be a number, got %s", name, i - 1,
+        op[i] ~= op[i] and "nan" or type(op[i]) == "number" and tostring(op[i]) or type(op[i])), 3)
+    end
+  end
+  check(style == nil or type(style) == "table", "canvas:" .. name .. ": the style must be a table { ... }")
+  local n = (canvas_cost[self] or 0) + cost
+  check(n <= MAX_CANVAS_COMMANDS, format("canvas:%s: more than %d drawing commands in one canvas (each path "
+    .. "segment counts as one); draw less, or split the drawing into several canvases", name, MAX_CANVAS_COMMANDS))
+  canvas_cost[self] = n
+  op[#op + 1] = style
+  local ops = self.ops
+  ops[#ops + 1] = op
+  return self
+end
+
+function canvas.line(self, x1, y1, x2, y2, style)
+  return draw(self, "line", 1, { "line", x1, y1, x2, y2 }, 2, 5, style)
+end
+
+function canvas.rect(self, x, y, w, h, style)
+  return draw(self, "rect", 1, { "rect", x, y, w, h }, 2, 5, style)
+end
+
+function canvas.circle(self, cx, cy, r, style)
+  return draw(self, "circle", 1, { "circle", cx, cy, r }, 2, 4, style)
+end
+
+function canvas.arc(self, cx, cy, r, from, to, style)
+  return draw(self, "arc", 1, { "arc", cx, cy, r, from, to }, 2, 6, style)
+end
+
+function canvas.wedge(self, cx, cy, r, from, to, style)
+  return draw(self, "wedge", 1, { "wedge", cx, cy, r, from, to }, 2, 6, style)
+end
+
+function canvas.path(self, segments, style)
+  check(type(segments) == "table", "canvas:path: expected a list of segments { {\"move\", x, y}, ... }")
+  return draw(self, "path", 1 + #segments, { "path", segments }, 2, 1, style)
+end
+
+function canvas.text(self, x, y, text, style)
+  check(type(text) == "string" or type(text) == "number", "canvas:text: expected the text (a string) after x, y")
+  return draw(self, "text", 1, { "text", x, y, text }, 2, 3, style)
+end
+
+function blocks.canvas(t)
+  check(type(t) == "table", "blocks.canvas: expected a table { width =, height =, alt =, caption = }")
+  check(is_number(t.width) and t.width > 0 and is_number(t.height) and t.height > 0,
+    "blocks.canvas: expected width = and height = in points (positive numbers)")
+  check(type(t.alt) == "string" and t.alt:find("%S") ~= nil,
+    "blocks.canvas: expected alt = \"...\": a text alternative saying what the drawing shows")
+  return setmetatable({ kind = "canvas", width = t.width, height = t.height, alt = t.alt, caption = t.caption,
+    ops = {} }, canvas_meta)
 end
 
 fmt = {}

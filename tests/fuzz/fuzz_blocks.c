@@ -107,6 +107,21 @@ static void walk_block(const folio_block *b)
         walk_string(b->u.cover.date, false);
         break;
     case FOLIO_BLOCK_NOTE: walk_text(&b->u.note.text); break;
+    case FOLIO_BLOCK_CANVAS:
+        walk_string(b->u.canvas.alt, true);
+        FUZZ_CHECK(b->u.canvas.alt[0] && b->u.canvas.width >= 1 && b->u.canvas.height >= 1);
+        walk_text(&b->u.canvas.caption);
+        for (size_t i = 0; i < b->u.canvas.n; i++) {
+            const folio_draw *d = &b->u.canvas.draws[i];
+            FUZZ_CHECK(d->kind <= FOLIO_DRAW_TEXT && d->width >= 0 && isfinite(d->width));
+            for (int k = 0; k < 5; k++)
+                FUZZ_CHECK(isfinite(d->v[k]));
+            for (size_t j = 0; j < d->nsegs; j++)
+                FUZZ_CHECK(d->segs[j].kind <= FOLIO_PATH_CLOSE && isfinite(d->segs[j].v[5]));
+            if (d->kind == FOLIO_DRAW_TEXT)
+                walk_string(d->text, true);
+        }
+        break;
     }
 }
 

@@ -346,7 +346,7 @@ static void test_bad_blocks(void)
         {"cell", "build() result [3].rows[2][1]: expected a string or number, got table"},
         {"kind",
          "build() result [1].kind: unknown kind \"heding\"; expected one of heading, paragraph, list, "
-         "table, key_figures, quote, chart, page_break, contents, cover, note, image"},
+         "table, key_figures, quote, chart, page_break, contents, cover, note, image, canvas"},
         {"single", "build() result: expected a list of blocks, got one block (return { block, ... })"},
         {"missing", "build() result [1].level: missing; expected 1, 2 or 3"},
         {"unknown_field",
