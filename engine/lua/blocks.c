@@ -604,8 +604,8 @@ static void quote(conv *c, const char *path, const folio_value *b, folio_block *
 /* The text alternative of a chart: "Bar chart: TITLE. Cat 5, Cat 7" (series named when many). */
 static char *chart_alt(conv *c, const folio_block *b)
 {
-    static const char *const kinds[] = {"Bar chart",      "Horizontal bar chart", "Stacked bar chart",
-                                        "Grouped bar chart", "Diverging bar chart", "Line chart",
+    static const char *const kinds[] = {"Bar chart",         "Horizontal bar chart", "Stacked bar chart",
+                                        "Grouped bar chart", "Diverging bar chart",  "Line chart",
                                         "Dot plot"};
     folio_buf alt = {0};
     const char *kind = kinds[b->u.chart.kind];
@@ -672,18 +672,20 @@ static double get_number(conv *c, const char *path, const folio_value *t, const 
 static void chart(conv *c, const char *path, const folio_value *b, folio_block *out)
 {
     static const char *const fields[] = {
-        "kind",   "type",     "title",   "categories", "series",     "x_title", "y_title", "note",
-        "alt",    "horizontal", "percent", "cumulative", "neutral",  "n",       "sort",    "decimals",
-        "suffix", "min",      "max",     "label_width", NULL};
+        "kind", "type",     "title",      "categories", "series",     "x_title",     "y_title",
+        "note", "alt",      "horizontal", "percent",    "cumulative", "neutral",     "n",
+        "sort", "decimals", "suffix",     "min",        "max",        "label_width", NULL};
     static const char *const series_fields[] = {"name", "values", "labels", NULL};
-    static const char *const types[] = {"bar", "hbar", "stacked", "grouped", "diverging", "line", "dot", NULL};
+    static const char *const types[] = {"bar",       "hbar", "stacked", "grouped",
+                                        "diverging", "line", "dot",     NULL};
     static const char *const sorts[] = {"given", "value", NULL};
     check_fields(c, path, b, "a chart", fields);
     char p[512], q[512], r[512], sp[512];
     sub(p, sizeof p, path, "type");
     if (!field(b, "type"))
-        problem(c, p, "missing; expected one of \"bar\", \"hbar\", \"stacked\", \"grouped\", \"diverging\", "
-                      "\"line\", \"dot\"");
+        problem(c, p,
+                "missing; expected one of \"bar\", \"hbar\", \"stacked\", \"grouped\", \"diverging\", "
+                "\"line\", \"dot\"");
     int type = get_enum(c, path, b, "type", types, FOLIO_CHART_BAR);
     /* Stacked and diverging bars count answers: no negative values. */
     bool counts = type == FOLIO_CHART_STACKED || type == FOLIO_CHART_DIVERGING;
@@ -735,7 +737,8 @@ static void chart(conv *c, const char *path, const folio_value *b, folio_block *
             if (v->kind == FOLIO_V_BOOL && !v->b)
                 continue; /* false: missing */
             if (v->kind != FOLIO_V_NUMBER || !isfinite(v->num))
-                problem(c, r, "expected a number (or false for a missing value), got %s", folio_value_type(v));
+                problem(c, r, "expected a number (or false for a missing value), got %s",
+                        folio_value_type(v));
             else if (counts && v->num < 0)
                 problem(c, r, "expected a number of at least 0 (a %s chart adds its values up), got %g",
                         types[type], v->num);
@@ -809,7 +812,8 @@ static void chart(conv *c, const char *path, const folio_value *b, folio_block *
                 n[k] = v->num;
         }
     } else if (nv) {
-        problem(c, p, "expected a number or a list of numbers (one per category), got %s", folio_value_type(nv));
+        problem(c, p, "expected a number or a list of numbers (one per category), got %s",
+                folio_value_type(nv));
     }
     int sort = get_enum(c, path, b, "sort", sorts, FOLIO_SORT_GIVEN);
     double decimals = get_number(c, path, b, "decimals", 0, 6);
@@ -817,7 +821,8 @@ static void chart(conv *c, const char *path, const folio_value *b, folio_block *
     if (!isnan(decimals) && decimals != floor(decimals))
         problem(c, p, "expected a whole number from 0 to 6, got %g", decimals);
     char *suffix = get_string(c, path, b, "suffix", false, NULL);
-    double amin = get_number(c, path, b, "min", -1e15, 1e15), amax = get_number(c, path, b, "max", -1e15, 1e15);
+    double amin = get_number(c, path, b, "min", -1e15, 1e15),
+           amax = get_number(c, path, b, "max", -1e15, 1e15);
     sub(p, sizeof p, path, "max");
     if (!isnan(amin) && !isnan(amax) && amax <= amin)
         problem(c, p, "expected more than min (%g), got %g", amin, amax);
@@ -861,8 +866,10 @@ static char *image_file(conv *c, const char *path, const folio_value *t, const c
     if (v && v->kind == FOLIO_V_STRING && !folio_image_name_ok(v->str)) {
         char p[512];
         sub(p, sizeof p, path, name);
-        problem(c, p, "\"%.200s\" must name a PNG or JPEG file inside the report folder (no absolute path, no \"..\")",
-                v->str);
+        problem(
+            c, p,
+            "\"%.200s\" must name a PNG or JPEG file inside the report folder (no absolute path, no \"..\")",
+            v->str);
     }
     return file;
 }
@@ -877,7 +884,8 @@ static void image(conv *c, const char *path, const folio_value *b, folio_block *
     sub(p, sizeof p, path, "alt");
     const folio_value *alt = field(b, "alt");
     if (!alt)
-        problem(c, p, "missing; expected a text alternative (what the image shows, for readers who cannot see it)");
+        problem(c, p,
+                "missing; expected a text alternative (what the image shows, for readers who cannot see it)");
     else if (alt->kind == FOLIO_V_STRING && !alt->str[strspn(alt->str, " \t\r\n")])
         problem(c, p, "is empty; expected a text alternative (what the image shows)");
     char *alt_text = alt ? get_string(c, path, b, "alt", true, NULL) : NULL;
@@ -893,7 +901,9 @@ static void image(conv *c, const char *path, const folio_value *b, folio_block *
         out->u.image.alt = alt_text;
         out->u.image.caption = caption;
         out->u.image.width = w && w->kind == FOLIO_V_NUMBER && w->num > 0 && isfinite(w->num) ? w->num : 0;
-        out->u.image.align = align == 0 ? FOLIO_ALIGN_LEFT : align == 2 ? FOLIO_ALIGN_RIGHT : FOLIO_ALIGN_CENTER;
+        out->u.image.align = align == 0   ? FOLIO_ALIGN_LEFT
+                             : align == 2 ? FOLIO_ALIGN_RIGHT
+                                          : FOLIO_ALIGN_CENTER;
     }
 }
 
@@ -960,8 +970,8 @@ static bool number_in(conv *c, const char *path, const folio_value *v, double lo
 }
 
 /* An optional number field in lo..hi; `dflt` when absent or wrong. */
-static double get_number(conv *c, const char *path, const folio_value *t, const char *name, double lo,
-                         double hi, double dflt)
+static double get_number_or(conv *c, const char *path, const folio_value *t, const char *name, double lo,
+                            double hi, double dflt)
 {
     const folio_value *v = field(t, name);
     if (!v)
@@ -1110,7 +1120,7 @@ static void canvas_command(conv *c, const char *path, const folio_value *v, foli
     if (k == FOLIO_DRAW_TEXT) {
         check_fields(c, p, style, "a text's style", text_style);
         fill = get_colour(c, p, style, field(style, "colour") ? "colour" : "color", text);
-        size = get_number(c, p, style, "size", 0.1, CANVAS_MAX_WIDTH, 0);
+        size = get_number_or(c, p, style, "size", 0.1, CANVAS_MAX_WIDTH, 0);
         st = (get_bool(c, p, style, "bold") ? FOLIO_BOLD : 0) |
              (get_bool(c, p, style, "italic") ? FOLIO_ITALIC : 0);
         align = get_enum(c, p, style, "align", text_aligns, 0);
@@ -1125,8 +1135,8 @@ static void canvas_command(conv *c, const char *path, const folio_value *v, foli
             get_colour(c, p, style, "stroke", field(style, "fill") && !field(style, "width") ? none : text);
     }
     if (k != FOLIO_DRAW_TEXT) {
-        width = get_number(c, p, style, "width", 0, CANVAS_MAX_WIDTH, 1);
-        dash = get_number(c, p, style, "dash", 0, CANVAS_MAX_WIDTH, 0);
+        width = get_number_or(c, p, style, "width", 0, CANVAS_MAX_WIDTH, 1);
+        dash = get_number_or(c, p, style, "dash", 0, CANVAS_MAX_WIDTH, 0);
     }
     if (d) {
         d->fill = fill;
