@@ -15,7 +15,7 @@ variant() {
     sed -i "s|{ \"drawing\" }|{ \"drawing\", mode = \"$2\" }|" "$TMP/$1/report.lua"
 }
 # where COLOUR: "COUNT LEFT TOP WIDTH HEIGHT CENTRE RIGHT" of that colour on page 1 at 60 dpi
-where() { python3 tests/e2e/pixels.py "$TMP/page-1.ppm" "$1"; }
+where() { python3 tests/tools/pixels.py "$TMP/page-1.ppm" "$1"; }
 # at X Y: the colour class of one pixel of page 1 (white, or "other")
 at() {
     python3 - "$TMP/page-1.ppm" "$1" "$2" <<'PY'

@@ -17,9 +17,9 @@ variant() {
 # pdfimages -list rows: "page width height colour comp bpc enc" per image (smask rows included).
 images() { pdfimages -list "$1" 2>"$TMP/pdfimages.err" | awk 'NR > 2 { print $1, $3, $4, $5, $6, $7, $8, $9 }'; }
 # where PDF PAGE COLOUR: "COUNT LEFT TOP WIDTH HEIGHT CENTRE RIGHT" of that colour on the page
-# at 30 dpi (tests/e2e/pixels.py)
+# at 30 dpi (tests/tools/pixels.py)
 where() {
-    pdftoppm -r 30 -f "$2" -l "$2" "$1" "$TMP/page" && python3 tests/e2e/pixels.py "$TMP"/page-*"$2".ppm "$3"
+    pdftoppm -r 30 -f "$2" -l "$2" "$1" "$TMP/page" && python3 tests/tools/pixels.py "$TMP"/page-*"$2".ppm "$3"
     rm -f "$TMP"/page-*.ppm
 }
 # aspect W H LO HI: LO <= W/H <= HI

@@ -22,28 +22,15 @@ import sys
 import tempfile
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pixels import read_ppm  # noqa: E402
+
 DPI = 50
 CHANNEL = 40        # a pixel differs when a channel differs by more than this (anti-aliasing)
 TOLERANCE = 0.0005  # share of a page's pixels that may differ (0.05%: a missing label is more)
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 GALLERY = os.path.join(ROOT, "tests", "data", "e2e-reports", "charts")
 REFS = os.path.join(ROOT, "tests", "data", "charts-reference")
-
-
-def read_ppm(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    fields, at = [], 0
-    while len(fields) < 4:
-        while data[at:at + 1].isspace():
-            at += 1
-        start = at
-        while not data[at:at + 1].isspace():
-            at += 1
-        fields.append(data[start:at])
-    if fields[0] != b"P6":
-        raise ValueError(f"{path}: expected a binary PPM")
-    return int(fields[1]), int(fields[2]), data[at + 1:]
 
 
 def write_png(path, w, h, rgb):

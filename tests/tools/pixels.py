@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """pixels.py PAGE.ppm COLOUR: where a colour is on a rendered page (pdftoppm's PPM), for
-tests/e2e/test_images.sh. Prints "COUNT LEFT TOP WIDTH HEIGHT CENTRE RIGHT": the number of pixels
+tests/e2e/test_images.sh and
+test_canvas.sh; read_ppm is also used by chart_refs.py. Prints "COUNT LEFT TOP WIDTH HEIGHT CENTRE RIGHT": the number of pixels
 of that colour and their bounding box (in pixels), then the colour of the pixel at the centre of
 the box and of the one half a box-width right of it ("other" when none fits, "none" off the
 page); "0 0 0 0 0 none none" when the colour is not there. Colours are loose classes, so
@@ -61,4 +62,5 @@ def main():
     print(f"{n} {x0} {y0} {bw} {bh} {centre} {right}")
 
 
-main()
+if __name__ == "__main__":
+    main()
