@@ -297,10 +297,22 @@ static void check_options(folio_run *run, size_t s, const plugin_def *d)
                                sec->plugin, k->str, folio_value_type(v));
         } else if (!dflt) {
             folio_buf names = {0};
+            const char **list = xcalloc(d->options.n + 2, sizeof *list);
+            size_t nlist = 0;
             for (size_t j = 0; d->options.kind == FOLIO_V_TABLE && j < d->options.n; j++)
-                if (d->options.keys[j].kind == FOLIO_V_STRING)
+                if (d->options.keys[j].kind == FOLIO_V_STRING) {
                     folio_buf_printf(&names, "%s%s", names.len ? ", " : "", d->options.keys[j].str);
-            if (names.len)
+                    list[nlist++] = d->options.keys[j].str;
+                }
+            list[nlist++] = ENGINE_NEW_PAGE;
+            const char *near = folio_nearest_name(k->str, list, nlist);
+            free(list);
+            if (near)
+                folio_diag_add(run->diag, FOLIO_ERROR, r->display, 0, 0,
+                               "section %zu (%s): unknown option \"%s\"; did you mean \"%s\"? The plugin's "
+                               "options are: %s",
+                               s + 1, sec->plugin, k->str, near, names.len ? names.data : "(none)");
+            else if (names.len)
                 folio_diag_add(run->diag, FOLIO_ERROR, r->display, 0, 0,
                                "section %zu (%s): unknown option \"%s\"; the plugin's options are: %s", s + 1,
                                sec->plugin, k->str, names.data);
@@ -536,6 +548,16 @@ static int ctx_missing(lua_State *L)
     const char *what = lua_tostring(L, lua_upvalueindex(1));
     const char *names = lua_tostring(L, lua_upvalueindex(2));
     const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : luaL_typename(L, 2);
+    /* the nearest of the comma-separated names */
+    char copy[1024];
+    folio_format_cut(copy, sizeof copy, "%s", names);
+    const char *list[64];
+    size_t n = 0;
+    for (char *tok = strtok(copy, ", "); tok && n < 64; tok = strtok(NULL, ", "))
+        list[n++] = tok;
+    const char *near = folio_nearest_name(key, list, n);
+    if (near)
+        return luaL_error(L, "%s has no field \"%s\"; did you mean \"%s\"? It has: %s", what, key, near, names);
     return luaL_error(L, "%s has no field \"%s\"; it has: %s", what, key, *names ? names : "(nothing)");
 }
 
