@@ -350,6 +350,9 @@ static int run(const cli *c)
 done:
     if (status == EXIT_FAILED && diag.strict && diag.errors == 0 && diag.warnings > 0)
         fprintf(stderr, "folio: %zu warnings, and --strict makes them errors; no PDF written\n", diag.warnings);
+    else if (status == EXIT_FAILED && !strcmp(c->command, "check"))
+        fprintf(stderr, "folio: check found %zu error%s and %zu warning%s\n", diag.errors,
+                diag.errors == 1 ? "" : "s", diag.warnings, diag.warnings == 1 ? "" : "s");
     else if (status == EXIT_FAILED && strcmp(c->command, "plugins"))
         fprintf(stderr, "folio: %s failed: %zu error%s; no PDF written\n", c->command, diag.errors,
                 diag.errors == 1 ? "" : "s");

@@ -243,10 +243,22 @@ static bool check_def(folio_run *run, const folio_plugin_info *info, const plugi
             bool found = false;
             for (size_t j = 0; j < in->spec.ncols && !found; j++)
                 found = strcmp(in->spec.cols[j].name, col->str) == 0;
-            if (!found)
+            if (found)
+                continue;
+            const char **names = xcalloc(in->spec.ncols + 1, sizeof *names);
+            for (size_t j = 0; j < in->spec.ncols; j++)
+                names[j] = in->spec.cols[j].name;
+            const char *near = folio_nearest_name(col->str, names, in->spec.ncols);
+            if (near)
+                folio_diag_add(diag, FOLIO_ERROR, f, 0, 0,
+                               "needs column \"%s\" of input \"%s\", which report.lua does not declare; did "
+                               "you mean \"%s\"?",
+                               col->str, k->str, near);
+            else
                 folio_diag_add(diag, FOLIO_ERROR, f, 0, 0,
                                "needs column \"%s\" of input \"%s\", which report.lua does not declare",
                                col->str, k->str);
+            free(names);
         }
     }
     return diag->errors == before;
@@ -329,6 +341,13 @@ static void check_options(folio_run *run, size_t s, const plugin_def *d)
     }
 }
 
+/* Whether a section's options can be checked against d: the plugin file was read and its
+ * options are a table (or absent). */
+static bool options_checkable(const plugin_def *d)
+{
+    return d->type == LUA_TTABLE && (d->options.kind == FOLIO_V_TABLE || d->options.kind == FOLIO_V_NIL);
+}
+
 /* Finds the file of section s's plugin; fills info. false after reporting. */
 static bool find_plugin(folio_run *run, size_t s, folio_plugin_info *info)
 {
@@ -408,9 +427,10 @@ static void resolve_section(folio_run *run, size_t s, plugin_def *defs, bool *ok
         info->path = o->path ? xstrdup(o->path) : NULL;
         info->display = o->display ? xstrdup(o->display) : NULL;
         info->local = o->local;
-        if ((ok[s] = ok[same]))
+        ok[s] = ok[same];
+        if (options_checkable(&defs[same]))
             check_options(run, s, &defs[same]);
-        else if (o->failure) /* the same failure, reported once */
+        if (!ok[s] && o->failure) /* the same failure, reported once */
             info->failure = xstrdup(o->failure);
         return;
     }
@@ -422,8 +442,9 @@ static void resolve_section(folio_run *run, size_t s, plugin_def *defs, bool *ok
     folio_sandbox_free(sb);
     if (defs[s].version.kind == FOLIO_V_STRING)
         info->version = xstrdup(defs[s].version.str);
-    if ((ok[s] = check_def(run, info, &defs[s])))
-        check_options(run, s, &defs[s]);
+    ok[s] = check_def(run, info, &defs[s]);
+    if (options_checkable(&defs[s]))
+        check_options(run, s, &defs[s]); /* even when needs are wrong: every problem at once */
 }
 
 bool folio_host_resolve(folio_run *run)
