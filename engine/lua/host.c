@@ -427,6 +427,8 @@ static void resolve_section(folio_run *run, size_t s, plugin_def *defs, bool *ok
         info->path = o->path ? xstrdup(o->path) : NULL;
         info->display = o->display ? xstrdup(o->display) : NULL;
         info->local = o->local;
+        folio_value_copy(&info->options, &o->options);
+        folio_value_copy(&info->needs, &o->needs);
         ok[s] = ok[same];
         if (options_checkable(&defs[same]))
             check_options(run, s, &defs[same]);
@@ -442,6 +444,8 @@ static void resolve_section(folio_run *run, size_t s, plugin_def *defs, bool *ok
     folio_sandbox_free(sb);
     if (defs[s].version.kind == FOLIO_V_STRING)
         info->version = xstrdup(defs[s].version.str);
+    folio_value_copy(&info->options, &defs[s].options);
+    folio_value_copy(&info->needs, &defs[s].needs);
     ok[s] = check_def(run, info, &defs[s]);
     if (options_checkable(&defs[s]))
         check_options(run, s, &defs[s]); /* even when needs are wrong: every problem at once */
@@ -480,13 +484,8 @@ void folio_run_free_plugins(folio_run *run)
 {
     if (!run || !run->plugins)
         return;
-    for (size_t i = 0; i < run->nplugins; i++) {
-        free(run->plugins[i].name);
-        free(run->plugins[i].version);
-        free(run->plugins[i].path);
-        free(run->plugins[i].display);
-        free(run->plugins[i].failure);
-    }
+    for (size_t i = 0; i < run->nplugins; i++)
+        folio_plugin_info_free(&run->plugins[i]);
     free(run->plugins);
     run->plugins = NULL;
     run->nplugins = 0;
@@ -860,5 +859,42 @@ bool folio_host_build(folio_run *run)
             mark_failed(run, s, errors, first);
         add_failure_note(run, s);
     }
+    return true;
+}
+
+void folio_plugin_info_free(folio_plugin_info *info)
+{
+    if (!info)
+        return;
+    free(info->name);
+    free(info->version);
+    free(info->path);
+    free(info->display);
+    free(info->failure);
+    folio_value_free(&info->options);
+    folio_value_free(&info->needs);
+}
+
+bool folio_host_describe(folio_plugin_info *info, const folio_limits *limits, folio_diag *diag)
+{
+    if (!info || !info->path || !info->display || !diag)
+        return false;
+    if (!info->name) {
+        const char *base = strrchr(info->path, '/');
+        base = base ? base + 1 : info->path;
+        size_t n = strlen(base);
+        info->name = xstrndup(base, n > 4 && strcmp(base + n - 4, ".lua") == 0 ? n - 4 : n);
+    }
+    folio_run run = {.diag = diag, .limits = limits ? *limits : folio_limits_default()};
+    plugin_def def = {0};
+    folio_sandbox *sb = open_plugin(&run, info, &def);
+    if (!sb)
+        return false;
+    folio_sandbox_free(sb);
+    if (def.version.kind == FOLIO_V_STRING)
+        info->version = xstrdup(def.version.str);
+    folio_value_copy(&info->options, &def.options);
+    folio_value_copy(&info->needs, &def.needs);
+    def_free(&def);
     return true;
 }
