@@ -185,11 +185,13 @@ static int render(watcher *w)
     return 0;
 }
 
-/* The folder of REPORT (a folder or a file in it). */
+/* The folder of REPORT (a folder or a file in it); NULL (errno set) if it is not there. */
 static char *report_dir(const char *report)
 {
     struct stat st;
-    if (stat(report, &st) == 0 && S_ISDIR(st.st_mode))
+    if (stat(report, &st) != 0)
+        return NULL;
+    if (S_ISDIR(st.st_mode))
         return xstrdup(report);
     const char *slash = strrchr(report, '/');
     return slash ? xstrndup(report, (size_t)(slash - report)) : xstrdup(".");
@@ -231,9 +233,17 @@ int folio_cli_watch(int argc, char **argv, const char *report, const char *std_p
         status = 1;
         goto done;
     }
+    errno = 0;
     char *dir = report_dir(report);
-    add_dir(&w, dir, 0);
+    if (dir)
+        add_dir(&w, dir, 0);
     free(dir);
+    if (w.ndirs == 0) {
+        fprintf(stderr, "folio watch: cannot watch %s: %s\n", report,
+                errno ? strerror(errno) : "not a report folder");
+        status = 1;
+        goto done;
+    }
     add_dir(&w, std_plugins, WATCH_MAX_DEPTH);
     for (int i = 1; i + 1 < argc; i++) /* --data DIR */
         if (strcmp(argv[i], "--data") == 0)
@@ -241,11 +251,6 @@ int folio_cli_watch(int argc, char **argv, const char *report, const char *std_p
     for (int i = 1; i < argc; i++)
         if (strncmp(argv[i], "--data=", 7) == 0)
             add_dir(&w, argv[i] + 7, WATCH_MAX_DEPTH);
-    if (w.ndirs == 0) {
-        fprintf(stderr, "folio watch: cannot watch %s\n", report);
-        status = 1;
-        goto done;
-    }
 
     int sig = render(&w);
     struct pollfd pfd[2] = {{.fd = w.ifd, .events = POLLIN}, {.fd = w.sfd, .events = POLLIN}};

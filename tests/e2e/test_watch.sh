@@ -44,7 +44,7 @@ text_is() { pdftotext "$PDF" - 2>/dev/null | grep -qF "$1"; }
 renders() { test "$(grep -c '^folio watch: rendered in [0-9.]* s; watching for changes$' "$LOG")" -ge "$1"; }
 
 wait_for "first render" text_is "Total staff: 127."
-check "the render printed its time" renders 1
+wait_for "the render printed its time" renders 1
 pdf_ok() { qpdf --check "$PDF" >/dev/null 2>&1; }
 check "the PDF is valid" pdf_ok
 
@@ -67,13 +67,14 @@ sed -i 's/title = "Watched"$/title = "Watched",/; s/nhs_trust,120/nhs_trust,200/
 wait_for "re-render after the fix" text_is "Total staff: 230."
 
 # A burst of edits makes one render, not one per edit.
+wait_for "three renders so far" renders 3
 sleep 0.3
-before=$(grep -c '^folio watch: rendered' "$LOG")
 for v in 1 2 3 4 5; do sed -i "s/voluntary,[0-9]*/voluntary,$v/" "$R/data/survey.csv"; done
 wait_for "re-render after a burst" text_is "Total staff: 205."
+wait_for "the fourth render printed its time" renders 4
 sleep 0.5
-after=$(grep -c '^folio watch: rendered' "$LOG")
-check "a burst of 5 edits made one render ($before -> $after)" test "$after" -eq $((before + 1))
+count=$(grep -c '^folio watch: rendered' "$LOG")
+check "a burst of 5 edits made one render (renders: $count, expected 4)" test "$count" -eq 4
 
 # SIGTERM: exit 0, said so, no temporary file, no render left.
 kill -TERM "$PID"
@@ -81,6 +82,11 @@ wait "$PID"
 check "SIGTERM: exit 0 (got $?)" test "$?" -eq 0
 check "SIGTERM: said it stopped" grep -qxF "folio watch: stopped" "$LOG"
 check "no temporary file left" test "$(ls -A "$TMP/out")" = "watched.pdf"
-check "no folio process left" test -z "$(pgrep -P "$PID" 2>/dev/null)"
+check "no render left running" test -z "$(pgrep -f -- "render $R" 2>/dev/null)"
+
+# A REPORT that is not there: said at once, exit 1.
+timeout 10 "$FOLIO" watch "$TMP/nowhere" -o "$PDF" >"$TMP/err" 2>&1
+check "missing report: exit 1 (got $?)" test "$?" -eq 1
+check "missing report: said" grep -qxF "folio watch: cannot watch $TMP/nowhere: No such file or directory" "$TMP/err"
 cat "$LOG" >"${WATCH_LOG:-/dev/null}"
 finish
