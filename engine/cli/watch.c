@@ -49,8 +49,8 @@ static void add_dir(watcher *w, const char *dir, int depth)
 {
     if (w->ndirs >= WATCH_MAX_DIRS)
         return;
-    int wd = inotify_add_watch(w->ifd, dir,
-                               IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE | IN_ONLYDIR);
+    int wd = inotify_add_watch(
+        w->ifd, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE | IN_ONLYDIR);
     if (wd < 0)
         return;
     for (size_t i = 0; i < w->ndirs; i++)
@@ -180,7 +180,8 @@ static int render(watcher *w)
     if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3))
         fprintf(stderr, "folio watch: rendered in %.2f s; watching for changes\n", secs);
     else
-        fprintf(stderr, "folio watch: render failed after %.2f s; the last good PDF is kept; watching for changes\n",
+        fprintf(stderr,
+                "folio watch: render failed after %.2f s; the last good PDF is kept; watching for changes\n",
                 secs);
     return 0;
 }

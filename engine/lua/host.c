@@ -577,7 +577,8 @@ static int ctx_missing(lua_State *L)
         list[n++] = tok;
     const char *near = folio_nearest_name(key, list, n);
     if (near)
-        return luaL_error(L, "%s has no field \"%s\"; did you mean \"%s\"? It has: %s", what, key, near, names);
+        return luaL_error(L, "%s has no field \"%s\"; did you mean \"%s\"? It has: %s", what, key, near,
+                          names);
     return luaL_error(L, "%s has no field \"%s\"; it has: %s", what, key, *names ? names : "(nothing)");
 }
 

@@ -786,9 +786,9 @@ static void ensure_metatables(lua_State *L)
 {
     if (luaL_newmetatable(L, TABLE_MT)) { /* ... mt */
         luaL_setfuncs(L, metamethods, 0);
-        luaL_newlib(L, methods);              /* ... mt methods */
-        lua_pushcclosure(L, t_index, 1);      /* ... mt index */
-        lua_setfield(L, -2, "__index");       /* ... mt */
+        luaL_newlib(L, methods);         /* ... mt methods */
+        lua_pushcclosure(L, t_index, 1); /* ... mt index */
+        lua_setfield(L, -2, "__index");  /* ... mt */
         lua_pushliteral(L, TABLE_MT);
         lua_setfield(L, -2, "__metatable");
     }
