@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -164,6 +165,37 @@ static folio_sandbox *open_plugin(folio_run *run, const folio_plugin_info *info,
     return sb;
 }
 
+/* The line of path where `name` first appears quoted ("name", 'name' or name =) after the
+ * word "needs", so a problem with a declared need points at it; 0 if not found. */
+static int needs_line(const char *path, const char *name)
+{
+    size_t len, nlen = strlen(name);
+    char *text = folio_read_file(path, &len);
+    if (!text)
+        return 0;
+    int line = 0;
+    const char *start = strstr(text, "needs");
+    for (const char *p = start; p && *p && nlen; p++) {
+        bool quoted = (*p == '"' || *p == '\'') && strncmp(p + 1, name, nlen) == 0 && p[nlen + 1] == *p;
+        bool key = false;
+        if (!quoted && p > text && !isalnum((unsigned char)p[-1]) && p[-1] != '_' &&
+            strncmp(p, name, nlen) == 0) {
+            const char *e = p + nlen;
+            while (*e == ' ' || *e == '\t')
+                e++;
+            key = e[0] == '=' && e[1] != '=';
+        }
+        if (quoted || key) {
+            line = 1;
+            for (const char *q = text; q < p; q++)
+                line += *q == '\n';
+            break;
+        }
+    }
+    free(text);
+    return line;
+}
+
 /* Checks what a plugin declares: a table with name (the file's), version, build, and
  * well-formed needs and options. Reports every problem; false if any. */
 static bool check_def(folio_run *run, const folio_plugin_info *info, const plugin_def *d)
@@ -224,7 +256,7 @@ static bool check_def(folio_run *run, const folio_plugin_info *info, const plugi
             if (strcmp(r->inputs[j].spec.name, k->str) == 0)
                 in = &r->inputs[j];
         if (!in) {
-            folio_diag_add(diag, FOLIO_ERROR, f, 0, 0,
+            folio_diag_add(diag, FOLIO_ERROR, f, needs_line(info->path, k->str), 0,
                            "needs input \"%s\", which report.lua does not declare", k->str);
             continue;
         }
@@ -249,13 +281,14 @@ static bool check_def(folio_run *run, const folio_plugin_info *info, const plugi
             for (size_t j = 0; j < in->spec.ncols; j++)
                 names[j] = in->spec.cols[j].name;
             const char *near = folio_nearest_name(col->str, names, in->spec.ncols);
+            int line = needs_line(info->path, col->str);
             if (near)
-                folio_diag_add(diag, FOLIO_ERROR, f, 0, 0,
+                folio_diag_add(diag, FOLIO_ERROR, f, line, 0,
                                "needs column \"%s\" of input \"%s\", which report.lua does not declare; did "
                                "you mean \"%s\"?",
                                col->str, k->str, near);
             else
-                folio_diag_add(diag, FOLIO_ERROR, f, 0, 0,
+                folio_diag_add(diag, FOLIO_ERROR, f, line, 0,
                                "needs column \"%s\" of input \"%s\", which report.lua does not declare",
                                col->str, k->str);
             free(names);

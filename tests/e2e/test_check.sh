@@ -14,7 +14,7 @@ check "several problems: exit 1 (got $(rc))" test "$(rc)" -eq 1
 check "bad option, with a suggestion" said \
     "$A/report.lua: error: section 1 (text): unknown option \"flie\"; did you mean \"file\"? The plugin's options are: file"
 check "needed column not declared, with a suggestion" said \
-    "$A/plugins/tally.lua: error: needs column \"orgtype\" of input \"survey\", which report.lua does not declare; did you mean \"org_type\"?"
+    "$A/plugins/tally.lua:5: error: needs column \"orgtype\" of input \"survey\", which report.lua does not declare; did you mean \"org_type\"?"
 check "option of the wrong type (the plugin's second section)" said \
     "$A/report.lua: error: section 3 (tally): option \"title\" must be a string, like its default; got number"
 check "bad cell, with file:line:column" said \

@@ -83,7 +83,7 @@ check "standard --details: a declared new_page" grep -qxF "    new_page         
 sed -i 's/"staff" }/"staf" }/' "$R/plugins/tally.lua"
 run plugins "$R"
 check "problem: exit 1 (got $(rc))" test "$(rc)" -eq 1
-check "problem: said, with a suggestion" grep -qxF "$R/plugins/tally.lua: error: needs column \"staf\" of input \"survey\", which report.lua does not declare; did you mean \"staff\"?" "$TMP/err"
+check "problem: said, with a suggestion" grep -qxF "$R/plugins/tally.lua:4: error: needs column \"staf\" of input \"survey\", which report.lua does not declare; did you mean \"staff\"?" "$TMP/err"
 check "problem: the plugin is still listed" grep -qF "tally                0.2.0    report" "$TMP/out"
 
 # Usage errors.

@@ -302,11 +302,11 @@ static void test_resolve(void)
     setup(&f, small);
     only_section(&f, "needy", NULL, NULL, 0);
     CHECK(!folio_host_resolve(&f.run));
-    CHECK(has(&f.diag, FOLIO_ERROR, STD "/needy.lua", 0,
+    CHECK(has(&f.diag, FOLIO_ERROR, STD "/needy.lua", 5,
               "needs column \"org_typ\" of input \"survey\", which report.lua does not declare; did you mean "
               "\"org_type\"?",
               true));
-    CHECK(has(&f.diag, FOLIO_ERROR, STD "/needy.lua", 0,
+    CHECK(has(&f.diag, FOLIO_ERROR, STD "/needy.lua", 5,
               "needs input \"surveys\", which report.lua does not declare", true));
     CHECK_INT(f.diag.errors, 2);
     teardown(&f);
