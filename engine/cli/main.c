@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cli/cli.h"
 #include "core/diag.h"
 #include "core/limits.h"
 #include "core/util.h"
@@ -24,7 +25,8 @@ static const char usage[] =
     "usage: folio render REPORT [-o FILE] [--data DIR] [--strict] [--keep-going]\n"
     "                    [--year YYYY | --from DATE --to DATE] [LIMITS]\n"
     "       folio check REPORT [--data DIR] [--strict] [LIMITS]\n"
-    "       folio plugins REPORT [LIMITS]\n"
+    "       folio plugins [REPORT] [--details] [LIMITS]\n"
+    "       folio watch REPORT [-o FILE] [--data DIR] [--strict] [--year YYYY | --from DATE --to DATE] [LIMITS]\n"
     "       folio --version | --help\n"
     "LIMITS: [--memory-limit SIZE] [--time-limit SECONDS] [--instruction-limit N]\n";
 
@@ -34,7 +36,10 @@ static const char help[] =
     "Commands:\n"
     "  render REPORT    make the PDF of REPORT (a report folder or its report.lua)\n"
     "  check REPORT     validate the definition, the inputs and the plugins; no PDF\n"
-    "  plugins REPORT   list the plugins the report uses, with versions and files\n"
+    "  plugins [REPORT] list the plugins the report uses (or every standard plugin), with versions\n"
+    "                   and files; --details adds each one's options (type, default) and needs\n"
+    "  watch REPORT     render, then render again whenever report.lua, an input, a plugin or a\n"
+    "                   Markdown file changes; a failed render keeps the last good PDF\n"
     "\n"
     "Options:\n"
     "  -o, --output FILE  where to write the PDF (default: NAME.pdf, NAME = the report folder)\n"
@@ -65,6 +70,7 @@ typedef struct cli {
     const char *data_dir;
     bool strict;
     bool keep_going;
+    bool details; /* plugins --details */
     int32_t from, to;
     folio_limits limits; /* 0 = not given */
 } cli;
@@ -93,6 +99,7 @@ static int parse_args(int argc, char **argv, cli *c)
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {"keep-going", no_argument, NULL, 'k'},   {"memory-limit", required_argument, NULL, 'M'},
         {"time-limit", required_argument, NULL, 'T'}, {"instruction-limit", required_argument, NULL, 'I'},
+        {"details", no_argument, NULL, 'D'},
         {NULL, 0, NULL, 0}};
     *c = (cli){.from = FOLIO_DATE_NONE, .to = FOLIO_DATE_NONE};
     bool have_year = false, have_range = false;
@@ -104,6 +111,7 @@ static int parse_args(int argc, char **argv, cli *c)
         case 'd': c->data_dir = optarg; break;
         case 's': c->strict = true; break;
         case 'k': c->keep_going = true; break;
+        case 'D': c->details = true; break;
         case 'M':
             if (!folio_limits_parse_memory(optarg, &c->limits.memory))
                 return usage_error("--memory-limit takes " FOLIO_LIMITS_MEMORY_HELP ", not \"%s\"", optarg);
@@ -154,15 +162,19 @@ static int parse_args(int argc, char **argv, cli *c)
     if (optind >= argc)
         return usage_error("%s", "no command given");
     c->command = argv[optind++];
-    if (strcmp(c->command, "render") && strcmp(c->command, "check") && strcmp(c->command, "plugins"))
+    if (strcmp(c->command, "render") && strcmp(c->command, "check") && strcmp(c->command, "plugins") &&
+        strcmp(c->command, "watch"))
         return usage_error("unknown command \"%s\"", c->command);
-    if (optind >= argc)
+    if (optind >= argc && strcmp(c->command, "plugins"))
         return usage_error("%s needs a REPORT (a report folder or its report.lua)", c->command);
-    c->report = argv[optind++];
+    if (optind < argc)
+        c->report = argv[optind++];
     if (optind < argc)
         return usage_error("unexpected argument \"%s\"", argv[optind]);
-    if (c->output && strcmp(c->command, "render"))
-        return usage_error("%s", "-o is only for render");
+    if (c->output && strcmp(c->command, "render") && strcmp(c->command, "watch"))
+        return usage_error("%s", "-o is only for render and watch");
+    if (c->details && strcmp(c->command, "plugins"))
+        return usage_error("%s", "--details is only for plugins");
     if (c->keep_going && strcmp(c->command, "render"))
         return usage_error("%s", "--keep-going is only for render");
     return -1;
@@ -261,7 +273,7 @@ static int run(const cli *c)
         goto done;
 
     tables = xcalloc(rep->ninputs ? rep->ninputs : 1, sizeof *tables);
-    bool tables_ok = load_tables(rep, tables, &diag);
+    bool tables_ok = strcmp(c->command, "plugins") ? load_tables(rep, tables, &diag) : true;
     doc = folio_doc_create();
     fr = (folio_run){.report = rep,
                      .tables = tables,
@@ -275,11 +287,7 @@ static int run(const cli *c)
     bool plugins_ok = folio_host_resolve(&fr);
 
     if (!strcmp(c->command, "plugins")) {
-        for (size_t i = 0; i < fr.nplugins; i++)
-            printf("%-20s %-8s %s%s\n", fr.plugins[i].name ? fr.plugins[i].name : "?",
-                   fr.plugins[i].version ? fr.plugins[i].version : "?",
-                   fr.plugins[i].display ? fr.plugins[i].display : "?",
-                   fr.plugins[i].local ? " (report)" : "");
+        folio_cli_print_plugins(&fr, c->details);
         status = plugins_ok ? EXIT_OK : EXIT_FAILED;
         goto done;
     }
@@ -350,6 +358,9 @@ static int run(const cli *c)
 done:
     if (status == EXIT_FAILED && diag.strict && diag.errors == 0 && diag.warnings > 0)
         fprintf(stderr, "folio: %zu warnings, and --strict makes them errors; no PDF written\n", diag.warnings);
+    else if (status == EXIT_FAILED && !strcmp(c->command, "check"))
+        fprintf(stderr, "folio: check found %zu error%s and %zu warning%s\n", diag.errors,
+                diag.errors == 1 ? "" : "s", diag.warnings, diag.warnings == 1 ? "" : "s");
     else if (status == EXIT_FAILED && strcmp(c->command, "plugins"))
         fprintf(stderr, "folio: %s failed: %zu error%s; no PDF written\n", c->command, diag.errors,
                 diag.errors == 1 ? "" : "s");
@@ -373,5 +384,11 @@ int main(int argc, char **argv)
     int r = parse_args(argc, argv, &c);
     if (r >= 0)
         return r;
+    char std_plugins[4096];
+    snprintf(std_plugins, sizeof std_plugins, "%s/plugins", folio_home());
+    if (!strcmp(c.command, "plugins") && !c.report)
+        return folio_cli_list_standard(std_plugins, "plugins", c.details, &c.limits);
+    if (!strcmp(c.command, "watch"))
+        return folio_cli_watch(argc, argv, c.report, std_plugins);
     return run(&c);
 }

@@ -1,6 +1,7 @@
 /* Small helpers every stage uses: checked allocation, growable strings, files, dates. */
 #include "core/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -302,4 +303,55 @@ bool folio_code_equal(const char *a, size_t alen, const char *b)
             return false;
     }
     return true;
+}
+
+/* Edit distance (insertions, deletions, substitutions, and swaps of two neighbours), ASCII case
+ * ignored; stops counting past `limit` (returns limit + 1). */
+static size_t edit_distance(const char *a, const char *b, size_t limit)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return limit + 1;
+    if ((la > lb ? la - lb : lb - la) > limit)
+        return limit + 1;
+    size_t d[65][65];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+            size_t best = d[i - 1][j - 1] + cost;
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 2]) &&
+                tolower((unsigned char)a[i - 2]) == tolower((unsigned char)b[j - 1]) &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[la][lb] > limit ? limit + 1 : d[la][lb];
+}
+
+const char *folio_nearest_name(const char *word, const char *const *names, size_t n)
+{
+    if (!word || !*word)
+        return NULL;
+    size_t len = strlen(word);
+    size_t limit = len <= 3 ? 1 : len <= 8 ? 2 : 3;
+    const char *best = NULL;
+    size_t best_d = limit + 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!names[i] || strcmp(names[i], word) == 0)
+            continue;
+        size_t d = edit_distance(word, names[i], limit);
+        if (d < best_d) {
+            best_d = d;
+            best = names[i];
+        }
+    }
+    return best;
 }

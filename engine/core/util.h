@@ -64,4 +64,8 @@ static inline const char *folio_trim(const char *s, size_t *n)
  * a long result is cut short, never overflows, and the compiler is told that is intended. */
 void folio_format_cut(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* "Did you mean": the one of names[0..n) nearest to word (edit distance, case ignored), or NULL
+ * when none is close (at most 1 edit for words of up to 3 letters, 2 up to 8, else 3). */
+const char *folio_nearest_name(const char *word, const char *const *names, size_t n);
+
 #endif

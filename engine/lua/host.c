@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -164,6 +165,37 @@ static folio_sandbox *open_plugin(folio_run *run, const folio_plugin_info *info,
     return sb;
 }
 
+/* The line of path where `name` first appears quoted ("name", 'name' or name =) after the
+ * word "needs", so a problem with a declared need points at it; 0 if not found. */
+static int needs_line(const char *path, const char *name)
+{
+    size_t len, nlen = strlen(name);
+    char *text = folio_read_file(path, &len);
+    if (!text)
+        return 0;
+    int line = 0;
+    const char *start = strstr(text, "needs");
+    for (const char *p = start; p && *p && nlen; p++) {
+        bool quoted = (*p == '"' || *p == '\'') && strncmp(p + 1, name, nlen) == 0 && p[nlen + 1] == *p;
+        bool key = false;
+        if (!quoted && p > text && !isalnum((unsigned char)p[-1]) && p[-1] != '_' &&
+            strncmp(p, name, nlen) == 0) {
+            const char *e = p + nlen;
+            while (*e == ' ' || *e == '\t')
+                e++;
+            key = e[0] == '=' && e[1] != '=';
+        }
+        if (quoted || key) {
+            line = 1;
+            for (const char *q = text; q < p; q++)
+                line += *q == '\n';
+            break;
+        }
+    }
+    free(text);
+    return line;
+}
+
 /* Checks what a plugin declares: a table with name (the file's), version, build, and
  * well-formed needs and options. Reports every problem; false if any. */
 static bool check_def(folio_run *run, const folio_plugin_info *info, const plugin_def *d)
@@ -224,7 +256,7 @@ static bool check_def(folio_run *run, const folio_plugin_info *info, const plugi
             if (strcmp(r->inputs[j].spec.name, k->str) == 0)
                 in = &r->inputs[j];
         if (!in) {
-            folio_diag_add(diag, FOLIO_ERROR, f, 0, 0,
+            folio_diag_add(diag, FOLIO_ERROR, f, needs_line(info->path, k->str), 0,
                            "needs input \"%s\", which report.lua does not declare", k->str);
             continue;
         }
@@ -243,10 +275,23 @@ static bool check_def(folio_run *run, const folio_plugin_info *info, const plugi
             bool found = false;
             for (size_t j = 0; j < in->spec.ncols && !found; j++)
                 found = strcmp(in->spec.cols[j].name, col->str) == 0;
-            if (!found)
-                folio_diag_add(diag, FOLIO_ERROR, f, 0, 0,
+            if (found)
+                continue;
+            const char **names = xcalloc(in->spec.ncols + 1, sizeof *names);
+            for (size_t j = 0; j < in->spec.ncols; j++)
+                names[j] = in->spec.cols[j].name;
+            const char *near = folio_nearest_name(col->str, names, in->spec.ncols);
+            int line = needs_line(info->path, col->str);
+            if (near)
+                folio_diag_add(diag, FOLIO_ERROR, f, line, 0,
+                               "needs column \"%s\" of input \"%s\", which report.lua does not declare; did "
+                               "you mean \"%s\"?",
+                               col->str, k->str, near);
+            else
+                folio_diag_add(diag, FOLIO_ERROR, f, line, 0,
                                "needs column \"%s\" of input \"%s\", which report.lua does not declare",
                                col->str, k->str);
+            free(names);
         }
     }
     return diag->errors == before;
@@ -297,10 +342,22 @@ static void check_options(folio_run *run, size_t s, const plugin_def *d)
                                sec->plugin, k->str, folio_value_type(v));
         } else if (!dflt) {
             folio_buf names = {0};
+            const char **list = xcalloc(d->options.n + 2, sizeof *list);
+            size_t nlist = 0;
             for (size_t j = 0; d->options.kind == FOLIO_V_TABLE && j < d->options.n; j++)
-                if (d->options.keys[j].kind == FOLIO_V_STRING)
+                if (d->options.keys[j].kind == FOLIO_V_STRING) {
                     folio_buf_printf(&names, "%s%s", names.len ? ", " : "", d->options.keys[j].str);
-            if (names.len)
+                    list[nlist++] = d->options.keys[j].str;
+                }
+            list[nlist++] = ENGINE_NEW_PAGE;
+            const char *near = folio_nearest_name(k->str, list, nlist);
+            free(list);
+            if (near)
+                folio_diag_add(run->diag, FOLIO_ERROR, r->display, 0, 0,
+                               "section %zu (%s): unknown option \"%s\"; did you mean \"%s\"? The plugin's "
+                               "options are: %s",
+                               s + 1, sec->plugin, k->str, near, names.len ? names.data : "(none)");
+            else if (names.len)
                 folio_diag_add(run->diag, FOLIO_ERROR, r->display, 0, 0,
                                "section %zu (%s): unknown option \"%s\"; the plugin's options are: %s", s + 1,
                                sec->plugin, k->str, names.data);
@@ -315,6 +372,13 @@ static void check_options(folio_run *run, size_t s, const plugin_def *d)
                            sec->plugin, k->str, kind_name(dflt), folio_value_type(v));
         }
     }
+}
+
+/* Whether a section's options can be checked against d: the plugin file was read and its
+ * options are a table (or absent). */
+static bool options_checkable(const plugin_def *d)
+{
+    return d->type == LUA_TTABLE && (d->options.kind == FOLIO_V_TABLE || d->options.kind == FOLIO_V_NIL);
 }
 
 /* Finds the file of section s's plugin; fills info. false after reporting. */
@@ -396,9 +460,12 @@ static void resolve_section(folio_run *run, size_t s, plugin_def *defs, bool *ok
         info->path = o->path ? xstrdup(o->path) : NULL;
         info->display = o->display ? xstrdup(o->display) : NULL;
         info->local = o->local;
-        if ((ok[s] = ok[same]))
+        folio_value_copy(&info->options, &o->options);
+        folio_value_copy(&info->needs, &o->needs);
+        ok[s] = ok[same];
+        if (options_checkable(&defs[same]))
             check_options(run, s, &defs[same]);
-        else if (o->failure) /* the same failure, reported once */
+        if (!ok[s] && o->failure) /* the same failure, reported once */
             info->failure = xstrdup(o->failure);
         return;
     }
@@ -410,8 +477,11 @@ static void resolve_section(folio_run *run, size_t s, plugin_def *defs, bool *ok
     folio_sandbox_free(sb);
     if (defs[s].version.kind == FOLIO_V_STRING)
         info->version = xstrdup(defs[s].version.str);
-    if ((ok[s] = check_def(run, info, &defs[s])))
-        check_options(run, s, &defs[s]);
+    folio_value_copy(&info->options, &defs[s].options);
+    folio_value_copy(&info->needs, &defs[s].needs);
+    ok[s] = check_def(run, info, &defs[s]);
+    if (options_checkable(&defs[s]))
+        check_options(run, s, &defs[s]); /* even when needs are wrong: every problem at once */
 }
 
 bool folio_host_resolve(folio_run *run)
@@ -447,13 +517,8 @@ void folio_run_free_plugins(folio_run *run)
 {
     if (!run || !run->plugins)
         return;
-    for (size_t i = 0; i < run->nplugins; i++) {
-        free(run->plugins[i].name);
-        free(run->plugins[i].version);
-        free(run->plugins[i].path);
-        free(run->plugins[i].display);
-        free(run->plugins[i].failure);
-    }
+    for (size_t i = 0; i < run->nplugins; i++)
+        folio_plugin_info_free(&run->plugins[i]);
     free(run->plugins);
     run->plugins = NULL;
     run->nplugins = 0;
@@ -536,6 +601,17 @@ static int ctx_missing(lua_State *L)
     const char *what = lua_tostring(L, lua_upvalueindex(1));
     const char *names = lua_tostring(L, lua_upvalueindex(2));
     const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : luaL_typename(L, 2);
+    /* the nearest of the comma-separated names */
+    char copy[1024];
+    folio_format_cut(copy, sizeof copy, "%s", names);
+    const char *list[64];
+    size_t n = 0;
+    for (char *tok = strtok(copy, ", "); tok && n < 64; tok = strtok(NULL, ", "))
+        list[n++] = tok;
+    const char *near = folio_nearest_name(key, list, n);
+    if (near)
+        return luaL_error(L, "%s has no field \"%s\"; did you mean \"%s\"? It has: %s", what, key, near,
+                          names);
     return luaL_error(L, "%s has no field \"%s\"; it has: %s", what, key, *names ? names : "(nothing)");
 }
 
@@ -817,5 +893,42 @@ bool folio_host_build(folio_run *run)
             mark_failed(run, s, errors, first);
         add_failure_note(run, s);
     }
+    return true;
+}
+
+void folio_plugin_info_free(folio_plugin_info *info)
+{
+    if (!info)
+        return;
+    free(info->name);
+    free(info->version);
+    free(info->path);
+    free(info->display);
+    free(info->failure);
+    folio_value_free(&info->options);
+    folio_value_free(&info->needs);
+}
+
+bool folio_host_describe(folio_plugin_info *info, const folio_limits *limits, folio_diag *diag)
+{
+    if (!info || !info->path || !info->display || !diag)
+        return false;
+    if (!info->name) {
+        const char *base = strrchr(info->path, '/');
+        base = base ? base + 1 : info->path;
+        size_t n = strlen(base);
+        info->name = xstrndup(base, n > 4 && strcmp(base + n - 4, ".lua") == 0 ? n - 4 : n);
+    }
+    folio_run run = {.diag = diag, .limits = limits ? *limits : folio_limits_default()};
+    plugin_def def = {0};
+    folio_sandbox *sb = open_plugin(&run, info, &def);
+    if (!sb)
+        return false;
+    folio_sandbox_free(sb);
+    if (def.version.kind == FOLIO_V_STRING)
+        info->version = xstrdup(def.version.str);
+    folio_value_copy(&info->options, &def.options);
+    folio_value_copy(&info->needs, &def.needs);
+    def_free(&def);
     return true;
 }

@@ -19,6 +19,7 @@ typedef struct folio_plugin_info {
     bool local;      /* found in the report folder's plugins/ */
     char *failure;   /* the section could not be made: its first error, "plugins/x.lua:9: text"
                         (first line only); NULL while it is fine */
+    folio_value options, needs; /* as the plugin declares them (NIL when absent or unreadable) */
 } folio_plugin_info;
 
 typedef struct folio_run {
@@ -50,6 +51,12 @@ bool folio_host_resolve(folio_run *run);
  * the others are built. */
 bool folio_host_build(folio_run *run);
 void folio_run_free_plugins(folio_run *run);
+/* Reads one plugin file outside any report (`folio plugins` without REPORT): fills info's name
+ * (from the file name), version, options and needs; info->path and info->display must be set
+ * by the caller. Problems go to diag; false if the file could not be read as a plugin. */
+bool folio_host_describe(folio_plugin_info *info, const folio_limits *limits, folio_diag *diag);
+/* Frees what one info holds (not info itself). */
+void folio_plugin_info_free(folio_plugin_info *info);
 
 /* ---- limits as people write them (limits.c) ---- */
 

@@ -88,15 +88,33 @@ static view *new_view(lua_State *L, folio_table *t)
     return v;
 }
 
-/* Column name at `arg` -> column index, or raises naming the column and the input. */
+/* Pushes "no column 'NAME' in FILE.csv; did you mean 'NEAREST'?" (the suggestion only when a
+ * column's name is close) and returns it. */
+static const char *push_no_column(lua_State *L, const view *v, const char *name)
+{
+    size_t n = folio_table_column_count(v->t);
+    const char **names = lua_newuserdatauv(L, (n ? n : 1) * sizeof *names, 0); /* ... names */
+    for (size_t i = 0; i < n; i++)
+        names[i] = folio_table_column_name(v->t, (int)i);
+    const char *near = folio_nearest_name(name, names, n);
+    const char *path = folio_table_path(v->t);
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    const char *file = slash ? slash + 1 : path ? path : folio_table_name(v->t);
+    if (near)
+        lua_pushfstring(L, "no column '%s' in %s; did you mean '%s'?", name, file, near);
+    else
+        lua_pushfstring(L, "no column '%s' in %s", name, file);
+    lua_remove(L, -2); /* ... message */
+    return lua_tostring(L, -1);
+}
+
+/* Column name at `arg` -> column index, or raises naming the column and the input's file. */
 static int check_column(lua_State *L, const view *v, int arg)
 {
     const char *name = luaL_checkstring(L, arg);
     int col = folio_table_column_index(v->t, name);
     if (col < 0)
-        luaL_argerror(
-            L, arg,
-            lua_pushfstring(L, "unknown column \"%s\" in input \"%s\"", name, folio_table_name(v->t)));
+        luaL_argerror(L, arg, push_no_column(L, v, name));
     return col;
 }
 
@@ -441,9 +459,7 @@ static int where_table(lua_State *L, view *v)
     for (size_t i = 0; i < n; i++) {
         int col = folio_table_column_index(v->t, keys[i]);
         if (col < 0)
-            luaL_argerror(
-                L, 2,
-                lua_pushfstring(L, "unknown column \"%s\" in input \"%s\"", keys[i], folio_table_name(v->t)));
+            luaL_argerror(L, 2, push_no_column(L, v, keys[i]));
         char buf[64];
         lua_getfield(L, 2, keys[i]); /* self conds keys out value */
         const char *value = value_text(L, v, -1, 2, col, buf, sizeof buf);
@@ -737,6 +753,26 @@ static const luaL_Reg methods[] = {
     {"name", t_name},         {"file", t_file},   {NULL, NULL},
 };
 
+/* __index of a table object (upvalue: the methods): a method, or an error naming the nearest
+ * method ("no method 'count_bi' on table survey; did you mean 'count_by'?"). */
+static int t_index(lua_State *L)
+{
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) /* self key method */
+        return 1;
+    view *v = luaL_checkudata(L, 1, TABLE_MT);
+    const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : luaL_typename(L, 2);
+    const char *names[sizeof methods / sizeof *methods];
+    size_t n = 0;
+    for (const luaL_Reg *m = methods; m->name; m++)
+        names[n++] = m->name;
+    const char *near = folio_nearest_name(key, names, n);
+    const char *tname = v->t ? folio_table_name(v->t) : "?";
+    if (near)
+        return luaL_error(L, "no method '%s' on table %s; did you mean '%s'?", key, tname, near);
+    return luaL_error(L, "no method '%s' on table %s", key, tname);
+}
+
 static const luaL_Reg metamethods[] = {
     {"__len", t_count},
     {"__tostring", t_tostring},
@@ -750,8 +786,9 @@ static void ensure_metatables(lua_State *L)
 {
     if (luaL_newmetatable(L, TABLE_MT)) { /* ... mt */
         luaL_setfuncs(L, metamethods, 0);
-        luaL_newlib(L, methods);        /* ... mt methods */
-        lua_setfield(L, -2, "__index"); /* ... mt */
+        luaL_newlib(L, methods);         /* ... mt methods */
+        lua_pushcclosure(L, t_index, 1); /* ... mt index */
+        lua_setfield(L, -2, "__index");  /* ... mt */
         lua_pushliteral(L, TABLE_MT);
         lua_setfield(L, -2, "__metatable");
     }

@@ -84,7 +84,17 @@ static void check_fields(loader *ld, const char *path, const folio_value *t, con
         for (const char *const *f = fields; *f; f++)
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", f == fields ? "" : ", ", *f);
         folio_value_path(key, sizeof key, path, k);
-        bad(ld, key, "unknown field; expected one of %s", list);
+        const char *near = NULL;
+        if (k->kind == FOLIO_V_STRING) {
+            size_t nf = 0;
+            while (fields[nf])
+                nf++;
+            near = folio_nearest_name(k->str, (const char *const *)fields, nf);
+        }
+        if (near)
+            bad(ld, key, "unknown field; did you mean \"%s\"? Expected one of %s", near, list);
+        else
+            bad(ld, key, "unknown field; expected one of %s", list);
     }
 }
 

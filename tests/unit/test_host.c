@@ -302,9 +302,11 @@ static void test_resolve(void)
     setup(&f, small);
     only_section(&f, "needy", NULL, NULL, 0);
     CHECK(!folio_host_resolve(&f.run));
-    CHECK(has(&f.diag, FOLIO_ERROR, STD "/needy.lua", 0,
-              "needs column \"org_typ\" of input \"survey\", which report.lua does not declare", true));
-    CHECK(has(&f.diag, FOLIO_ERROR, STD "/needy.lua", 0,
+    CHECK(has(&f.diag, FOLIO_ERROR, STD "/needy.lua", 5,
+              "needs column \"org_typ\" of input \"survey\", which report.lua does not declare; did you mean "
+              "\"org_type\"?",
+              true));
+    CHECK(has(&f.diag, FOLIO_ERROR, STD "/needy.lua", 5,
               "needs input \"surveys\", which report.lua does not declare", true));
     CHECK_INT(f.diag.errors, 2);
     teardown(&f);
@@ -314,7 +316,8 @@ static void test_resolve(void)
     CHECK(!folio_host_resolve(&f.run));
     CHECK(has(
         &f.diag, FOLIO_ERROR, GOOD "/report.lua", 0,
-        "section 1 (good): unknown option \"titel\"; the plugin's options are: intro, show_figures, title",
+        "section 1 (good): unknown option \"titel\"; did you mean \"title\"? The plugin's options are: intro, show_figures, "
+        "title",
         true));
     teardown(&f);
 
@@ -407,9 +410,9 @@ static void test_ctx_errors(void)
          "path, no \"..\")"},
         {"absolute", "ctx.markdown: \"/etc/passwd\" must name a file inside the report folder"},
         {"missing", "ctx.markdown: no file tests/data/reports/good/nothing-here.md"},
-        {"input", "ctx.inputs has no field \"surveys\"; it has: survey"},
+        {"input", "ctx.inputs has no field \"surveys\"; did you mean \"survey\"? It has: survey"},
         {"option", "ctx.options has no field \"titel\"; it has: case"},
-        {"field", "ctx has no field \"optons\"; it has: inputs, options, report, period, plugins, engine, "
+        {"field", "ctx has no field \"optons\"; did you mean \"options\"? It has: inputs, options, report, period, plugins, engine, "
                   "markdown, warn"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

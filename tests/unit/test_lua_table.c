@@ -210,7 +210,7 @@ static void test_rows(void)
     CHECK_STR(eval("for r in survey:where('id', 'R03'):rows() do return r.quote end"),
               "We use it \"every\" day");
     CHECK_STR(eval("for r in survey:where('id', 'R12'):rows('role', '_line') do return dump(r) end"),
-              "error: t:1: bad argument #2 to 'rows' (unknown column \"_line\" in input \"survey\")");
+              "error: t:1: bad argument #2 to 'rows' (no column '_line' in survey.csv)");
 }
 
 static void test_stats(void)
@@ -229,14 +229,20 @@ static void test_stats(void)
 static void test_errors(void)
 {
     CHECK_STR(eval("return survey:where('org_typ', 'charity')"),
-              "error: t:1: bad argument #1 to 'where' (unknown column \"org_typ\" in input \"survey\")");
+              "error: t:1: bad argument #1 to 'where' (no column 'org_typ' in survey.csv; did you mean 'org_type'?)");
     CHECK_STR(eval("return survey:count_by('org_typ')"),
-              "error: t:1: bad argument #1 to 'count_by' (unknown column \"org_typ\" in input "
-              "\"survey\")");
+              "error: t:1: bad argument #1 to 'count_by' (no column 'org_typ' in survey.csv; did you mean "
+              "'org_type'?)");
+    CHECK_STR(eval("return survey:count_bi('org_type')"),
+              "error: t:1: no method 'count_bi' on table survey; did you mean 'count_by'?");
+    CHECK_STR(eval("return survey:tabulate('org_type')"), "error: t:1: no method 'tabulate' on table survey");
+    CHECK_STR(eval("return survey:count_by('orgtype')"),
+              "error: t:1: bad argument #1 to 'count_by' (no column 'orgtype' in survey.csv; did you mean "
+              "'org_type'?)");
     CHECK_STR(eval("return survey:where{ org_typ = 'charity' }"),
-              "error: t:1: bad argument #1 to 'where' (unknown column \"org_typ\" in input \"survey\")");
+              "error: t:1: bad argument #1 to 'where' (no column 'org_typ' in survey.csv; did you mean 'org_type'?)");
     CHECK_STR(eval("return survey:crosstab('org_type', 'heard')"),
-              "error: t:1: bad argument #2 to 'crosstab' (unknown column \"heard\" in input \"survey\")");
+              "error: t:1: bad argument #2 to 'crosstab' (no column 'heard' in survey.csv)");
     CHECK_STR(eval("return survey:where('org_type', 'bogus', 'x')"),
               "error: t:1: bad argument #2 to 'where' (unknown operator \"bogus\" (expected ==, ~=, <, "
               "<=, >, >=, has, missing or present))");
@@ -254,7 +260,7 @@ static void test_errors(void)
     CHECK_STR(eval("return survey:scale('rating', 5, 1)"),
               "error: t:1: bad argument #3 to 'scale' (must not be less than LO)");
     CHECK_STR(eval("return survey:count_by(42)"),
-              "error: t:1: bad argument #1 to 'count_by' (unknown column \"42\" in input \"survey\")");
+              "error: t:1: bad argument #1 to 'count_by' (no column '42' in survey.csv)");
     CHECK_STR(eval("return survey.count({})"),
               "error: t:1: bad argument #1 to 'count' (folio.table expected, got table)");
     /* values that the data layer cannot read: its message, blamed on the value */
