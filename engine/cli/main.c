@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cli/commands.h"
 #include "core/diag.h"
 #include "core/limits.h"
 #include "core/util.h"
@@ -25,6 +26,8 @@ static const char usage[] =
     "                    [--year YYYY | --from DATE --to DATE] [LIMITS]\n"
     "       folio check REPORT [--data DIR] [--strict] [LIMITS]\n"
     "       folio plugins REPORT [LIMITS]\n"
+    "       folio test [PATH ...]\n"
+    "       folio new-plugin NAME [--report DIR]\n"
     "       folio --version | --help\n"
     "LIMITS: [--memory-limit SIZE] [--time-limit SECONDS] [--instruction-limit N]\n";
 
@@ -35,6 +38,8 @@ static const char help[] =
     "  render REPORT    make the PDF of REPORT (a report folder or its report.lua)\n"
     "  check REPORT     validate the definition, the inputs and the plugins; no PDF\n"
     "  plugins REPORT   list the plugins the report uses, with versions and files\n"
+    "  test [PATH ...]  run plugin tests (NAME_test.lua; default: the standard plugins' tests)\n"
+    "  new-plugin NAME  write a working plugin and its test (--report DIR: into DIR/plugins)\n"
     "\n"
     "Options:\n"
     "  -o, --output FILE  where to write the PDF (default: NAME.pdf, NAME = the report folder)\n"
@@ -369,6 +374,11 @@ done:
 
 int main(int argc, char **argv)
 {
+    /* commands with arguments of their own (cli/commands.h) */
+    if (argc >= 2 && strcmp(argv[1], "test") == 0)
+        return folio_cmd_test(argc - 2, argv + 2, folio_home());
+    if (argc >= 2 && strcmp(argv[1], "new-plugin") == 0)
+        return folio_cmd_new_plugin(argc - 2, argv + 2, folio_home());
     cli c;
     int r = parse_args(argc, argv, &c);
     if (r >= 0)
