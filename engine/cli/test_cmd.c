@@ -146,17 +146,26 @@ static void join_messages(const folio_diag *d, folio_severity sev, folio_buf *b)
     }
 }
 
-/* Sorts text ops top to bottom, then left to right. */
+/* Sorts text ops top to bottom (y grows upwards, as in PDF), then left to right. */
 static int op_order(const void *pa, const void *pb)
 {
     const folio_op *a = *(const folio_op *const *)pa, *b = *(const folio_op *const *)pb;
     if (a->y < b->y - 1 || a->y > b->y + 1)
-        return a->y < b->y ? -1 : 1;
+        return a->y > b->y ? -1 : 1;
     return a->x < b->x ? -1 : a->x > b->x;
 }
 
-/* Pushes a list of page texts: each page's text ops in reading order, lines joined by "\n". */
-static void push_pages(lua_State *L, const folio_layout *layout)
+/* The width of a text op in points (0 for a fallback face: it is then followed by a space). */
+static double op_width(const folio_op *op, const folio_fontset *fonts)
+{
+    if (op->face < 0 || op->face >= FOLIO_FACES || !fonts->face[op->face])
+        return 0;
+    return folio_font_text_width(fonts->face[op->face], op->text, strlen(op->text), op->size);
+}
+
+/* Pushes a list of page texts: each page's text ops in reading order, lines joined by "\n",
+ * ops on a line joined by a space where there is a gap between them (as pdftotext would). */
+static void push_pages(lua_State *L, const folio_layout *layout, const folio_fontset *fonts)
 {
     lua_createtable(L, (int)layout->npages, 0);
     for (size_t p = 0; p < layout->npages; p++) {
@@ -174,7 +183,7 @@ static void push_pages(lua_State *L, const folio_layout *layout)
                 bool same_line = ops[i]->y >= prev->y - 1 && ops[i]->y <= prev->y + 1;
                 if (!same_line)
                     folio_buf_puts(&b, "\n");
-                else if (ops[i]->x > prev->x + prev->w + 0.5)
+                else if (ops[i]->x > prev->x + op_width(prev, fonts) + prev->size * 0.15)
                     folio_buf_puts(&b, " ");
             }
             folio_buf_puts(&b, ops[i]->text);
@@ -313,7 +322,7 @@ static int native_build(lua_State *L)
     int nret;
     if (ok) {
         if (render)
-            push_pages(L, j->layout);
+            push_pages(L, j->layout, &j->fonts);
         else
             folio_value_push(L, &j->result);
         lua_newtable(L); /* blocks warnings */
