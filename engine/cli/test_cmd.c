@@ -337,7 +337,7 @@ static int native_build(lua_State *L)
     } else {
         join_messages(&j->diag, FOLIO_ERROR, &msgs);
         lua_pushnil(L);
-        lua_pushfstring(L, "the section could not be made:\n  %s", msgs.data ? msgs.data : "(no message)");
+        lua_pushfstring(L, "the section could not be made: %s", msgs.data ? msgs.data : "(no message)");
         nret = 2;
     }
     folio_buf_free(&msgs);

@@ -211,9 +211,14 @@ end
 -- files = { [PATH] = TEXT }, from =, to = } -> blocks, warnings
 local REPORT_FIELDS = { "title", "subtitle", "publisher", "lang", "labels", "logo", "page", "theme", "limits" }
 
-local function build(self, spec, render)
+-- raises MESSAGE at the test file's line (error levels miss it through tail calls)
+local function raise(message)
+  error(native.where() .. ": " .. message, 0)
+end
+
+local function build(_, spec, render)
   if type(spec) ~= "table" or type(spec.plugin) ~= "string" then
-    error("t:build: expected { plugin = \"name\", inputs = { ... }, options = { ... } }", 3)
+    raise("t:build: expected { plugin = \"name\", inputs = { ... }, options = { ... } }")
   end
   local files = {}
   for path, text in pairs(spec.files or {}) do
@@ -238,12 +243,12 @@ local function build(self, spec, render)
     elseif input.file then
       local got, err = native.read(input.file)
       if not got then
-        error(err, 3)
+        raise(err)
       end
       text = got
     end
     if type(text) ~= "string" then
-      error("t:build: input " .. name .. " needs csv = TEXT, rows = { header, row, ... } or file = PATH", 3)
+      raise("t:build: input " .. name .. " needs csv = TEXT, rows = { header, row, ... } or file = PATH")
     end
     def.file = "data/" .. name .. ".csv"
     files[def.file] = text
@@ -256,7 +261,7 @@ local function build(self, spec, render)
   report.sections[1] = section
   local result, warnings = native.build("return " .. source(report), files, spec.from, spec.to, render)
   if result == nil then
-    error(warnings, 3)
+    raise(warnings)
   end
   return result, warnings
 end
