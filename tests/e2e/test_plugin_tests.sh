@@ -74,14 +74,15 @@ check "plugin written" test -f "$TMP/r/plugins/involvement-by-region.lua"
 check "test written" test -f "$TMP/r/plugins/tests/involvement-by-region_test.lua"
 check "luacheck passes on the new plugin" luacheck -q --no-color "$TMP/r/plugins/involvement-by-region.lua"
 run test "$TMP/r"
-check "its test passes at once" said "3 passed, 0 failed"
+check "its test passes at once" said "4 passed, 0 failed"
 check "exit 0" test "$(rc)" -eq 0
 sed -i 's/{ "about-the-data" },/{ "involvement-by-region", title = "Who answered" },\n    { "about-the-data" },/' "$TMP/r/report.lua"
 run render "$TMP/r" -o "$TMP/r.pdf"
 check "the report renders with the new plugin" test "$(rc)" -eq 0
-pdftotext "$TMP/r.pdf" "$TMP/r.txt" 2>/dev/null
+pdf_text "$TMP/r.pdf" "$TMP/r.txt"
 check "its section is in the PDF" contains "$TMP/r.txt" "Who answered"
-check "with the figure it counts" grep -qE '^[0-9]+ survey responses\.$' "$TMP/r.txt"
+check "with the figure it counts" contains "$TMP/r.txt" "29 survey responses."
+check "and the report's labels" contains "$TMP/r.txt" "NHS mental health trust 6"
 run plugins "$TMP/r"
 check "listed as the report's own plugin" said "plugins/involvement-by-region.lua (report)"
 
