@@ -455,7 +455,8 @@ static size_t add_dir(const char *dir, char ***list, size_t *n)
             (*list)[(*n)++] = xasprintf("%s/%s", dir, e->d_name);
         }
     closedir(d);
-    qsort(*list + first, *n - first, sizeof **list, compare_names);
+    if (*n > first)
+        qsort(*list + first, *n - first, sizeof **list, compare_names);
     return *n - first;
 }
 
