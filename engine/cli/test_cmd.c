@@ -35,7 +35,7 @@ typedef struct test_file {
     const char *path;    /* as given, for reading fixtures */
     const char *display; /* how failures name it */
     char chunk[PATH_MAX + 2];
-    char dir[PATH_MAX];        /* the test file's folder */
+    char dir[PATH_MAX];         /* the test file's folder */
     char plugins_dir[PATH_MAX]; /* where t:build looks for plugins: the folder above tests/ */
     const char *home;
 } test_file;
