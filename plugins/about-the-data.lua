@@ -13,9 +13,10 @@ return {
     order = { "survey", "interviews", "signatories", "benefits" }, -- inputs listed first, in this order
   },
   build = function(ctx)
-    local names, listed = {}, {}
+    local names, listed, present = {}, {}, {}
+    for name in pairs(ctx.inputs) do present[name] = true end -- ctx.inputs.x raises for a missing x
     for _, name in ipairs(ctx.options.order) do
-      if ctx.inputs[name] then names[#names + 1], listed[name] = name, true end
+      if present[name] then names[#names + 1], listed[name] = name, true end
     end
     local rest = {}
     for name in pairs(ctx.inputs) do

@@ -20,4 +20,12 @@ int folio_cli_list_standard(const char *std_plugins, const char *std_display, bo
  * the exit status (0 after SIGINT or SIGTERM). */
 int folio_cli_watch(int argc, char **argv, const char *report, const char *std_plugins);
 
+/* folio test [PATH ...]: runs plugin tests (argv holds the PATHs); home holds plugins/ and
+ * fonts/. Prints a line per failure and "N passed, N failed". 0 all passed, 1 a failure,
+ * 2 a usage error. */
+int folio_cmd_test(int argc, char **argv, const char *home);
+/* folio new-plugin NAME [--report DIR]: writes NAME.lua and tests/NAME_test.lua into DIR/plugins
+ * (or home/plugins). 0 written, 1 cannot write, 2 a bad NAME, an existing file or usage. */
+int folio_cmd_new_plugin(int argc, char **argv, const char *home);
+
 #endif

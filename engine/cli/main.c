@@ -27,6 +27,8 @@ static const char usage[] =
     "       folio check REPORT [--data DIR] [--strict] [LIMITS]\n"
     "       folio plugins [REPORT] [--details] [LIMITS]\n"
     "       folio watch REPORT [-o FILE] [--data DIR] [--strict] [--year YYYY | --from DATE --to DATE] [LIMITS]\n"
+    "       folio test [PATH ...]\n"
+    "       folio new-plugin NAME [--report DIR]\n"
     "       folio --version | --help\n"
     "LIMITS: [--memory-limit SIZE] [--time-limit SECONDS] [--instruction-limit N]\n";
 
@@ -40,6 +42,8 @@ static const char help[] =
     "                   and files; --details adds each one's options (type, default) and needs\n"
     "  watch REPORT     render, then render again whenever report.lua, an input, a plugin or a\n"
     "                   Markdown file changes; a failed render keeps the last good PDF\n"
+    "  test [PATH ...]  run plugin tests (NAME_test.lua; default: the standard plugins' tests)\n"
+    "  new-plugin NAME  write a working plugin and its test (--report DIR: into DIR/plugins)\n"
     "\n"
     "Options:\n"
     "  -o, --output FILE  where to write the PDF (default: NAME.pdf, NAME = the report folder)\n"
@@ -380,6 +384,11 @@ done:
 
 int main(int argc, char **argv)
 {
+    /* commands with arguments of their own (cli/commands.h) */
+    if (argc >= 2 && strcmp(argv[1], "test") == 0)
+        return folio_cmd_test(argc - 2, argv + 2, folio_home());
+    if (argc >= 2 && strcmp(argv[1], "new-plugin") == 0)
+        return folio_cmd_new_plugin(argc - 2, argv + 2, folio_home());
     cli c;
     int r = parse_args(argc, argv, &c);
     if (r >= 0)

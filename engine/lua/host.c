@@ -839,6 +839,8 @@ static bool build_section(folio_run *run, size_t s)
         goto done;
     }
     lua_pop(L, 1);
+    if (run->results)
+        folio_value_copy(&run->results[s], &result);
     size_t before = run->doc->n;
     if (section_new_page(&run->report->sections[s].options, &def)) {
         folio_block *br = folio_doc_add_block(run->doc, FOLIO_BLOCK_PAGE_BREAK);

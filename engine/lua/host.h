@@ -36,6 +36,8 @@ typedef struct folio_run {
     bool keep_going;          /* a failing section is replaced by an error note; the others go on */
     size_t nfailed;           /* sections that failed (each has plugins[s].failure) */
     size_t failed_errors;     /* errors in diag that belong to those sections */
+    folio_value *results;     /* when set (by `folio test`): nsections slots, each given a copy of
+                                 what that section's build() returned */
 } folio_run;
 
 /* Finds and loads every section's plugin file (report plugins/ first, then std_plugins),
