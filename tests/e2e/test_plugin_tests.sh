@@ -84,7 +84,7 @@ check "its section is in the PDF" contains "$TMP/r.txt" "Who answered"
 check "with the figure it counts" contains "$TMP/r.txt" "29 survey responses."
 check "and the report's labels" contains "$TMP/r.txt" "NHS mental health trust 6"
 run plugins "$TMP/r"
-check "listed as the report's own plugin" said "plugins/involvement-by-region.lua (report)"
+check "listed as the report's own plugin" grep -qE "^involvement-by-region +0\.1\.0 +report +.*/plugins/involvement-by-region\.lua$" "$TMP/out"
 
 run new-plugin involvement-by-region --report "$TMP/r"
 check "an existing plugin is refused (exit 2)" test "$(rc)" -eq 2
