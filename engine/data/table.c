@@ -341,6 +341,7 @@ void folio_table_free(folio_table *t)
     for (size_t i = 0; i < t->nreasons; i++)
         free(t->reasons[i].text);
     free(t->reasons);
+    folio_table_free(t->previous);
     free(t->cols);
     array_free(t->line, t->cap * sizeof *t->line);
     free(t->name);

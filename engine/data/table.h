@@ -52,6 +52,8 @@ typedef struct folio_inputspec {
     const char *key_col;      /* a column whose values must be unique, or NULL (duplicates rejected) */
     folio_period_rule period_rule;
     int32_t from, to;         /* period bounds in days; FOLIO_DATE_NONE = open */
+    bool keep_previous;       /* also keep the rows of the previous period (folio_table_previous) */
+    int32_t prev_from, prev_to; /* the previous period's bounds (the same rule applies) */
 } folio_inputspec;
 
 typedef struct folio_table folio_table;
@@ -79,6 +81,11 @@ folio_table *folio_table_load(const folio_inputspec *spec, folio_diag *diag);
 folio_table *folio_table_load_text(const folio_inputspec *spec, const char *text, size_t len,
                                    folio_diag *diag);
 void folio_table_free(folio_table *t);
+/* The same input over the previous period, read in the same pass when spec.keep_previous was set
+ * and the input is dated: owned by t (freed with it). NULL otherwise. Its stats count rows_read
+ * as t's, rows_used as its own, and rows of that period with a bad value as rejected (no
+ * warning: the report is not about them). */
+folio_table *folio_table_previous(const folio_table *t);
 
 const char *folio_table_name(const folio_table *t);
 const char *folio_table_path(const folio_table *t); /* display path */
