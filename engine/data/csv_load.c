@@ -471,11 +471,14 @@ static bool in_previous(const folio_inputspec *spec, int32_t d)
  * period with a bad value is only counted (the report is not about it: no warning). */
 static void keep_previous(loader *ld)
 {
-    if (!ld->prev || !in_previous(ld->spec, ld->cells[ld->date_c].date))
+    if (ld->spec->prev_to == FOLIO_DATE_NONE || !in_previous(ld->spec, ld->cells[ld->date_c].date))
         return;
-    if (ld->nbad)
+    if (ld->nbad) {
         ld->prev_rejected++;
-    else
+        return;
+    }
+    ld->t->previous_used++; /* counted even when the rows are not kept */
+    if (ld->prev)
         folio_table_copy_pending(ld->prev, ld->t, ld->cells, ld->row_line);
 }
 
@@ -1006,6 +1009,8 @@ static folio_table *loader_finish(loader *ld)
     } else {
         build_reasons(ld);
         folio_table_shrink(t);
+        t->counts_previous = ld->date_c >= 0 && ld->spec->period_rule != FOLIO_PERIOD_NONE &&
+                             ld->spec->prev_to != FOLIO_DATE_NONE;
         if (ld->prev && ld->date_c >= 0) { /* (an absent optional date column: nothing to compare) */
             folio_table *p = ld->prev;
             p->date_col = ld->date_c;

@@ -417,6 +417,8 @@ void folio_table_get_stats(const folio_table *t, folio_table_stats *out)
     out->rows_read = t->rows_read;
     out->rows_used = t->nrows;
     out->out_of_period = t->out_of_period;
+    out->counts_previous = t->counts_previous;
+    out->previous_used = t->previous_used;
     out->rejected = t->rejected;
     out->reasons = t->reasons;
     out->nreasons = t->nreasons;

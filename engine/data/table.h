@@ -72,6 +72,8 @@ typedef struct folio_table_stats {
     const folio_reason *reasons; /* rejected, by reason, most frequent first */
     size_t nreasons;
     int32_t first_date, last_date; /* over the used rows' date column; FOLIO_DATE_NONE if none */
+    bool counts_previous; /* the input is dated and the period has a previous one: */
+    size_t previous_used; /* good rows of the previous period (counted in the same pass) */
 } folio_table_stats;
 
 /* Loads and validates a CSV file. On a fatal problem (missing file, missing column,

@@ -55,6 +55,8 @@ struct folio_table {
     size_t nreasons;
     int32_t first_date, last_date;
     folio_table *previous; /* the previous period's rows (table_previous.c), or NULL */
+    size_t previous_used;  /* rows of the previous period (kept or not) */
+    bool counts_previous;  /* the input is dated and the period has a previous one */
 };
 
 

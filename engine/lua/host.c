@@ -237,7 +237,7 @@ static bool check_def(folio_run *run, const folio_plugin_info *info, const plugi
             folio_diag_add(diag, FOLIO_ERROR, f, 0, 0, "%s: option names must be strings", key);
         }
 
-    /* previous: true (every input it needs) or a list of inputs it reads over the previous period */
+    /* previous: true (every input) or a list of inputs it reads over the previous period */
     const folio_report *r = run->report;
     const folio_value *prev = &d->previous;
     if (prev->kind == FOLIO_V_TABLE && folio_value_len(prev) == prev->n) {
@@ -715,13 +715,13 @@ static void push_period(lua_State *L, const folio_report *r)
     }
 }
 
-/* Whether section s's plugin reads input i over the previous period (its `previous` field:
- * true for every input it needs, or a list of inputs). */
+/* Whether a plugin reads an input over the previous period (its `previous` field: true for
+ * every input, or a list of inputs). */
 static bool reads_previous(const folio_plugin_info *info, const char *input)
 {
     const folio_value *prev = &info->previous;
     if (prev->kind == FOLIO_V_BOOL)
-        return prev->b && folio_value_get(&info->needs, input) != NULL;
+        return prev->b;
     for (size_t k = 0; prev->kind == FOLIO_V_TABLE && k < prev->n; k++)
         if (prev->vals[k].kind == FOLIO_V_STRING && strcmp(prev->vals[k].str, input) == 0)
             return true;
