@@ -81,10 +81,19 @@ return {
     local figures = {
       { value = fmt.int(n), label = change("survey responses", "n", has_survey) },
       { value = fmt.int(f.interviews), label = change("interviews held", "interviews", has_interviews) },
-      { value = fmt.int(f.active), label = change("signatory organisations active (" .. fmt.int(f.lapsed) .. " lapsed)", "active", has_sig) },
+      {
+        value = fmt.int(f.active),
+        label = change("signatory organisations active (" .. fmt.int(f.lapsed) .. " lapsed)", "active", has_sig),
+      },
       { value = fmt.int(f.new), label = change("organisations signed up " .. (when or "in the period"), "new", has_sig) },
-      { value = fmt.pct(f.using, n), label = share("of respondents' organisations use the standards (" .. fmt.int(f.using) .. " of " .. fmt.int(n) .. ")", "using") },
-      { value = fmt.pct(f.heard, n), label = share("of respondents had heard of 4Pi (" .. fmt.int(f.heard) .. " of " .. fmt.int(n) .. ")", "heard") },
+      {
+        value = fmt.pct(f.using, n),
+        label = share("of respondents' organisations use the standards (" .. fmt.int(f.using) .. " of " .. fmt.int(n) .. ")", "using"),
+      },
+      {
+        value = fmt.pct(f.heard, n),
+        label = share("of respondents had heard of 4Pi (" .. fmt.int(f.heard) .. " of " .. fmt.int(n) .. ")", "heard"),
+      },
     }
     return {
       blocks.heading(1, ctx.options.title),
