@@ -52,8 +52,10 @@ typedef struct folio_inputspec {
     const char *key_col;      /* a column whose values must be unique, or NULL (duplicates rejected) */
     folio_period_rule period_rule;
     int32_t from, to;         /* period bounds in days; FOLIO_DATE_NONE = open */
-    bool keep_previous;       /* also keep the rows of the previous period (folio_table_previous) */
-    int32_t prev_from, prev_to; /* the previous period's bounds (the same rule applies) */
+    bool has_previous;          /* the period has a previous one, [prev_from, prev_to] (the same rule
+                                   applies): its rows are counted (stats previous_used) */
+    int32_t prev_from, prev_to;
+    bool keep_previous;         /* and kept, in a second table (folio_table_previous) */
 } folio_inputspec;
 
 typedef struct folio_table folio_table;

@@ -530,6 +530,7 @@ static void load_input(loader *ld, const char *name, const folio_value *v, folio
     in->spec.name = own_str(r, name);
     in->spec.from = r->period.from;
     in->spec.to = r->period.to;
+    in->spec.has_previous = r->period.has_previous;
     in->spec.prev_from = r->period.prev_from;
     in->spec.prev_to = r->period.prev_to;
     if (v->kind != FOLIO_V_TABLE) {
