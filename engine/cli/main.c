@@ -267,9 +267,12 @@ static int run(const cli *c)
 
     struct timespec t0, t1, t_plugins, t_layout, t_built;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    folio_report_options ropt = {
-        .data_dir = c->data_dir, .fonts_dir = fonts_dir, .from = c->from, .to = c->to, .year = c->year,
-        .limits = c->limits};
+    folio_report_options ropt = {.data_dir = c->data_dir,
+                                 .fonts_dir = fonts_dir,
+                                 .from = c->from,
+                                 .to = c->to,
+                                 .year = c->year,
+                                 .limits = c->limits};
     folio_report *rep = folio_report_load(c->report, &ropt, &diag);
     folio_table **tables = NULL;
     folio_doc *doc = NULL;

@@ -937,7 +937,8 @@ static void loader_init(loader *ld, const folio_inputspec *spec, folio_diag *dia
     ld->date_c = spec->date_col ? find_column(spec, spec->date_col) : -1;
     ld->key_c = spec->key_col ? find_column(spec, spec->key_col) : -1;
     ld->t->date_col = ld->date_c;
-    if (spec->keep_previous && spec->has_previous && ld->date_c >= 0 && spec->period_rule != FOLIO_PERIOD_NONE)
+    if (spec->keep_previous && spec->has_previous && ld->date_c >= 0 &&
+        spec->period_rule != FOLIO_PERIOD_NONE)
         ld->prev = folio_table_create(spec, file);
     if (ld->prev)
         ld->prev->date_col = ld->date_c;
@@ -1008,8 +1009,8 @@ static folio_table *loader_finish(loader *ld)
     } else {
         build_reasons(ld);
         folio_table_shrink(t);
-        t->counts_previous = ld->date_c >= 0 && ld->spec->period_rule != FOLIO_PERIOD_NONE &&
-                             ld->spec->has_previous;
+        t->counts_previous =
+            ld->date_c >= 0 && ld->spec->period_rule != FOLIO_PERIOD_NONE && ld->spec->has_previous;
         if (ld->prev && ld->date_c >= 0) { /* (an absent optional date column: nothing to compare) */
             folio_table *p = ld->prev;
             p->date_col = ld->date_c;

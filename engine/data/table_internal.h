@@ -119,7 +119,8 @@ void folio_prefault(void *p, size_t from, size_t to);
 /* Appends to `to` a copy of the row pending in `from` (its TEXT cells added to from's columns,
  * the rest in cells, codes as from's indices), translating codes of interned dictionaries.
  * Both tables have the same spec. (table_previous.c) */
-void folio_table_copy_pending(folio_table *to, const folio_table *from, const folio_cell *cells, uint32_t line);
+void folio_table_copy_pending(folio_table *to, const folio_table *from, const folio_cell *cells,
+                              uint32_t line);
 /* Releases spare capacity once loading is done. */
 void folio_table_shrink(folio_table *t);
 

@@ -247,17 +247,18 @@ static bool check_def(folio_run *run, const folio_plugin_info *info, const plugi
             for (size_t j = 0; v->kind == FOLIO_V_STRING && j < r->ninputs && !found; j++)
                 found = strcmp(r->inputs[j].spec.name, v->str) == 0;
             if (v->kind != FOLIO_V_STRING)
-                folio_diag_add(diag, FOLIO_ERROR, f, 0, 0, "previous[%zu]: expected an input name, got %s", i + 1,
-                               folio_value_type(v));
+                folio_diag_add(diag, FOLIO_ERROR, f, 0, 0, "previous[%zu]: expected an input name, got %s",
+                               i + 1, folio_value_type(v));
             else if (!found)
                 folio_diag_add(diag, FOLIO_ERROR, f, needs_line(info->path, v->str), 0,
                                "previous names input \"%s\", which report.lua does not declare", v->str);
         }
     } else if (prev->kind != FOLIO_V_NIL && prev->kind != FOLIO_V_BOOL) {
-        folio_diag_add(diag, FOLIO_ERROR, f, 0, 0,
-                       "previous: expected true or a list of inputs { \"survey\", ... } read over the previous "
-                       "period, got %s",
-                       folio_value_type(prev));
+        folio_diag_add(
+            diag, FOLIO_ERROR, f, 0, 0,
+            "previous: expected true or a list of inputs { \"survey\", ... } read over the previous "
+            "period, got %s",
+            folio_value_type(prev));
     }
 
     /* needs: input -> list of columns, each declared in report.lua's schema */
@@ -706,7 +707,8 @@ static void push_period(lua_State *L, const folio_report *r)
     lua_createtable(L, 0, 8);
     set_period_fields(L, p, false);
     char start[8];
-    snprintf(start, sizeof start, "%02d-%02d", p->start_month ? p->start_month : 1, p->start_day ? p->start_day : 1);
+    snprintf(start, sizeof start, "%02d-%02d", p->start_month ? p->start_month : 1,
+             p->start_day ? p->start_day : 1);
     set_string(L, "year_start", start);
     if (p->has_previous) {
         lua_createtable(L, 0, 5);

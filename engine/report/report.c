@@ -737,7 +737,8 @@ static void load_period(loader *ld, const folio_value *t)
     folio_period *p = &ld->r->period;
     p->start_month = p->start_day = 1;
     const folio_value *v = field(t, "year_start");
-    if (v && (v->kind != FOLIO_V_STRING || !folio_period_parse_start(v->str, &p->start_month, &p->start_day))) {
+    if (v &&
+        (v->kind != FOLIO_V_STRING || !folio_period_parse_start(v->str, &p->start_month, &p->start_day))) {
         char shown[80];
         if (v->kind == FOLIO_V_STRING)
             folio_format_cut(shown, sizeof shown, "\"%s\"", v->str);
@@ -756,9 +757,9 @@ static void load_period(loader *ld, const folio_value *t)
 
 static void load_all(loader *ld, const folio_value *t)
 {
-    static const char *const fields[] = {"title",  "subtitle", "publisher", "lang",     "page", "theme",
-                                         "labels", "limits",   "inputs",    "sections", "logo", "year_start",
-                                         NULL};
+    static const char *const fields[] = {"title", "subtitle",   "publisher", "lang",   "page",
+                                         "theme", "labels",     "limits",    "inputs", "sections",
+                                         "logo",  "year_start", NULL};
     folio_report *r = ld->r;
     if (t->kind != FOLIO_V_TABLE) {
         bad(ld, "", "report.lua must return a table { title =, inputs =, sections = }, got %s",

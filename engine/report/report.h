@@ -47,11 +47,11 @@ typedef struct folio_section {
 
 /* The run's period and the one before it (period.c). */
 typedef struct folio_period {
-    int32_t from, to;               /* FOLIO_DATE_NONE = open */
-    int year;                       /* --year YYYY (the year the period starts in), else 0 */
-    int start_month, start_day;     /* the year's first day: report.lua year_start, default 1 January */
-    bool has_previous;              /* --year, or both --from and --to */
-    int32_t prev_from, prev_to;     /* the year before, or as many days just before from */
+    int32_t from, to;           /* FOLIO_DATE_NONE = open */
+    int year;                   /* --year YYYY (the year the period starts in), else 0 */
+    int start_month, start_day; /* the year's first day: report.lua year_start, default 1 January */
+    bool has_previous;          /* --year, or both --from and --to */
+    int32_t prev_from, prev_to; /* the year before, or as many days just before from */
 } folio_period;
 
 /* Reads a year_start "MM-DD" (a day every year has: not 02-29). */

@@ -988,12 +988,9 @@ static void test_period(void)
 static void test_previous_period(void)
 {
     const folio_colspec cols[] = {
-        {.name = "when", .type = FOLIO_DATE},
-        {.name = "kind", .type = FOLIO_CODE, .codes = ABC, .ncodes = 3},
-        {.name = "tag", .type = FOLIO_CODE},
-        {.name = "tags", .type = FOLIO_MULTI},
-        {.name = "note", .type = FOLIO_TEXT},
-        {.name = "n", .type = FOLIO_INTEGER},
+        {.name = "when", .type = FOLIO_DATE}, {.name = "kind", .type = FOLIO_CODE, .codes = ABC, .ncodes = 3},
+        {.name = "tag", .type = FOLIO_CODE},  {.name = "tags", .type = FOLIO_MULTI},
+        {.name = "note", .type = FOLIO_TEXT}, {.name = "n", .type = FOLIO_INTEGER},
     };
     const char *text = "when,kind,tag,tags,note,n\n"
                        "2025-04-01,a,new,x;y,first of this year,1\n"
@@ -1036,8 +1033,10 @@ static void test_previous_period(void)
     CHECK_INT(st.last_date, ymd(2025, 3, 31));
     CHECK_INT(folio_table_row_line(p, 0), 3);
     size_t len;
-    CHECK_STR(folio_table_get_text(p, 0, folio_table_column_index(p, "note"), &len), "last of the year before");
-    CHECK_STR(folio_table_get_text(p, 1, folio_table_column_index(p, "note"), &len), "first of the year before");
+    CHECK_STR(folio_table_get_text(p, 0, folio_table_column_index(p, "note"), &len),
+              "last of the year before");
+    CHECK_STR(folio_table_get_text(p, 1, folio_table_column_index(p, "note"), &len),
+              "first of the year before");
     CHECK_STR(folio_table_get_text(t, 0, folio_table_column_index(t, "note"), &len), "first of this year");
     CHECK(folio_table_get_text(t, 1, folio_table_column_index(t, "note"), &len) == NULL);
     CHECK_STR(folio_table_code_name(p, 1, (size_t)folio_table_get_code(p, 0, 1)), "b");
