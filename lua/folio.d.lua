@@ -15,6 +15,7 @@
 ---@field name string must equal the file name without `.lua`
 ---@field version string e.g. "1.0.0"
 ---@field needs? table<string, string[]> input name -> columns the plugin reads (checked before build)
+---@field previous? boolean|string[] inputs read over the previous period (ctx.previous): true = all
 ---@field options? table<string, any> option -> default value (never nil); a report may override each
 ---@field build fun(ctx: folio.Ctx): folio.Block[] makes the section's blocks
 
@@ -28,6 +29,8 @@
 ---@field options table<string, any> the plugin's option defaults overridden by the section's options
 ---@field report folio.Report the report's metadata
 ---@field period folio.Period the reporting period
+---@field previous folio.Previous|nil the same inputs over the previous period; nil when the period has
+---none (no --year, nor both --from and --to) or the plugin does not declare `previous`
 ---@field plugins folio.PluginInfo[] every section of the report, in order
 ---@field engine { name: string, version: string } `{ name = "folio", version = "0.1.0" }`
 local Ctx = {}
@@ -55,6 +58,21 @@ function Ctx.warn(message) end
 ---@field from? string "YYYY-MM-DD", or nil (no start)
 ---@field to? string "YYYY-MM-DD", or nil (no end)
 ---@field label string "All dates" or "1 April 2025 to 31 March 2026"
+---@field short string "2025-26" (a year from year_start), "2025" (a calendar year), "1 Mar to 30 Jun 2025"
+---@field year? integer --year: the year the period starts in
+---@field year_start string the year's first day, "MM-DD" (report.lua year_start, default "01-01")
+---@field previous? folio.PeriodBounds the period before (the year before, or as many days before from)
+
+---@class folio.PeriodBounds
+---@field from string "YYYY-MM-DD"
+---@field to string "YYYY-MM-DD"
+---@field label string "1 April 2024 to 31 March 2025"
+---@field short string "2024-25"
+---@field year? integer
+
+---@class folio.Previous
+---@field inputs table<string, folio.Table> the inputs the plugin declares in `previous`, over that period
+---@field period folio.PeriodBounds
 
 ---@class folio.PluginInfo
 ---@field name string
@@ -160,6 +178,7 @@ function Table:rows(...) end
 ---@field rows_read integer
 ---@field rows_used integer
 ---@field out_of_period integer
+---@field previous_used? integer rows of the previous period (a dated input, when the period has one)
 ---@field rejected integer
 ---@field reasons { reason: string, count: integer }[]
 ---@field first_date? string
@@ -434,6 +453,15 @@ function fmt.pct(k, n) end
 ---@param s string
 ---@return string
 function fmt.date(s) end
+
+---The change from `before` to `now`: fmt.change(74, 68, "2024-25") -> "6 more than 2024-25";
+---"6 fewer than 2024-25"; "the same as 2024-25".
+---@param now number
+---@param before number
+---@param period string the previous period's name, e.g. ctx.previous.period.short
+---@param words? { more?: string, fewer?: string, same?: string } templates with {n} and {period}
+---@return string
+function fmt.change(now, before, period, words) end
 
 ---fmt.plural(1, "response", "responses") -> "1 response"; 29 -> "29 responses".
 ---@param n number

@@ -1,16 +1,20 @@
 -- about-the-data: what every figure rests on: rows read, used, outside the period and rejected
--- (and why), the dates covered, and the versions of the engine and the plugins.
+-- (and why), the rows of the previous period compared with, the dates covered, and the versions
+-- of the engine and the plugins.
 local function plural_rows(n)
   return fmt.plural(n, "row", "rows")
 end
 
 return {
   name = "about-the-data",
-  version = "1.0.0",
+  version = "1.1.0",
   options = {
     title = "About the data",
     new_page = true, -- start the section on a new page
     order = { "survey", "interviews", "signatories", "benefits" }, -- inputs listed first, in this order
+    compare = true, -- with a previous period that has rows, count the rows each file has in it
+    -- after the period's sentence; {period} e.g. 2024-25, {label} its dates
+    previous_text = "Figures are compared with the previous period, {period} ({label}), where it has data.",
   },
   build = function(ctx)
     local names, listed, present = {}, {}, {}
@@ -25,11 +29,22 @@ return {
     table.sort(rest)
     for _, name in ipairs(rest) do names[#names + 1] = name end
 
+    -- the previous period's rows are shown when some dated input has any
+    local prev = ctx.options.compare and ctx.period.previous
+    local prev_total = 0
+    for _, name in ipairs(names) do
+      prev_total = prev_total + (ctx.inputs[name]:stats().previous_used or 0)
+    end
+    if prev_total == 0 then prev = nil end
+
     local rows, reasons, ranges = {}, {}, {}
     local rejected_total = 0
     for _, name in ipairs(names) do
       local s = ctx.inputs[name]:stats()
       rows[#rows + 1] = { s.file, fmt.int(s.rows_read), fmt.int(s.rows_used), fmt.int(s.out_of_period), fmt.int(s.rejected) }
+      if prev then
+        table.insert(rows[#rows], 4, s.previous_used and fmt.int(s.previous_used) or "-")
+      end
       rejected_total = rejected_total + s.rejected
       for _, r in ipairs(s.reasons) do
         reasons[#reasons + 1] = { s.file, r.reason, fmt.int(r.count) }
@@ -43,23 +58,26 @@ return {
     if ctx.period.from or ctx.period.to then
       period = "The reporting period is " .. ctx.period.label .. ". Rows dated outside it are left out, "
         .. "except signatory organisations, which count once they have signed up."
+      if prev then
+        period = period .. " " .. (ctx.options.previous_text:gsub("{(%a+)}", { period = prev.short, label = prev.label }))
+      end
     else
       period = "No reporting period was set, so every row of every file is used."
+    end
+    local columns = {
+      { title = "File", width = 3 },
+      { title = "Rows", align = "right", width = 1 },
+      { title = "Used", align = "right", width = 1 },
+      { title = "Outside period", align = "right", width = 1.5 },
+      { title = "Rejected", align = "right", width = 1.2 },
+    }
+    if prev then
+      table.insert(columns, 4, { title = "Used in " .. prev.short, align = "right", width = 1.5 })
     end
     local out = {
       blocks.heading(1, ctx.options.title),
       blocks.paragraph(period),
-      blocks.table {
-        caption = "Rows in each file",
-        columns = {
-          { title = "File", width = 3 },
-          { title = "Rows", align = "right", width = 1 },
-          { title = "Used", align = "right", width = 1 },
-          { title = "Outside period", align = "right", width = 1.5 },
-          { title = "Rejected", align = "right", width = 1.2 },
-        },
-        rows = rows,
-      },
+      blocks.table { caption = "Rows in each file", columns = columns, rows = rows },
     }
     if rejected_total == 0 then
       out[#out + 1] = blocks.paragraph("No rows were rejected.")

@@ -88,7 +88,16 @@ local function nhs_paragraph(survey)
   }
 end
 
-local function signatory_blocks(sig)
+-- " (6 more than 2024-25)" when the previous period has signatories, else "".
+local function signatory_change(ctx, n)
+  local prev = ctx.options.compare and ctx.previous
+  if not prev then return "" end
+  local before = prev.inputs.signatories:count()
+  if before == 0 then return "" end
+  return " (" .. fmt.change(n, before, prev.period.short, ctx.options.change_words) .. ")"
+end
+
+local function signatory_blocks(ctx, sig)
   local out = {}
   local n = sig:count()
   local active = sig:where("status", "active"):count()
@@ -99,7 +108,7 @@ local function signatory_blocks(sig)
     return out
   end
   out[#out + 1] = blocks.paragraph(fmt.plural(n, "organisation has", "organisations have")
-    .. " signed up to the standards since " .. first:sub(1, 4) .. "; "
+    .. " signed up to the standards since " .. first:sub(1, 4) .. signatory_change(ctx, n) .. "; "
     .. fmt.int(active) .. " " .. (active == 1 and "is" or "are") .. " active and "
     .. fmt.int(n - active) .. " " .. ((n - active) == 1 and "has" or "have") .. " lapsed.")
   local years, active_by, lapsed_by = {}, {}, {}
@@ -170,14 +179,38 @@ local function multi_chart(ctx, survey, column, kind, title)
   }
 end
 
+-- " In 2024-25, 70% of 40 respondents ..." when the previous period has responses, else "".
+local function previous_reach(ctx)
+  local prev = ctx.options.compare and ctx.previous
+  if not prev then return "" end
+  local survey = prev.inputs.survey
+  local n = survey:count()
+  if n == 0 then return "" end
+  local values = {
+    period = prev.period.short,
+    n = fmt.int(n),
+    heard = fmt.pct(survey:where("heard_of_4pi", true):count(), n),
+    using = fmt.pct(using_count(survey), n),
+  }
+  return " " .. (ctx.options.previous_reach:gsub("{(%a+)}", values))
+end
+
 return {
   name = "usage-reach",
-  version = "1.0.0",
+  version = "1.1.0",
   needs = {
     survey = { "org_type", "heard_of_4pi", "signed_up", "use_of_standards", "levels_used", "domains_used" },
     signatories = { "signed_up_on", "status", "region" },
   },
-  options = { title = "Usage reach", new_page = true },
+  previous = { "survey", "signatories" },
+  options = {
+    title = "Usage reach",
+    new_page = true,
+    compare = true, -- compare reach and signatories with the previous period, where it has data
+    -- the previous period's reach; {period} e.g. 2024-25, {n} its responses, {heard}, {using} shares
+    previous_reach = "In {period}, {heard} of {n} respondents had heard of 4Pi and {using} worked in organisations that used the standards.",
+    change_words = { more = "{n} more than {period}", fewer = "{n} fewer than {period}", same = "the same as {period}" },
+  },
   build = function(ctx)
     local survey, sig = ctx.inputs.survey, ctx.inputs.signatories
     local n = survey:count()
@@ -188,6 +221,7 @@ return {
       intro = "How widely the standards are known and used, from " .. fmt.plural(n, "survey response", "survey responses")
         .. ". " .. count_pct(heard, n) .. " of respondents had heard of 4Pi, and "
         .. count_pct(using, n) .. " work in organisations that use the standards."
+      intro = intro .. previous_reach(ctx)
     end
     local out = {
       blocks.heading(1, ctx.options.title),
@@ -198,7 +232,7 @@ return {
       blocks.heading(2, "NHS mental health trusts"),
       nhs_paragraph(survey),
     }
-    for _, b in ipairs(signatory_blocks(sig)) do out[#out + 1] = b end
+    for _, b in ipairs(signatory_blocks(ctx, sig)) do out[#out + 1] = b end
     out[#out + 1] = blocks.heading(2, "Levels and domains")
     out[#out + 1] = blocks.paragraph("Where the standards are used, the levels and the domains at which respondents use them.")
     out[#out + 1] = multi_chart(ctx, survey, "levels_used", "level", "Levels at which the standards are used")

@@ -49,7 +49,8 @@ static const char help[] =
     "  -o, --output FILE  where to write the PDF (default: NAME.pdf, NAME = the report folder)\n"
     "  --data DIR         read the report's input files from DIR instead\n"
     "  --strict           treat warnings (rejected rows) as errors\n"
-    "  --year YYYY        use only rows dated in that calendar year\n"
+    "  --year YYYY        use only rows dated in that year: the calendar year, or from the\n"
+    "                     report's year_start (\"04-01\": --year 2025 is 2025-04-01 to 2026-03-31)\n"
     "  --from DATE        use only rows dated on or after DATE (YYYY-MM-DD)\n"
     "  --to DATE          use only rows dated on or before DATE (YYYY-MM-DD)\n"
     "  --keep-going       a section that fails (its plugin errs, breaks a limit, returns bad\n"
@@ -76,6 +77,7 @@ typedef struct cli {
     bool keep_going;
     bool details; /* plugins --details */
     int32_t from, to;
+    int year;            /* --year, 0 = not given */
     folio_limits limits; /* 0 = not given */
 } cli;
 
@@ -136,6 +138,7 @@ static int parse_args(int argc, char **argv, cli *c)
                 return usage_error("--year takes a year such as 2026, not \"%s\"", optarg);
             c->from = folio_date_from_ymd((int)y, 1, 1);
             c->to = folio_date_from_ymd((int)y, 12, 31);
+            c->year = (int)y;
             have_year = true;
             break;
         }
@@ -264,8 +267,12 @@ static int run(const cli *c)
 
     struct timespec t0, t1, t_plugins, t_layout, t_built;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    folio_report_options ropt = {
-        .data_dir = c->data_dir, .fonts_dir = fonts_dir, .from = c->from, .to = c->to, .limits = c->limits};
+    folio_report_options ropt = {.data_dir = c->data_dir,
+                                 .fonts_dir = fonts_dir,
+                                 .from = c->from,
+                                 .to = c->to,
+                                 .year = c->year,
+                                 .limits = c->limits};
     folio_report *rep = folio_report_load(c->report, &ropt, &diag);
     folio_table **tables = NULL;
     folio_doc *doc = NULL;
@@ -277,7 +284,6 @@ static int run(const cli *c)
         goto done;
 
     tables = xcalloc(rep->ninputs ? rep->ninputs : 1, sizeof *tables);
-    bool tables_ok = strcmp(c->command, "plugins") ? load_tables(rep, tables, &diag) : true;
     doc = folio_doc_create();
     fr = (folio_run){.report = rep,
                      .tables = tables,
@@ -289,6 +295,8 @@ static int run(const cli *c)
                      .std_plugins = std_plugins,
                      .keep_going = c->keep_going};
     bool plugins_ok = folio_host_resolve(&fr);
+    folio_host_mark_previous(&fr, rep); /* inputs a plugin reads over the previous period */
+    bool tables_ok = strcmp(c->command, "plugins") ? load_tables(rep, tables, &diag) : true;
 
     if (!strcmp(c->command, "plugins")) {
         folio_cli_print_plugins(&fr, c->details);

@@ -241,7 +241,7 @@ static void job_free(build_job *j)
 
 /* Makes the report; true when the section built (and, with render, was laid out). */
 static bool job_run(build_job *j, test_file *tf, const char *report_src, size_t report_len, lua_State *L,
-                    int files, int32_t from, int32_t to, bool render)
+                    int files, int32_t from, int32_t to, int year, bool render)
 {
     snprintf(j->dir, sizeof j->dir, "%s", "/tmp/folio-test-XXXXXX");
     if (!mkdtemp(j->dir)) {
@@ -266,17 +266,11 @@ static bool job_run(build_job *j, test_file *tf, const char *report_src, size_t 
     }
     char fonts_dir[PATH_MAX + 8];
     snprintf(fonts_dir, sizeof fonts_dir, "%s/fonts", tf->home);
-    folio_report_options ropt = {.fonts_dir = fonts_dir, .from = from, .to = to};
+    folio_report_options ropt = {.fonts_dir = fonts_dir, .from = from, .to = to, .year = year};
     j->rep = folio_report_load(j->dir, &ropt, &j->diag);
     if (!j->rep)
         return false;
     j->tables = xcalloc(j->rep->ninputs ? j->rep->ninputs : 1, sizeof *j->tables);
-    bool ok = true;
-    for (size_t i = 0; i < j->rep->ninputs; i++)
-        if (!(j->tables[i] = folio_table_load(&j->rep->inputs[i].spec, &j->diag)))
-            ok = false;
-    if (!ok)
-        return false;
     j->doc = folio_doc_create();
     j->run = (folio_run){.report = j->rep,
                          .tables = j->tables,
@@ -287,7 +281,14 @@ static bool job_run(build_job *j, test_file *tf, const char *report_src, size_t 
                          .run_date = "2026-01-01",
                          .std_plugins = tf->plugins_dir,
                          .results = &j->result};
-    if (!folio_host_resolve(&j->run) || !folio_host_build(&j->run))
+    if (!folio_host_resolve(&j->run))
+        return false;
+    folio_host_mark_previous(&j->run, j->rep); /* then the inputs, with what ctx.previous needs */
+    bool ok = true;
+    for (size_t i = 0; i < j->rep->ninputs; i++)
+        if (!(j->tables[i] = folio_table_load(&j->rep->inputs[i].spec, &j->diag)))
+            ok = false;
+    if (!ok || !folio_host_build(&j->run))
         return false;
     if (!render)
         return true;
@@ -304,7 +305,7 @@ static bool job_run(build_job *j, test_file *tf, const char *report_src, size_t 
     return j->layout != NULL;
 }
 
-/* native.build(REPORT_SOURCE, FILES, FROM, TO, RENDER) -> blocks (or page texts), warnings;
+/* native.build(REPORT_SOURCE, FILES, FROM, TO, RENDER[, YEAR]) -> blocks (or page texts), warnings;
  * or nil, the errors. */
 static int native_build(lua_State *L)
 {
@@ -314,10 +315,13 @@ static int native_build(lua_State *L)
     luaL_checktype(L, 2, LUA_TTABLE);
     int32_t from = date_arg(L, 3), to = date_arg(L, 4);
     bool render = lua_toboolean(L, 5);
+    lua_Integer year = luaL_optinteger(L, 6, 0);
+    if (year && (year < 1000 || year > 9999))
+        luaL_error(L, "t:build: year takes a year such as 2025, not %d", (int)year);
     build_job *j = xcalloc(1, sizeof *j);
     folio_diag_init(&j->diag);
     j->diag.quiet = true;
-    bool ok = job_run(j, tf, report_src, report_len, L, 2, from, to, render);
+    bool ok = job_run(j, tf, report_src, report_len, L, 2, from, to, (int)year, render);
     folio_buf msgs = {0};
     int nret;
     if (ok) {

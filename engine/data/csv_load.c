@@ -52,6 +52,8 @@ typedef struct loader {
     folio_diag *diag;
     const char *file; /* how messages name the input */
     folio_table *t;
+    folio_table *prev; /* the previous period's rows (spec->keep_previous), or NULL */
+    size_t prev_rejected;
     struct csv_parser p;
     bool stop; /* a fatal error was reported: ignore the rest */
 
@@ -454,6 +456,32 @@ static bool in_period(const folio_inputspec *spec, int32_t d)
     return true;
 }
 
+/* Whether a row dated d belongs to the previous period (kept when the spec asks for it). */
+static bool in_previous(const folio_inputspec *spec, int32_t d)
+{
+    switch (spec->period_rule) {
+    case FOLIO_PERIOD_WITHIN: return d >= spec->prev_from && d <= spec->prev_to;
+    case FOLIO_PERIOD_UNTIL: return d <= spec->prev_to;
+    case FOLIO_PERIOD_NONE: break;
+    }
+    return false;
+}
+
+/* Copies the pending row into the previous period's table when it belongs there; a row of that
+ * period with a bad value is only counted (the report is not about it: no warning). */
+static void keep_previous(loader *ld)
+{
+    if (!ld->spec->has_previous || !in_previous(ld->spec, ld->cells[ld->date_c].date))
+        return;
+    if (ld->nbad) {
+        ld->prev_rejected++;
+        return;
+    }
+    ld->t->previous_used++; /* counted even when the rows are not kept */
+    if (ld->prev)
+        folio_table_copy_pending(ld->prev, ld->t, ld->cells, ld->row_line);
+}
+
 /* Rejects the pending row for column c's cell (kind; -1 = only drop it, as out of the period),
  * taking back what it added to the table. */
 static void reject_row(loader *ld, int kind, int c, size_t nf, uint32_t first_line)
@@ -511,6 +539,7 @@ static void process_row(loader *ld, size_t nf)
         }
         if (!in_period(spec, ld->cells[ld->date_c].date)) {
             t->out_of_period++;
+            keep_previous(ld);
             reject_row(ld, -1, 0, nf, 0);
             return;
         }
@@ -535,6 +564,8 @@ static void process_row(loader *ld, size_t nf)
         }
         ld->kh = h;
     }
+    if (ld->date_c >= 0)
+        keep_previous(ld); /* an "until" row counts in both periods */
     folio_table_add_row(t, ld->cells, ld->row_line);
     if (keyed)
         key_add(ld, ki, ld->kh, (uint32_t)(t->nrows - 1));
@@ -906,6 +937,11 @@ static void loader_init(loader *ld, const folio_inputspec *spec, folio_diag *dia
     ld->date_c = spec->date_col ? find_column(spec, spec->date_col) : -1;
     ld->key_c = spec->key_col ? find_column(spec, spec->key_col) : -1;
     ld->t->date_col = ld->date_c;
+    if (spec->keep_previous && spec->has_previous && ld->date_c >= 0 &&
+        spec->period_rule != FOLIO_PERIOD_NONE)
+        ld->prev = folio_table_create(spec, file);
+    if (ld->prev)
+        ld->prev->date_col = ld->date_c;
     if (ld->key_c >= 0) {
         ld->keys.slots = xcalloc(1024, sizeof *ld->keys.slots);
         ld->keys.mask = 1023;
@@ -969,9 +1005,23 @@ static folio_table *loader_finish(loader *ld)
     if (ld->stop) {
         folio_table_free(t);
         t = NULL;
+        folio_table_free(ld->prev);
     } else {
         build_reasons(ld);
         folio_table_shrink(t);
+        t->counts_previous =
+            ld->date_c >= 0 && ld->spec->period_rule != FOLIO_PERIOD_NONE && ld->spec->has_previous;
+        if (ld->prev && ld->date_c >= 0) { /* (an absent optional date column: nothing to compare) */
+            folio_table *p = ld->prev;
+            p->date_col = ld->date_c;
+            p->rows_read = t->rows_read;
+            p->rejected = ld->prev_rejected;
+            p->out_of_period = p->rows_read - p->nrows - p->rejected;
+            folio_table_shrink(p);
+            t->previous = p;
+        } else {
+            folio_table_free(ld->prev);
+        }
     }
     csv_free(&ld->p);
     free(ld->scratch);

@@ -341,6 +341,7 @@ void folio_table_free(folio_table *t)
     for (size_t i = 0; i < t->nreasons; i++)
         free(t->reasons[i].text);
     free(t->reasons);
+    folio_table_free(t->previous);
     free(t->cols);
     array_free(t->line, t->cap * sizeof *t->line);
     free(t->name);
@@ -416,6 +417,8 @@ void folio_table_get_stats(const folio_table *t, folio_table_stats *out)
     out->rows_read = t->rows_read;
     out->rows_used = t->nrows;
     out->out_of_period = t->out_of_period;
+    out->counts_previous = t->counts_previous;
+    out->previous_used = t->previous_used;
     out->rejected = t->rejected;
     out->reasons = t->reasons;
     out->nreasons = t->nreasons;

@@ -52,6 +52,10 @@ typedef struct folio_inputspec {
     const char *key_col;      /* a column whose values must be unique, or NULL (duplicates rejected) */
     folio_period_rule period_rule;
     int32_t from, to;         /* period bounds in days; FOLIO_DATE_NONE = open */
+    bool has_previous;        /* the period has a previous one, [prev_from, prev_to] (the same rule
+                                 applies): its rows are counted (stats previous_used) */
+    int32_t prev_from, prev_to;
+    bool keep_previous; /* and kept, in a second table (folio_table_previous) */
 } folio_inputspec;
 
 typedef struct folio_table folio_table;
@@ -70,6 +74,8 @@ typedef struct folio_table_stats {
     const folio_reason *reasons; /* rejected, by reason, most frequent first */
     size_t nreasons;
     int32_t first_date, last_date; /* over the used rows' date column; FOLIO_DATE_NONE if none */
+    bool counts_previous;          /* the input is dated and the period has a previous one: */
+    size_t previous_used;          /* good rows of the previous period (counted in the same pass) */
 } folio_table_stats;
 
 /* Loads and validates a CSV file. On a fatal problem (missing file, missing column,
@@ -79,6 +85,11 @@ folio_table *folio_table_load(const folio_inputspec *spec, folio_diag *diag);
 folio_table *folio_table_load_text(const folio_inputspec *spec, const char *text, size_t len,
                                    folio_diag *diag);
 void folio_table_free(folio_table *t);
+/* The same input over the previous period, read in the same pass when spec.keep_previous was set
+ * and the input is dated: owned by t (freed with it). NULL otherwise. Its stats count rows_read
+ * as t's, rows_used as its own, and rows of that period with a bad value as rejected (no
+ * warning: the report is not about them). */
+folio_table *folio_table_previous(const folio_table *t);
 
 const char *folio_table_name(const folio_table *t);
 const char *folio_table_path(const folio_table *t); /* display path */

@@ -54,6 +54,9 @@ struct folio_table {
     folio_reason *reasons;
     size_t nreasons;
     int32_t first_date, last_date;
+    folio_table *previous; /* the previous period's rows (table_previous.c), or NULL */
+    size_t previous_used;  /* rows of the previous period (kept or not) */
+    bool counts_previous;  /* the input is dated and the period has a previous one */
 };
 
 
@@ -113,6 +116,11 @@ void folio_column_unintern(folio_column *c);
 /* Makes bytes [from, to) of an allocation resident in one system call where the system can
  * (Linux MADV_POPULATE_WRITE): far cheaper than one page fault per 4 KiB while filling a column. */
 void folio_prefault(void *p, size_t from, size_t to);
+/* Appends to `to` a copy of the row pending in `from` (its TEXT cells added to from's columns,
+ * the rest in cells, codes as from's indices), translating codes of interned dictionaries.
+ * Both tables have the same spec. (table_previous.c) */
+void folio_table_copy_pending(folio_table *to, const folio_table *from, const folio_cell *cells,
+                              uint32_t line);
 /* Releases spare capacity once loading is done. */
 void folio_table_shrink(folio_table *t);
 

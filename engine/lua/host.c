@@ -23,7 +23,7 @@
 typedef struct plugin_def {
     int type;       /* Lua type of what the file returned */
     int build_type; /* Lua type of its build field */
-    folio_value name, version, needs, options;
+    folio_value name, version, needs, options, previous;
     char err[512]; /* a field that is not plain data */
 } plugin_def;
 
@@ -33,6 +33,7 @@ static void def_free(plugin_def *d)
     folio_value_free(&d->version);
     folio_value_free(&d->needs);
     folio_value_free(&d->options);
+    folio_value_free(&d->previous);
 }
 
 /* The name of a Lua type tag, with no state at hand. */
@@ -99,9 +100,9 @@ static int inspect(lua_State *L)
     d->type = lua_type(L, 1);
     if (d->type != LUA_TTABLE)
         return 0;
-    static const char *const names[] = {"name", "version", "needs", "options"};
-    folio_value *dst[] = {&d->name, &d->version, &d->needs, &d->options};
-    for (int i = 0; i < 4; i++) {
+    static const char *const names[] = {"name", "version", "needs", "options", "previous"};
+    folio_value *dst[] = {&d->name, &d->version, &d->needs, &d->options, &d->previous};
+    for (int i = 0; i < 5; i++) {
         lua_pushstring(L, names[i]); /* p d key */
         lua_rawget(L, 1);            /* p d value */
         char e[sizeof d->err];
@@ -236,8 +237,31 @@ static bool check_def(folio_run *run, const folio_plugin_info *info, const plugi
             folio_diag_add(diag, FOLIO_ERROR, f, 0, 0, "%s: option names must be strings", key);
         }
 
-    /* needs: input -> list of columns, each declared in report.lua's schema */
+    /* previous: true (every input) or a list of inputs it reads over the previous period */
     const folio_report *r = run->report;
+    const folio_value *prev = &d->previous;
+    if (prev->kind == FOLIO_V_TABLE && folio_value_len(prev) == prev->n) {
+        for (size_t i = 0; i < prev->n; i++) {
+            const folio_value *v = &prev->vals[i];
+            bool found = false;
+            for (size_t j = 0; v->kind == FOLIO_V_STRING && j < r->ninputs && !found; j++)
+                found = strcmp(r->inputs[j].spec.name, v->str) == 0;
+            if (v->kind != FOLIO_V_STRING)
+                folio_diag_add(diag, FOLIO_ERROR, f, 0, 0, "previous[%zu]: expected an input name, got %s",
+                               i + 1, folio_value_type(v));
+            else if (!found)
+                folio_diag_add(diag, FOLIO_ERROR, f, needs_line(info->path, v->str), 0,
+                               "previous names input \"%s\", which report.lua does not declare", v->str);
+        }
+    } else if (prev->kind != FOLIO_V_NIL && prev->kind != FOLIO_V_BOOL) {
+        folio_diag_add(
+            diag, FOLIO_ERROR, f, 0, 0,
+            "previous: expected true or a list of inputs { \"survey\", ... } read over the previous "
+            "period, got %s",
+            folio_value_type(prev));
+    }
+
+    /* needs: input -> list of columns, each declared in report.lua's schema */
     const folio_value *needs = &d->needs;
     if (needs->kind != FOLIO_V_NIL && needs->kind != FOLIO_V_TABLE)
         folio_diag_add(diag, FOLIO_ERROR, f, 0, 0,
@@ -462,6 +486,7 @@ static void resolve_section(folio_run *run, size_t s, plugin_def *defs, bool *ok
         info->local = o->local;
         folio_value_copy(&info->options, &o->options);
         folio_value_copy(&info->needs, &o->needs);
+        folio_value_copy(&info->previous, &o->previous);
         ok[s] = ok[same];
         if (options_checkable(&defs[same]))
             check_options(run, s, &defs[same]);
@@ -479,6 +504,7 @@ static void resolve_section(folio_run *run, size_t s, plugin_def *defs, bool *ok
         info->version = xstrdup(defs[s].version.str);
     folio_value_copy(&info->options, &defs[s].options);
     folio_value_copy(&info->needs, &defs[s].needs);
+    folio_value_copy(&info->previous, &defs[s].previous);
     ok[s] = check_def(run, info, &defs[s]);
     if (options_checkable(&defs[s]))
         check_options(run, s, &defs[s]); /* even when needs are wrong: every problem at once */
@@ -608,6 +634,9 @@ static int ctx_missing(lua_State *L)
     size_t n = 0;
     for (char *tok = strtok(copy, ", "); tok && n < 64; tok = strtok(NULL, ", "))
         list[n++] = tok;
+    for (size_t i = 0; i < n; i++) /* a field it has that is nil (ctx.previous) */
+        if (strcmp(list[i], key) == 0)
+            return 0;
     const char *near = folio_nearest_name(key, list, n);
     if (near)
         return luaL_error(L, "%s has no field \"%s\"; did you mean \"%s\"? It has: %s", what, key, near,
@@ -649,45 +678,106 @@ static void set_string(lua_State *L, const char *key, const char *value)
     }
 }
 
-/* Writes "1 April 2025" for a date in days. */
-static void long_date(int32_t days, char *out, size_t size)
+/* Sets from, to, label, short and year of the period (or the previous one) on the table at the top. */
+static void set_period_fields(lua_State *L, const folio_period *p, bool previous)
 {
-    static const char *const months[] = {"January",   "February", "March",    "April",
-                                         "May",       "June",     "July",     "August",
-                                         "September", "October",  "November", "December"};
-    int y, m, d;
-    folio_date_to_ymd(days, &y, &m, &d);
-    snprintf(out, size, "%d %s %d", d, months[(m - 1) % 12], y);
-}
-
-static void push_period(lua_State *L, const folio_report *r)
-{
-    int32_t from = FOLIO_DATE_NONE, to = FOLIO_DATE_NONE;
-    if (r->ninputs) { /* every input carries the run's period */
-        from = r->inputs[0].spec.from;
-        to = r->inputs[0].spec.to;
-    }
-    lua_createtable(L, 0, 3);
-    char a[11], b[11], la[40], lb[40], label[100];
+    int32_t from = previous ? p->prev_from : p->from, to = previous ? p->prev_to : p->to;
+    char d[11], label[128], shrt[64];
     if (from != FOLIO_DATE_NONE) {
-        folio_date_format(from, a);
-        set_string(L, "from", a);
-        long_date(from, la, sizeof la);
+        folio_date_format(from, d);
+        set_string(L, "from", d);
     }
     if (to != FOLIO_DATE_NONE) {
-        folio_date_format(to, b);
-        set_string(L, "to", b);
-        long_date(to, lb, sizeof lb);
+        folio_date_format(to, d);
+        set_string(L, "to", d);
     }
-    if (from != FOLIO_DATE_NONE && to != FOLIO_DATE_NONE)
-        snprintf(label, sizeof label, "%s to %s", la, lb);
-    else if (from != FOLIO_DATE_NONE)
-        snprintf(label, sizeof label, "From %s", la);
-    else if (to != FOLIO_DATE_NONE)
-        snprintf(label, sizeof label, "Up to %s", lb);
-    else
-        snprintf(label, sizeof label, "All dates");
+    folio_period_describe(p, previous, label, sizeof label, shrt, sizeof shrt);
     set_string(L, "label", label);
+    set_string(L, "short", shrt);
+    if (p->year) {
+        lua_pushinteger(L, p->year - (previous ? 1 : 0));
+        lua_setfield(L, -2, "year");
+    }
+}
+
+/* Pushes ctx.period: the run's period, its year's first day and the previous period's bounds. */
+static void push_period(lua_State *L, const folio_report *r)
+{
+    const folio_period *p = &r->period;
+    lua_createtable(L, 0, 8);
+    set_period_fields(L, p, false);
+    char start[8];
+    snprintf(start, sizeof start, "%02d-%02d", p->start_month ? p->start_month : 1,
+             p->start_day ? p->start_day : 1);
+    set_string(L, "year_start", start);
+    if (p->has_previous) {
+        lua_createtable(L, 0, 5);
+        set_period_fields(L, p, true);
+        lua_setfield(L, -2, "previous");
+    }
+}
+
+/* Whether a plugin reads an input over the previous period (its `previous` field: true for
+ * every input, or a list of inputs). */
+static bool reads_previous(const folio_plugin_info *info, const char *input)
+{
+    const folio_value *prev = &info->previous;
+    if (prev->kind == FOLIO_V_BOOL)
+        return prev->b;
+    for (size_t k = 0; prev->kind == FOLIO_V_TABLE && k < prev->n; k++)
+        if (prev->vals[k].kind == FOLIO_V_STRING && strcmp(prev->vals[k].str, input) == 0)
+            return true;
+    return false;
+}
+
+void folio_host_mark_previous(const folio_run *run, folio_report *r)
+{
+    if (!run || !r)
+        return;
+    for (size_t i = 0; i < r->ninputs; i++) {
+        r->inputs[i].spec.keep_previous = false;
+        for (size_t s = 0; r->period.has_previous && s < run->nplugins; s++)
+            if (reads_previous(&run->plugins[s], r->inputs[i].spec.name))
+                r->inputs[i].spec.keep_previous = true;
+    }
+}
+
+/* Pushes ctx.previous for a plugin that declares `previous` when the period has one: the inputs
+ * it reads over the previous period (an undated input is the same table) and that period;
+ * else nil. */
+static void push_previous(lua_State *L, const job *j)
+{
+    const folio_run *run = j->run;
+    const folio_report *r = run->report;
+    const folio_value *decl = &j->info->previous;
+    if (!r->period.has_previous || decl->kind == FOLIO_V_NIL || (decl->kind == FOLIO_V_BOOL && !decl->b)) {
+        lua_pushnil(L);
+        return;
+    }
+    lua_createtable(L, 0, 2); /* previous */
+    char names[1024];
+    size_t used = 0;
+    names[0] = '\0';
+    lua_createtable(L, 0, (int)r->ninputs); /* previous inputs */
+    for (size_t i = 0; i < r->ninputs; i++) {
+        const folio_inputspec *spec = &r->inputs[i].spec;
+        folio_table *t = run->tables ? run->tables[i] : NULL;
+        if (!t || !reads_previous(j->info, spec->name))
+            continue;
+        folio_table *p = folio_table_previous(t); /* NULL for an undated input: the same rows */
+        folio_lua_push_table(L, p ? p : t);
+        lua_setfield(L, -2, spec->name);
+        if (used < sizeof names) {
+            int w = snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "", spec->name);
+            used += w > 0 ? (size_t)w : 0;
+        }
+    }
+    set_strict(L, "ctx.previous.inputs", names);
+    lua_setfield(L, -2, "inputs");
+    lua_createtable(L, 0, 5);
+    set_period_fields(L, &r->period, true);
+    lua_setfield(L, -2, "period");
+    set_strict(L, "ctx.previous", "inputs, period");
 }
 
 /* Pushes ctx for the job's section. */
@@ -743,6 +833,8 @@ static void push_ctx(lua_State *L, job *j)
 
     push_period(L, r);
     lua_setfield(L, -2, "period");
+    push_previous(L, j);
+    lua_setfield(L, -2, "previous");
 
     lua_createtable(L, (int)run->nplugins, 0); /* ctx plugins */
     for (size_t i = 0; i < run->nplugins; i++) {
@@ -767,7 +859,7 @@ static void push_ctx(lua_State *L, job *j)
     lua_pushlightuserdata(L, j);
     lua_pushcclosure(L, ctx_warn, 1);
     lua_setfield(L, -2, "warn");
-    set_strict(L, "ctx", "inputs, options, report, period, plugins, engine, markdown, warn");
+    set_strict(L, "ctx", "inputs, options, report, period, previous, plugins, engine, markdown, warn");
 }
 
 /* Protected, under the budget: [plugin job] -> build(ctx). */
@@ -909,6 +1001,7 @@ void folio_plugin_info_free(folio_plugin_info *info)
     free(info->failure);
     folio_value_free(&info->options);
     folio_value_free(&info->needs);
+    folio_value_free(&info->previous);
 }
 
 bool folio_host_describe(folio_plugin_info *info, const folio_limits *limits, folio_diag *diag)
@@ -931,6 +1024,7 @@ bool folio_host_describe(folio_plugin_info *info, const folio_limits *limits, fo
         info->version = xstrdup(def.version.str);
     folio_value_copy(&info->options, &def.options);
     folio_value_copy(&info->needs, &def.needs);
+    folio_value_copy(&info->previous, &def.previous);
     def_free(&def);
     return true;
 }

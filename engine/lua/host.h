@@ -20,6 +20,7 @@ typedef struct folio_plugin_info {
     char *failure;   /* the section could not be made: its first error, "plugins/x.lua:9: text"
                         (first line only); NULL while it is fine */
     folio_value options, needs; /* as the plugin declares them (NIL when absent or unreadable) */
+    folio_value previous;       /* `previous`: true or a list of inputs read over the previous period */
 } folio_plugin_info;
 
 typedef struct folio_run {
@@ -53,6 +54,9 @@ bool folio_host_resolve(folio_run *run);
  * the others are built. */
 bool folio_host_build(folio_run *run);
 void folio_run_free_plugins(folio_run *run);
+/* After folio_host_resolve, before the inputs are loaded: sets spec.keep_previous on each input
+ * of r that a plugin reads over the previous period (ctx.previous), when the period has one. */
+void folio_host_mark_previous(const folio_run *run, folio_report *r);
 /* Reads one plugin file outside any report (`folio plugins` without REPORT): fills info's name
  * (from the file name), version, options and needs; info->path and info->display must be set
  * by the caller. Problems go to diag; false if the file could not be read as a plugin. */

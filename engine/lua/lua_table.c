@@ -728,6 +728,8 @@ static int t_stats(lua_State *L)
     set_count(L, "rows_read", st.rows_read);
     set_count(L, "rows_used", st.rows_used);
     set_count(L, "out_of_period", st.out_of_period);
+    if (st.counts_previous)
+        set_count(L, "previous_used", st.previous_used);
     set_count(L, "rejected", st.rejected);
     lua_createtable(L, (int)st.nreasons, 0); /* ... stats reasons */
     for (size_t i = 0; i < st.nreasons; i++) {

@@ -274,6 +274,26 @@ function fmt.date(s)
   return format("%d %s %s", d, MONTHS[m], y)
 end
 
+-- The change from `before` to `now` against a period's name: fmt.change(74, 68, "2024-25") ->
+-- "6 more than 2024-25", "6 fewer than ...", "the same as 2024-25". words = { more =, fewer =,
+-- same = } replaces the wording: templates where {n} is the difference and {period} the name.
+local CHANGE_WORDS = { more = "{n} more than {period}", fewer = "{n} fewer than {period}", same = "the same as {period}" }
+
+function fmt.change(now, before, period, words)
+  now = integer(now, "fmt.change")
+  before = integer(before, "fmt.change")
+  check(type(period) == "string", "fmt.change: expected the previous period's name, such as \"2024-25\"")
+  check(words == nil or type(words) == "table", "fmt.change: words must be a table { more =, fewer =, same = }")
+  local kind = now > before and "more" or now < before and "fewer" or "same"
+  local template = words and words[kind] or CHANGE_WORDS[kind]
+  check(type(template) == "string", "fmt.change: words." .. kind .. " must be a string")
+  local n = fmt.int(now > before and now - before or before - now)
+  return (template:gsub("{(%a+)}", function(k)
+    if k == "n" then return n end
+    if k == "period" then return period end
+  end))
+end
+
 -- fmt.plural(1, "response", "responses") -> "1 response"; 1234 -> "1,234 responses".
 function fmt.plural(n, one, many)
   check(type(one) == "string", "fmt.plural: expected the singular word")

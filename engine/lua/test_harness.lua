@@ -208,8 +208,10 @@ end
 
 -- t:build{ plugin =, options =, inputs = { NAME = { schema =, date =, key =, csv = TEXT |
 -- rows = { header, row, ... } | file = PATH } }, report = { title =, labels =, ... },
--- files = { [PATH] = TEXT }, from =, to = } -> blocks, warnings
-local REPORT_FIELDS = { "title", "subtitle", "publisher", "lang", "labels", "logo", "page", "theme", "limits" }
+-- files = { [PATH] = TEXT }, from =, to = | year = YYYY } -> blocks, warnings
+local REPORT_FIELDS = {
+  "title", "subtitle", "publisher", "lang", "labels", "logo", "page", "theme", "limits", "year_start",
+}
 
 -- raises MESSAGE at the test file's line (error levels miss it through tail calls)
 local function raise(message)
@@ -259,7 +261,7 @@ local function build(_, spec, render)
     section[k] = v
   end
   report.sections[1] = section
-  local result, warnings = native.build("return " .. source(report), files, spec.from, spec.to, render)
+  local result, warnings = native.build("return " .. source(report), files, spec.from, spec.to, render, spec.year)
   if result == nil then
     raise(warnings)
   end

@@ -528,8 +528,11 @@ static void load_input(loader *ld, const char *name, const folio_value *v, folio
     char path[300], p[400];
     snprintf(path, sizeof path, "inputs.%s", name);
     in->spec.name = own_str(r, name);
-    in->spec.from = ld->opt ? ld->opt->from : FOLIO_DATE_NONE;
-    in->spec.to = ld->opt ? ld->opt->to : FOLIO_DATE_NONE;
+    in->spec.from = r->period.from;
+    in->spec.to = r->period.to;
+    in->spec.has_previous = r->period.has_previous;
+    in->spec.prev_from = r->period.prev_from;
+    in->spec.prev_to = r->period.prev_to;
     if (v->kind != FOLIO_V_TABLE) {
         bad(ld, path, "expected { file =, schema = { ... } }, got %s", folio_value_type(v));
         return;
@@ -728,12 +731,35 @@ static void load_limits(loader *ld, const folio_value *t)
     }
 }
 
+/* The year's first day (year_start = "MM-DD") and the run's period from the options. */
+static void load_period(loader *ld, const folio_value *t)
+{
+    folio_period *p = &ld->r->period;
+    p->start_month = p->start_day = 1;
+    const folio_value *v = field(t, "year_start");
+    if (v &&
+        (v->kind != FOLIO_V_STRING || !folio_period_parse_start(v->str, &p->start_month, &p->start_day))) {
+        char shown[80];
+        if (v->kind == FOLIO_V_STRING)
+            folio_format_cut(shown, sizeof shown, "\"%s\"", v->str);
+        else
+            snprintf(shown, sizeof shown, "%s", folio_value_type(v));
+        bad(ld, "year_start",
+            "expected the year's first day as \"MM-DD\", such as \"04-01\" for 1 April (UK financial "
+            "years), got %s",
+            shown);
+    }
+    const folio_report_options *o = ld->opt;
+    folio_period_set(p, o ? o->year : 0, o ? o->from : FOLIO_DATE_NONE, o ? o->to : FOLIO_DATE_NONE);
+}
+
 /* ---- the whole file ---- */
 
 static void load_all(loader *ld, const folio_value *t)
 {
-    static const char *const fields[] = {"title",  "subtitle", "publisher", "lang",     "page", "theme",
-                                         "labels", "limits",   "inputs",    "sections", "logo", NULL};
+    static const char *const fields[] = {"title", "subtitle",   "publisher", "lang",   "page",
+                                         "theme", "labels",     "limits",    "inputs", "sections",
+                                         "logo",  "year_start", NULL};
     folio_report *r = ld->r;
     if (t->kind != FOLIO_V_TABLE) {
         bad(ld, "", "report.lua must return a table { title =, inputs =, sections = }, got %s",
@@ -751,6 +777,7 @@ static void load_all(loader *ld, const folio_value *t)
     r->lang = get_string(ld, "", t, "lang", false);
     if (!r->lang)
         r->lang = own_str(r, "en-GB");
+    load_period(ld, t);
 
     const folio_value *page = get_table(ld, "", t, "page", false, "{ size =, margins = }");
     if (page)

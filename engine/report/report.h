@@ -45,6 +45,27 @@ typedef struct folio_section {
     folio_value options; /* the section's option table (TABLE, maybe empty) */
 } folio_section;
 
+/* The run's period and the one before it (period.c). */
+typedef struct folio_period {
+    int32_t from, to;           /* FOLIO_DATE_NONE = open */
+    int year;                   /* --year YYYY (the year the period starts in), else 0 */
+    int start_month, start_day; /* the year's first day: report.lua year_start, default 1 January */
+    bool has_previous;          /* --year, or both --from and --to */
+    int32_t prev_from, prev_to; /* the year before, or as many days just before from */
+} folio_period;
+
+/* Reads a year_start "MM-DD" (a day every year has: not 02-29). */
+bool folio_period_parse_start(const char *s, int *month, int *day);
+/* Sets the bounds: year's (from p's first day) when year != 0, else [from, to]; and the previous
+ * period's. Keeps p's start_month/start_day (1 January if unset). */
+void folio_period_set(folio_period *p, int year, int32_t from, int32_t to);
+/* The year does not start on 1 January. */
+bool folio_period_is_financial(const folio_period *p);
+/* The period (or the previous one) in words: label "1 April 2025 to 31 March 2026" (or "From ...",
+ * "Up to ...", "All dates"), short "2025-26", "2025", or "1 Mar to 30 Jun 2025". */
+void folio_period_describe(const folio_period *p, bool previous, char *label, size_t lsize, char *shrt,
+                           size_t ssize);
+
 typedef struct folio_report {
     char *dir;        /* the report folder, no trailing slash */
     char *path;       /* the report.lua file */
@@ -63,6 +84,7 @@ typedef struct folio_report {
     size_t nsections;
     folio_limits limits;        /* every field set: the defaults, overridden by report.lua's `limits`,
                                    overridden by folio_report_options.limits (the command line) */
+    folio_period period;        /* the run's period (options, with report.lua's year_start) */
     folio_value table;          /* the whole report table, for ctx.report */
     char **owned;               /* strings owned by the report */
     size_t nowned, capowned;
@@ -72,6 +94,8 @@ typedef struct folio_report_options {
     const char *data_dir;   /* --data: read each input's file name from this folder instead */
     const char *fonts_dir;  /* the bundled fonts folder (found next to the executable's source tree) */
     int32_t from, to;       /* the period, FOLIO_DATE_NONE = open */
+    int year;               /* --year YYYY: the period is that year from report.lua's year_start
+                               (from/to ignored); 0 = not given */
     folio_limits limits;    /* the command line's limits (0 = not given): they win over report.lua's,
                                and report.lua itself is evaluated under them */
 } folio_report_options;

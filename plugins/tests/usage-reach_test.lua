@@ -90,3 +90,20 @@ test("the page shows the figures", function(t)
   t:contains(pages[1], "Usage reach")
   t:contains(pages[1], "3 (60%) of respondents had heard of 4Pi")
 end)
+
+test("the previous period's reach, where it has responses", function(t)
+  -- 1 July to 30 September 2025 (92 days) against 31 March to 30 June 2025: R1 and R2, both
+  -- heard of 4Pi and both using the standards
+  local out = t:build({ plugin = "usage-reach", inputs = { survey = survey, signatories = signatories },
+    from = "2025-07-01", to = "2025-09-30" })
+  t:contains(out, "In 31 Mar to 30 Jun 2025, 100% of 2 respondents had heard of 4Pi and 100% worked in "
+    .. "organisations that used the standards.")
+  -- with --year 2025 the year before has no responses: nothing is said about it
+  out = t:build({ plugin = "usage-reach", inputs = { survey = survey, signatories = signatories }, year = 2025 })
+  t:ok(not t:text(out):find("In 2024", 1, true), "no sentence on 2024")
+  -- but it has signatories (2 signed up in 2024, 1 in 2025)
+  t:contains(out, "1 organisation has signed up to the standards since 2025 (1 fewer than 2024);")
+  out = t:build({ plugin = "usage-reach", inputs = { survey = survey, signatories = signatories }, year = 2025,
+    options = { compare = false } })
+  t:contains(out, "1 organisation has signed up to the standards since 2025;")
+end)

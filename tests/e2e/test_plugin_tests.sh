@@ -17,7 +17,7 @@ check "standard plugin tests pass (exit 0)" test "$(rc)" -eq 0
 check "final line N passed, 0 failed" grep -qE '^[1-9][0-9]* passed, 0 failed$' "$TMP/out"
 [ "$(rc)" -eq 0 ] || cat "$TMP/out" >&2
 run test plugins/tests/usage-reach_test.lua
-check "usage-reach on 5 rows: all its tests pass" said "7 passed, 0 failed"
+check "usage-reach on 5 rows: all its tests pass" said "8 passed, 0 failed"
 
 # A failing test file: one line per failure with the test file's line, then the count; exit 1.
 mkdir -p "$TMP/p/tests"

@@ -74,7 +74,7 @@ run plugins
 check "standard: exit 0 (got $(rc))" test "$(rc)" -eq 0
 ls plugins/*.lua | sed 's|plugins/||; s|\.lua$||' >"$TMP/names"
 check "standard: every plugin file, sorted" test "$(awk '{print $1}' "$TMP/out")" = "$(cat "$TMP/names")"
-check "standard: a known line" grep -qxF "usage-reach          1.0.0    standard plugins/usage-reach.lua" "$TMP/out"
+check "standard: a known line" grep -qxF "usage-reach          1.1.0    standard plugins/usage-reach.lua" "$TMP/out"
 run plugins --details
 check "standard --details: a plugin's needs" grep -qxF "    interviews: interview_id, role, level, domain, quote, consent" "$TMP/out"
 check "standard --details: a declared new_page" grep -qxF "    new_page         boolean  default true" "$TMP/out"

@@ -983,6 +983,111 @@ static void test_period(void)
     folio_diag_free(&d);
 }
 
+/* The previous period's rows, kept in the same pass: text, fixed and interned codes (translated
+ * to the second table's own dictionary), boundaries, bad rows, and an "until" input. */
+static void test_previous_period(void)
+{
+    const folio_colspec cols[] = {
+        {.name = "when", .type = FOLIO_DATE}, {.name = "kind", .type = FOLIO_CODE, .codes = ABC, .ncodes = 3},
+        {.name = "tag", .type = FOLIO_CODE},  {.name = "tags", .type = FOLIO_MULTI},
+        {.name = "note", .type = FOLIO_TEXT}, {.name = "n", .type = FOLIO_INTEGER},
+    };
+    const char *text = "when,kind,tag,tags,note,n\n"
+                       "2025-04-01,a,new,x;y,first of this year,1\n"
+                       "2025-03-31,b,old,y;z,last of the year before,2\n"
+                       "2024-04-01,c,older,,first of the year before,3\n"
+                       "2024-03-31,a,oldest,x,two years ago,4\n"
+                       "2024-06-01,zzz,bad,,a bad code the year before,5\n"
+                       "2025-05-01,b,new,z,,6\n";
+    folio_inputspec spec = {.name = "p",
+                            .display_path = "p.csv",
+                            .cols = cols,
+                            .ncols = 6,
+                            .date_col = "when",
+                            .period_rule = FOLIO_PERIOD_WITHIN,
+                            .from = ymd(2025, 4, 1),
+                            .to = ymd(2026, 3, 31),
+                            .has_previous = true,
+                            .prev_from = ymd(2024, 4, 1),
+                            .prev_to = ymd(2025, 3, 31),
+                            .keep_previous = true};
+    folio_diag d;
+    diag_quiet(&d);
+    folio_table *t = load_text(&spec, text, &d);
+    CHECK(d.warnings == 0); /* the bad row is the year before's: no warning */
+    folio_table_stats st;
+    folio_table_get_stats(t, &st);
+    CHECK_INT(st.rows_used, 2);
+    CHECK_INT(st.out_of_period, 4);
+    CHECK_INT(st.rejected, 0);
+    CHECK(st.counts_previous);
+    CHECK_INT(st.previous_used, 2);
+    int tag = folio_table_column_index(t, "tag"), tags = folio_table_column_index(t, "tags");
+    CHECK_INT(folio_table_code_count(t, tag), 1); /* "new" only: the year before's codes were taken back */
+    folio_table *p = folio_table_previous(t);
+    CHECK(p != NULL);
+    folio_table_get_stats(p, &st);
+    CHECK_INT(st.rows_used, 2);
+    CHECK_INT(st.rejected, 1);
+    CHECK_INT(st.first_date, ymd(2024, 4, 1));
+    CHECK_INT(st.last_date, ymd(2025, 3, 31));
+    CHECK_INT(folio_table_row_line(p, 0), 3);
+    size_t len;
+    CHECK_STR(folio_table_get_text(p, 0, folio_table_column_index(p, "note"), &len),
+              "last of the year before");
+    CHECK_STR(folio_table_get_text(p, 1, folio_table_column_index(p, "note"), &len),
+              "first of the year before");
+    CHECK_STR(folio_table_get_text(t, 0, folio_table_column_index(t, "note"), &len), "first of this year");
+    CHECK(folio_table_get_text(t, 1, folio_table_column_index(t, "note"), &len) == NULL);
+    CHECK_STR(folio_table_code_name(p, 1, (size_t)folio_table_get_code(p, 0, 1)), "b");
+    CHECK_STR(folio_table_code_name(p, tag, (size_t)folio_table_get_code(p, 0, tag)), "old");
+    CHECK_STR(folio_table_code_name(p, tag, (size_t)folio_table_get_code(p, 1, tag)), "older");
+    CHECK_INT(folio_table_code_count(p, tag), 2);
+    uint64_t m = folio_table_get_multi(p, 0, tags); /* y;z in the second table's own dictionary */
+    CHECK_INT(folio_table_code_count(p, tags), 2);
+    CHECK(m == 3);
+    CHECK_STR(folio_table_code_name(p, tags, 0), "y");
+    CHECK(folio_table_is_missing(p, 1, tags));
+    CHECK(folio_table_get_number(p, 1, folio_table_column_index(p, "n")) == 3);
+    folio_table_free(t);
+    folio_diag_free(&d);
+
+    /* UNTIL: the year before is everything up to its end (rows in both tables) */
+    diag_quiet(&d);
+    spec.period_rule = FOLIO_PERIOD_UNTIL;
+    t = load_text(&spec, text, &d);
+    folio_table_get_stats(t, &st);
+    CHECK_INT(st.rows_used, 5);
+    CHECK_INT(st.rejected, 1);
+    CHECK_INT(st.previous_used, 3);
+    folio_table_get_stats(folio_table_previous(t), &st);
+    CHECK_INT(st.rows_used, 3);
+    CHECK_INT(st.first_date, ymd(2024, 3, 31));
+    folio_table_free(t);
+    folio_diag_free(&d);
+
+    /* counted but not kept; and nothing at all without a previous period */
+    diag_quiet(&d);
+    spec.period_rule = FOLIO_PERIOD_WITHIN;
+    spec.keep_previous = false;
+    t = load_text(&spec, text, &d);
+    folio_table_get_stats(t, &st);
+    CHECK_INT(st.previous_used, 2);
+    CHECK(folio_table_previous(t) == NULL);
+    folio_table_free(t);
+    folio_diag_free(&d);
+    diag_quiet(&d);
+    spec.has_previous = false;
+    spec.keep_previous = true;
+    t = load_text(&spec, text, &d);
+    folio_table_get_stats(t, &st);
+    CHECK(!st.counts_previous);
+    CHECK_INT(st.previous_used, 0);
+    CHECK(folio_table_previous(t) == NULL);
+    folio_table_free(t);
+    folio_diag_free(&d);
+}
+
 static void test_interned_codes_and_keys(void)
 {
     const folio_colspec cols[] = {
@@ -1605,6 +1710,7 @@ int main(void)
     test_warning_limit();
     test_maps();
     test_period();
+    test_previous_period();
     test_interned_codes_and_keys();
     test_accessors();
     test_count_by();
