@@ -20,6 +20,7 @@ typedef struct folio_plugin_info {
     char *failure;   /* the section could not be made: its first error, "plugins/x.lua:9: text"
                         (first line only); NULL while it is fine */
     folio_value options, needs; /* as the plugin declares them (NIL when absent or unreadable) */
+    double seconds;  /* wall-clock time folio_host_build spent on this section (run log) */
 } folio_plugin_info;
 
 typedef struct folio_run {
