@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,13 +90,22 @@ bool folio_output_lock(folio_lock *l, const char *path, bool wait, folio_diag *d
     *l = (folio_lock){.fd = -1};
     if (is_special(path))
         return true;
-    char *lp = lock_path(path);
+    /* A symbolic link (-o /dev/stdout redirected to a file) is locked beside the file it names,
+     * where the PDF is written. */
+    struct stat st;
+    char real[PATH_MAX];
+    bool link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && realpath(path, real);
+    char *lp = lock_path(link ? real : path);
     bool said = false;
     for (;;) {
         int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
         if (fd < 0) {
-            folio_diag_add(diag, FOLIO_ERROR, NULL, 0, 0, "cannot lock %s: cannot create %s: %s", path, lp,
-                           strerror(errno));
+            /* as the write itself would say: the folder cannot take the lock file either */
+            int err = errno;
+            char *dir = dir_of(path);
+            folio_diag_add(diag, FOLIO_ERROR, NULL, 0, 0, "cannot write %s: %s (in folder %s)", path, strerror(err),
+                           dir);
+            free(dir);
             free(lp);
             return false;
         }
