@@ -438,14 +438,22 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "new-plugin") == 0)
         return folio_cmd_new_plugin(argc - 2, argv + 2, folio_home());
     cli c;
+    char **args = xcalloc((size_t)argc + 1, sizeof *args); /* as given: getopt reorders argv */
+    memcpy(args, argv, (size_t)argc * sizeof *args);
     int r = parse_args(argc, argv, &c);
-    if (r >= 0)
+    c.argv = args;
+    if (r >= 0) {
+        free(args);
         return r;
+    }
     char std_plugins[4096];
     snprintf(std_plugins, sizeof std_plugins, "%s/plugins", folio_home());
     if (!strcmp(c.command, "plugins") && !c.report)
-        return folio_cli_list_standard(std_plugins, "plugins", c.details, &c.limits);
-    if (!strcmp(c.command, "watch"))
-        return folio_cli_watch(argc, argv, c.report, std_plugins);
-    return run(&c);
+        r = folio_cli_list_standard(std_plugins, "plugins", c.details, &c.limits);
+    else if (!strcmp(c.command, "watch"))
+        r = folio_cli_watch(argc, argv, c.report, std_plugins);
+    else
+        r = run(&c);
+    free(args);
+    return r;
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/output.h"
 #include "core/json.h"
 #include "core/limits.h"
 #include "core/util.h"
@@ -22,7 +23,7 @@ typedef struct log_section {
     char *plugin;
     double seconds;
     char *failure;
-    bool ran;
+    const char *status; /* "ok", "failed", "not run" */
 } log_section;
 
 typedef struct log_reason {
@@ -148,7 +149,7 @@ void folio_runlog_add_run(folio_runlog *log, const folio_run *run, folio_table *
         const folio_plugin_info *p = &run->plugins[s];
         ls->seconds = p->seconds;
         ls->failure = dup_or_null(p->failure);
-        ls->ran = p->seconds > 0 || p->failure;
+        ls->status = p->failure || (p->ran && !p->built) ? "failed" : p->built ? "ok" : "not run";
         bool seen = false;
         for (size_t k = 0; k < log->nplugins && !seen; k++)
             seen = p->path && log->plugins[k].path && !strcmp(log->plugins[k].path, p->path);
@@ -364,7 +365,7 @@ static void write_document(folio_buf *b, folio_runlog *log, const folio_diag *di
         folio_json_object(&j, NULL);
         folio_json_int(&j, "section", (long long)s + 1);
         folio_json_string(&j, "plugin", ls->plugin);
-        folio_json_string(&j, "status", ls->failure ? "failed" : ls->ran ? "ok" : "not run");
+        folio_json_string(&j, "status", ls->status ? ls->status : "not run");
         folio_json_number(&j, "seconds", ls->seconds, 4);
         folio_json_string(&j, "failure", ls->failure);
         folio_json_end(&j);
@@ -411,7 +412,7 @@ bool folio_runlog_write(folio_runlog *log, const char *path, const folio_diag *d
     folio_diag_init(&own);
     own.quiet = true;
     folio_atomic a;
-    bool good = folio_atomic_open(&a, path, &own) && folio_atomic_write(&a, b.data, b.len, &own) &&
+    bool good = folio_output_make_dirs(path, &own) && folio_atomic_open(&a, path, &own) && folio_atomic_write(&a, b.data, b.len, &own) &&
                 folio_atomic_commit(&a, &own);
     if (!good)
         fprintf(stderr, "folio: error: cannot write the run log: %s\n", own.n ? own.items[0].text : path);

@@ -890,10 +890,11 @@ bool folio_host_build(folio_run *run)
         size_t errors = run->diag->errors, first = run->diag->n;
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        bool built = !run->plugins[s].failure && build_section(run, s);
+        run->plugins[s].ran = !run->plugins[s].failure;
+        run->plugins[s].built = run->plugins[s].ran && build_section(run, s);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         run->plugins[s].seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-        if (built)
+        if (run->plugins[s].built)
             continue;
         if (!run->keep_going)
             return false;
