@@ -55,8 +55,8 @@ bool folio_output_make_dirs(const char *path, folio_diag *diag)
                                strerror(err));
                 good = false;
             } else if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-                folio_diag_add(diag, FOLIO_ERROR, NULL, 0, 0, "cannot create folder %s for %s: %s is not a folder",
-                               dir, path, dir);
+                folio_diag_add(diag, FOLIO_ERROR, NULL, 0, 0,
+                               "cannot create folder %s for %s: %s is not a folder", dir, path, dir);
                 good = false;
             }
             *p = c;
@@ -103,8 +103,8 @@ bool folio_output_lock(folio_lock *l, const char *path, bool wait, folio_diag *d
             /* as the write itself would say: the folder cannot take the lock file either */
             int err = errno;
             char *dir = dir_of(path);
-            folio_diag_add(diag, FOLIO_ERROR, NULL, 0, 0, "cannot write %s: %s (in folder %s)", path, strerror(err),
-                           dir);
+            folio_diag_add(diag, FOLIO_ERROR, NULL, 0, 0, "cannot write %s: %s (in folder %s)", path,
+                           strerror(err), dir);
             free(dir);
             free(lp);
             return false;
@@ -112,7 +112,8 @@ bool folio_output_lock(folio_lock *l, const char *path, bool wait, folio_diag *d
         if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
             int err = errno;
             if (err != EWOULDBLOCK && err != EINTR) {
-                folio_diag_add(diag, FOLIO_ERROR, NULL, 0, 0, "cannot lock %s (%s): %s", path, lp, strerror(err));
+                folio_diag_add(diag, FOLIO_ERROR, NULL, 0, 0, "cannot lock %s (%s): %s", path, lp,
+                               strerror(err));
                 close(fd);
                 free(lp);
                 return false;
@@ -123,7 +124,8 @@ bool folio_output_lock(folio_lock *l, const char *path, bool wait, folio_diag *d
                 snprintf(who, sizeof who, " (pid %ld)", pid);
             if (!wait) {
                 folio_diag_add(diag, FOLIO_ERROR, NULL, 0, 0,
-                               "%s is being written by another folio run%s; not waiting (--no-wait)", path, who);
+                               "%s is being written by another folio run%s; not waiting (--no-wait)", path,
+                               who);
                 close(fd);
                 free(lp);
                 return false;

@@ -22,19 +22,19 @@ typedef enum folio_date_source {
 } folio_date_source;
 
 typedef struct folio_input_digest {
-    bool ok;                          /* the file could be read */
-    char sha256[FOLIO_SHA256_HEX];    /* lower-case hex */
+    bool ok;                       /* the file could be read */
+    char sha256[FOLIO_SHA256_HEX]; /* lower-case hex */
     long long bytes;
 } folio_input_digest;
 
 typedef struct folio_provenance {
-    char date[11];               /* "YYYY-MM-DD", "" when none */
+    char date[11]; /* "YYYY-MM-DD", "" when none */
     folio_date_source date_source;
-    folio_input_digest *inputs;  /* one per report input, same order (owned) */
+    folio_input_digest *inputs; /* one per report input, same order (owned) */
     size_t ninputs;
-    folio_pdf_info *info;        /* the PDF's custom Info entries: "Input_NAME" = "FILE sha256:HEX" */
+    folio_pdf_info *info; /* the PDF's custom Info entries: "Input_NAME" = "FILE sha256:HEX" */
     size_t ninfo;
-    char **owned;                /* the strings behind info */
+    char **owned; /* the strings behind info */
 } folio_provenance;
 
 /* The name of a date source as the run log writes it: "SOURCE_DATE_EPOCH", "period", "data", "none". */

@@ -324,9 +324,9 @@ static void write_document(folio_buf *b, folio_runlog *log, const folio_diag *di
     folio_json_string(&j, "started", started);
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    folio_json_number(&j, "seconds",
-                      (double)(now.tv_sec - log->mono0.tv_sec) + (double)(now.tv_nsec - log->mono0.tv_nsec) / 1e9,
-                      3);
+    folio_json_number(
+        &j, "seconds",
+        (double)(now.tv_sec - log->mono0.tv_sec) + (double)(now.tv_nsec - log->mono0.tv_nsec) / 1e9, 3);
     folio_json_int(&j, "exit_status", exit_status);
     folio_json_string(&j, "status", status_name(exit_status));
     folio_json_object(&j, "options");
@@ -412,8 +412,8 @@ bool folio_runlog_write(folio_runlog *log, const char *path, const folio_diag *d
     folio_diag_init(&own);
     own.quiet = true;
     folio_atomic a;
-    bool good = folio_output_make_dirs(path, &own) && folio_atomic_open(&a, path, &own) && folio_atomic_write(&a, b.data, b.len, &own) &&
-                folio_atomic_commit(&a, &own);
+    bool good = folio_output_make_dirs(path, &own) && folio_atomic_open(&a, path, &own) &&
+                folio_atomic_write(&a, b.data, b.len, &own) && folio_atomic_commit(&a, &own);
     if (!good)
         fprintf(stderr, "folio: error: cannot write the run log: %s\n", own.n ? own.items[0].text : path);
     folio_diag_free(&own);

@@ -6,7 +6,6 @@
 #include <nettle/sha2.h>
 #include <unistd.h>
 
-
 static void to_hex(struct sha256_ctx *ctx, char hex[FOLIO_SHA256_HEX])
 {
     static const char digits[] = "0123456789abcdef";

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define FOLIO_SHA256_HEX 65         /* 64 hex digits and the NUL */
+#define FOLIO_SHA256_HEX 65            /* 64 hex digits and the NUL */
 #define FOLIO_DIGEST_BLOCK (64u << 10) /* bytes read at a time when hashing a file */
 
 /* The SHA-256 of n bytes at data into hex. */

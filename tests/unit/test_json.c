@@ -22,12 +22,15 @@ int main(void)
     CHECK_STR(quoted("a\"b\\c"), "\"a\\\"b\\\\c\"");
     CHECK_STR(quoted("tab\tnl\ncr\rbs\bff\f"), "\"tab\\tnl\\ncr\\rbs\\bff\\f\"");
     CHECK_STR(quoted("\x01\x1f\x0b\x7f"), "\"\\u0001\\u001f\\u000b\\u007f\"");
-    CHECK_STR(quoted("caf\xc3\xa9 \xce\xa9 \xf0\x9f\x93\x84"), "\"caf\xc3\xa9 \xce\xa9 \xf0\x9f\x93\x84\""); /* kept */
-    CHECK_STR(quoted("bad\xff" "byte"), "\"bad\\ufffdbyte\"");                     /* a stray byte */
-    CHECK_STR(quoted("\xc3"), "\"\\ufffd\"");                                         /* cut short */
-    CHECK_STR(quoted("\xc0\xaf"), "\"\\ufffd\\ufffd\"");                              /* overlong '/' */
-    CHECK_STR(quoted("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");                   /* a surrogate */
-    CHECK_STR(quoted("\xf4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");        /* above U+10FFFF */
+    CHECK_STR(quoted("caf\xc3\xa9 \xce\xa9 \xf0\x9f\x93\x84"),
+              "\"caf\xc3\xa9 \xce\xa9 \xf0\x9f\x93\x84\""); /* kept */
+    CHECK_STR(quoted("bad\xff"
+                     "byte"),
+              "\"bad\\ufffdbyte\"");                                           /* a stray byte */
+    CHECK_STR(quoted("\xc3"), "\"\\ufffd\"");                                  /* cut short */
+    CHECK_STR(quoted("\xc0\xaf"), "\"\\ufffd\\ufffd\"");                       /* overlong '/' */
+    CHECK_STR(quoted("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");            /* a surrogate */
+    CHECK_STR(quoted("\xf4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\""); /* above U+10FFFF */
 
     folio_buf b = {0};
     folio_json j;
