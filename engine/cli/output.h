@@ -7,6 +7,8 @@
 
 #include "core/diag.h"
 
+#define FOLIO_LOCKS_HELD 64 /* lock files of one process removed at exit if still held */
+
 /* The lock of one output: ".NAME-lock" beside it, held with flock(2) while the run lasts. */
 typedef struct folio_lock {
     int fd;     /* -1 when not held (also for an output that needs none: a device or a pipe) */

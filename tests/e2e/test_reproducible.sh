@@ -66,6 +66,7 @@ for f in benefits interviews signatories survey; do
 done
 check "pdfinfo reads the metadata without complaint" test ! -s "$TMP/pdfinfo.err"
 check "qpdf --check" qpdf --check "$TMP/a/one.pdf" >/dev/null
+check "no /ID in the trailer (libharu's is time-based)" test "$(qpdf --show-object=trailer "$TMP/a/one.pdf" | grep -c /ID)" -eq 0
 cp -r "$MIN" "$TMP/m"
 "$FOLIO" render "$TMP/m" -o "$TMP/m1.pdf" 2>/dev/null
 sed -i '2s/,3$/,4/' "$TMP/m/survey.csv" # one byte of the input
