@@ -24,7 +24,7 @@ return {
         title = ctx.report.title,
         subtitle = subtitle,
         publisher = ctx.report.publisher,
-        date = "Published " .. fmt.date(ctx.report.date),
+        date = ctx.report.date and ("Published " .. fmt.date(ctx.report.date)) or nil,
         logo = ctx.options.logo ~= "" and ctx.options.logo or ctx.report.logo,
       },
     }

@@ -8,6 +8,9 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
+#include "cli/provenance.h"
+#include "cli/runlog.h"
 #include "core/diag.h"
 #include "core/limits.h"
 #include "core/util.h"
@@ -23,8 +26,8 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_PARTIAL = 3 };
 
 static const char usage[] =
     "usage: folio render REPORT [-o FILE] [--data DIR] [--strict] [--keep-going]\n"
-    "                    [--year YYYY | --from DATE --to DATE] [LIMITS]\n"
-    "       folio check REPORT [--data DIR] [--strict] [LIMITS]\n"
+    "                    [--year YYYY | --from DATE --to DATE] [--log FILE] [--dry-run] [--no-wait] [LIMITS]\n"
+    "       folio check REPORT [--data DIR] [--strict] [--log FILE] [LIMITS]\n"
     "       folio plugins [REPORT] [--details] [LIMITS]\n"
     "       folio watch REPORT [-o FILE] [--data DIR] [--strict] [--year YYYY | --from DATE --to DATE] [LIMITS]\n"
     "       folio test [PATH ...]\n"
@@ -56,6 +59,11 @@ static const char help[] =
     "  --keep-going       a section that fails (its plugin errs, breaks a limit, returns bad\n"
     "                     blocks, or cannot be loaded) is replaced by a marked error box and\n"
     "                     the rest of the PDF is made; the failures are listed; exit status 3\n"
+    "  --log FILE         write a JSON run log to FILE at the end of the run, also a failed one:\n"
+    "                     versions, inputs with SHA-256 and row counts, timings, messages, outputs\n"
+    "  --dry-run          do everything but write the PDF (and its folders and lock)\n"
+    "  --no-wait          if another run is writing the same PDF, fail at once (exit 1) instead\n"
+    "                     of waiting for it to finish\n"
     "  --version          print the version\n"
     "  --help             print this help\n"
     "\n"
@@ -65,8 +73,12 @@ static const char help[] =
     "  --instruction-limit N       Lua VM instructions of one plugin run (default 2e9)\n"
     "\n"
     "Exit status: 0 the PDF was written (or the check passed); 1 the report could not be\n"
-    "made (bad input, failing plugin); 2 the command line was wrong; 3 (--keep-going) the PDF\n"
-    "was written, but some sections could not be made and are marked as such in it.\n";
+    "made (bad input, failing plugin, the PDF being written by another run under --no-wait);\n"
+    "2 the command line was wrong; 3 (--keep-going) the PDF\n"
+    "was written, but some sections could not be made and are marked as such in it.\n"
+    "\n"
+    "The PDF's date is SOURCE_DATE_EPOCH, else the period's end, else the latest date in the\n"
+    "data: never the clock, so the same inputs give the same bytes. See docs/scheduling.md.\n";
 
 typedef struct cli {
     const char *command;
@@ -76,6 +88,10 @@ typedef struct cli {
     bool strict;
     bool keep_going;
     bool details; /* plugins --details */
+    const char *log; /* --log FILE */
+    bool dry_run, no_wait;
+    int argc;
+    char **argv;
     int32_t from, to;
     int year;            /* --year, 0 = not given */
     folio_limits limits; /* 0 = not given */
@@ -106,8 +122,10 @@ static int parse_args(int argc, char **argv, cli *c)
         {"keep-going", no_argument, NULL, 'k'},   {"memory-limit", required_argument, NULL, 'M'},
         {"time-limit", required_argument, NULL, 'T'}, {"instruction-limit", required_argument, NULL, 'I'},
         {"details", no_argument, NULL, 'D'},
+        {"log", required_argument, NULL, 'L'}, {"dry-run", no_argument, NULL, 'n'},
+        {"no-wait", no_argument, NULL, 'W'},
         {NULL, 0, NULL, 0}};
-    *c = (cli){.from = FOLIO_DATE_NONE, .to = FOLIO_DATE_NONE};
+    *c = (cli){.from = FOLIO_DATE_NONE, .to = FOLIO_DATE_NONE, .argc = argc, .argv = argv};
     bool have_year = false, have_range = false;
     opterr = 0;
     int ch;
@@ -118,6 +136,9 @@ static int parse_args(int argc, char **argv, cli *c)
         case 's': c->strict = true; break;
         case 'k': c->keep_going = true; break;
         case 'D': c->details = true; break;
+        case 'L': c->log = optarg; break;
+        case 'n': c->dry_run = true; break;
+        case 'W': c->no_wait = true; break;
         case 'M':
             if (!folio_limits_parse_memory(optarg, &c->limits.memory))
                 return usage_error("--memory-limit takes " FOLIO_LIMITS_MEMORY_HELP ", not \"%s\"", optarg);
@@ -184,6 +205,12 @@ static int parse_args(int argc, char **argv, cli *c)
         return usage_error("%s", "--details is only for plugins");
     if (c->keep_going && strcmp(c->command, "render"))
         return usage_error("%s", "--keep-going is only for render");
+    if ((c->dry_run || c->no_wait) && strcmp(c->command, "render"))
+        return usage_error("%s", c->dry_run ? "--dry-run is only for render" : "--no-wait is only for render");
+    if (c->log && strcmp(c->command, "render") && strcmp(c->command, "check"))
+        return usage_error("%s", "--log is only for render and check");
+    if (c->log && !*c->log)
+        return usage_error("%s", "--log needs a file name");
     return -1;
 }
 
@@ -192,22 +219,6 @@ static const char *folio_home(void)
 {
     const char *h = getenv("FOLIO_HOME");
     return h && *h ? h : FOLIO_SOURCE_DIR;
-}
-
-/* The date printed on the cover and in the PDF's metadata: SOURCE_DATE_EPOCH when set
- * (reproducible builds), else today's date. */
-static void run_date(char out[11])
-{
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    time_t t;
-    if (sde && *sde) {
-        char *end;
-        long long v = strtoll(sde, &end, 10);
-        t = (*end || v < 0) ? time(NULL) : (time_t)v;
-    } else {
-        t = time(NULL);
-    }
-    folio_date_format((int32_t)(t / 86400), out);
 }
 
 static const char *report_name(const folio_report *r)
@@ -260,12 +271,17 @@ static int run(const cli *c)
     folio_diag diag;
     folio_diag_init(&diag);
     diag.strict = c->strict;
-    char std_plugins[4096], fonts_dir[4096], date[11];
+    char std_plugins[4096], fonts_dir[4096];
     snprintf(std_plugins, sizeof std_plugins, "%s/plugins", folio_home());
     snprintf(fonts_dir, sizeof fonts_dir, "%s/fonts", folio_home());
-    run_date(date);
+    folio_runlog *log = c->log ? folio_runlog_create(c->command, c->argc, c->argv) : NULL;
+    folio_runlog_set_period(log, c->from, c->to); /* until report.lua is read (year_start) */
+    folio_runlog_set_flags(log, c->strict, c->keep_going, c->dry_run);
+    folio_provenance prov = {0};
+    folio_lock lock = {.fd = -1};
+    bool rendering = !strcmp(c->command, "render");
 
-    struct timespec t0, t1, t_plugins, t_layout, t_built;
+    struct timespec t0, t1 = {0}, t_plugins = {0}, t_layout = {0}, t_built = {0};
     clock_gettime(CLOCK_MONOTONIC, &t0);
     folio_report_options ropt = {.data_dir = c->data_dir,
                                  .fonts_dir = fonts_dir,
@@ -282,6 +298,20 @@ static int run(const cli *c)
     int status = EXIT_FAILED;
     if (!rep)
         goto done;
+    folio_runlog_set_period(log, rep->period.from, rep->period.to);
+
+    /* The output: its folders and its lock before any work, so a second run waits (or fails
+     * with --no-wait) before it reads anything; a dry run only checks it could be written. */
+    char default_out[4096];
+    const char *out = c->output;
+    if (!out) {
+        snprintf(default_out, sizeof default_out, "%s.pdf", report_name(rep));
+        out = default_out;
+    }
+    if (rendering && (c->dry_run ? !folio_output_check_writable(out, &diag)
+                                 : !folio_output_make_dirs(out, &diag) ||
+                                       !folio_output_lock(&lock, out, !c->no_wait, &diag)))
+        goto done;
 
     tables = xcalloc(rep->ninputs ? rep->ninputs : 1, sizeof *tables);
     doc = folio_doc_create();
@@ -291,12 +321,17 @@ static int run(const cli *c)
                      .diag = &diag,
                      .limits = rep->limits,
                      .engine_version = FOLIO_VERSION,
-                     .run_date = date,
                      .std_plugins = std_plugins,
                      .keep_going = c->keep_going};
     bool plugins_ok = folio_host_resolve(&fr);
     folio_host_mark_previous(&fr, rep); /* inputs a plugin reads over the previous period */
     bool tables_ok = strcmp(c->command, "plugins") ? load_tables(rep, tables, &diag) : true;
+    if (strcmp(c->command, "plugins")) {
+        folio_provenance_hash_inputs(&prov, rep);
+        if (!folio_provenance_date(&prov, rep, tables, &diag))
+            tables_ok = false;
+        fr.run_date = prov.date[0] ? prov.date : NULL;
+    }
 
     if (!strcmp(c->command, "plugins")) {
         folio_cli_print_plugins(&fr, c->details);
@@ -330,20 +365,16 @@ static int run(const cli *c)
         goto done;
     clock_gettime(CLOCK_MONOTONIC, &t_built);
 
-    char default_out[4096];
-    const char *out = c->output;
-    if (!out) {
-        snprintf(default_out, sizeof default_out, "%s.pdf", report_name(rep));
-        out = default_out;
-    }
-    folio_pdf_options popt = {.creation_date = date,
-                              .fallback_files = (const char *const *)rep->fallback_files,
+    folio_pdf_options popt = {.fallback_files = (const char *const *)rep->fallback_files,
                               .nfallback_files = rep->nfallback * FOLIO_FACES};
     for (int i = 0; i < FOLIO_FACES; i++)
         popt.font_files[i] = rep->font_files[i];
-    if (!folio_pdf_write(layout, doc, &popt, out, &diag))
+    folio_provenance_pdf_options(&prov, &popt);
+    /* A dry run makes every byte of the PDF, into /dev/null. */
+    if (!folio_pdf_write(layout, doc, &popt, c->dry_run ? "/dev/null" : out, &diag))
         goto done;
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    folio_runlog_add_output(log, out, layout->npages, c->dry_run);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     struct stat st;
     long kb = stat(out, &st) == 0 ? (long)((st.st_size + 1023) / 1024) : 0;
@@ -351,8 +382,12 @@ static int run(const cli *c)
         if (fr.plugins[i].failure)
             fprintf(stderr, "folio: section %zu (%s) could not be made: %s\n", i + 1, rep->sections[i].plugin,
                     fr.plugins[i].failure);
-    fprintf(stderr, "folio: wrote %s (%zu pages, %ld KB) in %.2f s%s\n", out, layout->npages, kb, secs,
-            diag.warnings ? ", with warnings" : "");
+    if (c->dry_run)
+        fprintf(stderr, "folio: dry run: would write %s (%zu pages) in %.2f s%s\n", out, layout->npages, secs,
+                diag.warnings ? ", with warnings" : "");
+    else
+        fprintf(stderr, "folio: wrote %s (%zu pages, %ld KB) in %.2f s%s\n", out, layout->npages, kb, secs,
+                diag.warnings ? ", with warnings" : "");
     if (getenv("FOLIO_TIMING") && *getenv("FOLIO_TIMING")) {
         /* Per stage: report and inputs, plugins (and fonts), layout, PDF (bench/run reads it). */
         double load = elapsed(&t0, &t_plugins), plugins = elapsed(&t_plugins, &t_layout);
@@ -376,6 +411,21 @@ done:
     else if (status == EXIT_FAILED && strcmp(c->command, "plugins"))
         fprintf(stderr, "folio: %s failed: %zu error%s; no PDF written\n", c->command, diag.errors,
                 diag.errors == 1 ? "" : "s");
+    if (log) {
+        folio_runlog_add_run(log, fr.report ? &fr : NULL, tables, rep ? &prov : NULL);
+        /* the stages the run reached */
+        struct timespec *marks[] = {&t_plugins, &t_layout, &t_built, &t1};
+        const char *names[] = {"load", "plugins", "layout", "pdf"};
+        const struct timespec *from = &t0;
+        for (size_t i = 0; i < 4 && marks[i]->tv_sec + marks[i]->tv_nsec > 0; i++) {
+            folio_runlog_add_stage(log, names[i], elapsed(from, marks[i]));
+            from = marks[i];
+        }
+        folio_runlog_write(log, c->log, &diag, status);
+        folio_runlog_free(log);
+    }
+    folio_output_unlock(&lock);
+    folio_provenance_free(&prov);
     folio_layout_free(layout);
     for (int i = 0; i < FOLIO_FACES; i++)
         folio_font_free(fonts.face[i]);
@@ -398,14 +448,22 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "new-plugin") == 0)
         return folio_cmd_new_plugin(argc - 2, argv + 2, folio_home());
     cli c;
+    char **args = xcalloc((size_t)argc + 1, sizeof *args); /* as given: getopt reorders argv */
+    memcpy(args, argv, (size_t)argc * sizeof *args);
     int r = parse_args(argc, argv, &c);
-    if (r >= 0)
+    c.argv = args;
+    if (r >= 0) {
+        free(args);
         return r;
+    }
     char std_plugins[4096];
     snprintf(std_plugins, sizeof std_plugins, "%s/plugins", folio_home());
     if (!strcmp(c.command, "plugins") && !c.report)
-        return folio_cli_list_standard(std_plugins, "plugins", c.details, &c.limits);
-    if (!strcmp(c.command, "watch"))
-        return folio_cli_watch(argc, argv, c.report, std_plugins);
-    return run(&c);
+        r = folio_cli_list_standard(std_plugins, "plugins", c.details, &c.limits);
+    else if (!strcmp(c.command, "watch"))
+        r = folio_cli_watch(argc, argv, c.report, std_plugins);
+    else
+        r = run(&c);
+    free(args);
+    return r;
 }

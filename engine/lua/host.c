@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <time.h>
 
 #include <lauxlib.h>
 
@@ -979,7 +980,13 @@ bool folio_host_build(folio_run *run)
     d->creator = folio_doc_strdup(d, creator);
     for (size_t s = 0; s < r->nsections; s++) {
         size_t errors = run->diag->errors, first = run->diag->n;
-        if (!run->plugins[s].failure && build_section(run, s))
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        run->plugins[s].ran = !run->plugins[s].failure;
+        run->plugins[s].built = run->plugins[s].ran && build_section(run, s);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        run->plugins[s].seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        if (run->plugins[s].built)
             continue;
         if (!run->keep_going)
             return false;

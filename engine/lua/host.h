@@ -21,6 +21,8 @@ typedef struct folio_plugin_info {
                         (first line only); NULL while it is fine */
     folio_value options, needs; /* as the plugin declares them (NIL when absent or unreadable) */
     folio_value previous;       /* `previous`: true or a list of inputs read over the previous period */
+    double seconds;  /* wall-clock time folio_host_build spent on this section (run log) */
+    bool ran, built; /* build() was called; it succeeded and its blocks were taken */
 } folio_plugin_info;
 
 typedef struct folio_run {
