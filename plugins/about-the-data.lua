@@ -49,17 +49,26 @@ return {
     local out = {
       blocks.heading(1, ctx.options.title),
       blocks.paragraph(period),
-      blocks.table {
-        caption = "Rows in each file",
-        columns = {
-          { title = "File", width = 3 },
-          { title = "Rows", align = "right", width = 1 },
-          { title = "Used", align = "right", width = 1 },
-          { title = "Outside period", align = "right", width = 1.5 },
-          { title = "Rejected", align = "right", width = 1.2 },
-        },
-        rows = rows,
+    }
+    if ctx.burst then
+      -- one report of a burst (folio render --each): say which rows it covers
+      local files = {}
+      for _, name in ipairs(ctx.burst.inputs) do files[#files + 1] = ctx.inputs[name]:stats().file end
+      out[#out + 1] = blocks.paragraph("This report covers " .. ctx.burst.label .. " only: it uses the rows of "
+        .. table.concat(files, " and ")
+        .. " whose " .. ctx.burst.column .. " is \"" .. ctx.burst.value .. "\" (the Used column); "
+        .. "the other files are used whole.")
+    end
+    out[#out + 1] = blocks.table {
+      caption = "Rows in each file",
+      columns = {
+        { title = "File", width = 3 },
+        { title = "Rows", align = "right", width = 1 },
+        { title = "Used", align = "right", width = 1 },
+        { title = "Outside period", align = "right", width = 1.5 },
+        { title = "Rejected", align = "right", width = 1.2 },
       },
+      rows = rows,
     }
     if rejected_total == 0 then
       out[#out + 1] = blocks.paragraph("No rows were rejected.")

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/diag.h"
@@ -24,6 +25,7 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_PARTIAL = 3 };
 static const char usage[] =
     "usage: folio render REPORT [-o FILE] [--data DIR] [--strict] [--keep-going]\n"
     "                    [--year YYYY | --from DATE --to DATE] [LIMITS]\n"
+    "                    [--each [INPUT.]COLUMN [--jobs N] [--shard K/N]]\n"
     "       folio check REPORT [--data DIR] [--strict] [LIMITS]\n"
     "       folio plugins [REPORT] [--details] [LIMITS]\n"
     "       folio watch REPORT [-o FILE] [--data DIR] [--strict] [--year YYYY | --from DATE --to DATE] [LIMITS]\n"
@@ -46,7 +48,8 @@ static const char help[] =
     "  new-plugin NAME  write a working plugin and its test (--report DIR: into DIR/plugins)\n"
     "\n"
     "Options:\n"
-    "  -o, --output FILE  where to write the PDF (default: NAME.pdf, NAME = the report folder)\n"
+    "  -o, --output FILE  where to write the PDF (default: NAME.pdf, NAME = the report folder);\n"
+    "                     FILE may hold {value} (--each), {year}, {from}, {to}, {report}; {{ is a '{'\n"
     "  --data DIR         read the report's input files from DIR instead\n"
     "  --strict           treat warnings (rejected rows) as errors\n"
     "  --year YYYY        use only rows dated in that calendar year\n"
@@ -55,6 +58,12 @@ static const char help[] =
     "  --keep-going       a section that fails (its plugin errs, breaks a limit, returns bad\n"
     "                     blocks, or cannot be loaded) is replaced by a marked error box and\n"
     "                     the rest of the PDF is made; the failures are listed; exit status 3\n"
+    "  --each [INPUT.]COLUMN  one PDF per distinct value of COLUMN of the main input (report.lua's\n"
+    "                     `main`, or the one input with that column), each seeing only that value's\n"
+    "                     rows of every input that has the column; -o must use {value}\n"
+    "  --jobs N           with --each: render N reports at once (default: the number of cores)\n"
+    "  --shard K/N        with --each: render only the K-th of N shares of the values (K from 1 to N;\n"
+    "                     value i of the sorted values is in share i mod N + 1)\n"
     "  --version          print the version\n"
     "  --help             print this help\n"
     "\n"
@@ -65,7 +74,9 @@ static const char help[] =
     "\n"
     "Exit status: 0 the PDF was written (or the check passed); 1 the report could not be\n"
     "made (bad input, failing plugin); 2 the command line was wrong; 3 (--keep-going) the PDF\n"
-    "was written, but some sections could not be made and are marked as such in it.\n";
+    "was written, but some sections could not be made and are marked as such in it. With --each:\n"
+    "0 every PDF was written, 1 one could not be made (the others still are), 3 some have failed\n"
+    "sections. See docs/bursting.md.\n";
 
 typedef struct cli {
     const char *command;
@@ -77,6 +88,10 @@ typedef struct cli {
     bool details; /* plugins --details */
     int32_t from, to;
     folio_limits limits; /* 0 = not given */
+    const char *year;    /* --year as given, for -o's {year} */
+    const char *each;    /* --each [INPUT.]COLUMN */
+    unsigned jobs;       /* --jobs; 0 = the number of cores */
+    unsigned shard_k, shard_n; /* --shard K/N; 0 = every value */
 } cli;
 
 static int usage_error(const char *fmt, const char *arg)
@@ -92,6 +107,31 @@ static bool parse_date_arg(const char *s, int32_t *out)
     return strlen(s) == 10 && folio_date_parse(s, 10, out);
 }
 
+/* Checks -o's placeholders against the rest of the command line; -1 to go on, or EXIT_USAGE. */
+static int check_output(const cli *c)
+{
+    unsigned uses = 0;
+    char err[600];
+    if (c->each && !c->output)
+        return usage_error("--each %s needs -o with {value}, e.g. -o 'out/{value}.pdf'", c->each);
+    if (!c->output)
+        return -1;
+    if (!folio_output_template_check(c->output, &uses, err, sizeof err))
+        return usage_error("%s", err);
+    if (c->each && !(uses & FOLIO_OUT_VALUE))
+        return usage_error("-o \"%s\" needs {value} with --each, or every report would overwrite the last",
+                           c->output);
+    if (!c->each && (uses & FOLIO_OUT_VALUE))
+        return usage_error("-o \"%s\" uses {value}, which only --each gives", c->output);
+    if ((uses & FOLIO_OUT_YEAR) && !c->year && (c->from == FOLIO_DATE_NONE || c->to == FOLIO_DATE_NONE))
+        return usage_error("-o \"%s\" uses {year}, which needs --year (or --from and --to)", c->output);
+    if ((uses & FOLIO_OUT_FROM) && c->from == FOLIO_DATE_NONE)
+        return usage_error("-o \"%s\" uses {from}, which needs --year or --from", c->output);
+    if ((uses & FOLIO_OUT_TO) && c->to == FOLIO_DATE_NONE)
+        return usage_error("-o \"%s\" uses {to}, which needs --year or --to", c->output);
+    return -1;
+}
+
 /* Parses argv into c (options may come before or after the command); returns -1 to go on,
  * or an exit status. */
 static int parse_args(int argc, char **argv, cli *c)
@@ -103,7 +143,8 @@ static int parse_args(int argc, char **argv, cli *c)
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {"keep-going", no_argument, NULL, 'k'},   {"memory-limit", required_argument, NULL, 'M'},
         {"time-limit", required_argument, NULL, 'T'}, {"instruction-limit", required_argument, NULL, 'I'},
-        {"details", no_argument, NULL, 'D'},
+        {"details", no_argument, NULL, 'D'},     {"each", required_argument, NULL, 'E'},
+        {"jobs", required_argument, NULL, 'j'},   {"shard", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0}};
     *c = (cli){.from = FOLIO_DATE_NONE, .to = FOLIO_DATE_NONE};
     bool have_year = false, have_range = false;
@@ -116,6 +157,26 @@ static int parse_args(int argc, char **argv, cli *c)
         case 's': c->strict = true; break;
         case 'k': c->keep_going = true; break;
         case 'D': c->details = true; break;
+        case 'E':
+            if (!*optarg)
+                return usage_error("--each takes a column name, e.g. --each region%s", "");
+            c->each = optarg;
+            break;
+        case 'j': {
+            char *end;
+            long j = strtol(optarg, &end, 10);
+            if (*end || end == optarg || j < 1 || j > 1024)
+                return usage_error("--jobs takes a number of reports to render at once, 1 to 1024, not \"%s\"",
+                                   optarg);
+            c->jobs = (unsigned)j;
+            break;
+        }
+        case 'S':
+            if (!folio_shard_parse(optarg, &c->shard_k, &c->shard_n))
+                return usage_error("--shard takes K/N, the K-th of N shares with 1 <= K <= N <= 10000 "
+                                   "(e.g. --shard 1/4), not \"%s\"",
+                                   optarg);
+            break;
         case 'M':
             if (!folio_limits_parse_memory(optarg, &c->limits.memory))
                 return usage_error("--memory-limit takes " FOLIO_LIMITS_MEMORY_HELP ", not \"%s\"", optarg);
@@ -136,6 +197,7 @@ static int parse_args(int argc, char **argv, cli *c)
                 return usage_error("--year takes a year such as 2026, not \"%s\"", optarg);
             c->from = folio_date_from_ymd((int)y, 1, 1);
             c->to = folio_date_from_ymd((int)y, 12, 31);
+            c->year = optarg;
             have_year = true;
             break;
         }
@@ -181,7 +243,11 @@ static int parse_args(int argc, char **argv, cli *c)
         return usage_error("%s", "--details is only for plugins");
     if (c->keep_going && strcmp(c->command, "render"))
         return usage_error("%s", "--keep-going is only for render");
-    return -1;
+    if (c->each && strcmp(c->command, "render"))
+        return usage_error("%s", "--each is only for render");
+    if ((c->jobs || c->shard_n) && !c->each)
+        return usage_error("%s needs --each COLUMN", c->jobs ? "--jobs" : "--shard");
+    return check_output(c);
 }
 
 /* Where the standard plugins and bundled fonts live: $FOLIO_HOME, else the source tree. */
@@ -252,6 +318,132 @@ static double elapsed(const struct timespec *a, const struct timespec *b)
     return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
+/* Everything a run loads once; every report it renders shares it. */
+typedef struct session {
+    const cli *c;
+    const folio_report *rep;
+    folio_table **tables;
+    folio_run *fr; /* plugins resolved; each report runs a copy */
+    folio_fontset *fonts;
+    folio_diag *diag;
+    const char *date;
+    struct timespec t0;
+} session;
+
+/* Renders one report (a folio_render_fn): the whole report when b is NULL, else the report of
+ * one burst value, whose tables are already narrowed. The PDF goes to out->path. */
+static int render_one(void *arg, const folio_burst *b, folio_output *out)
+{
+    session *s = arg;
+    const folio_report *rep = s->rep;
+    folio_run fr = *s->fr;
+    fr.doc = folio_doc_create();
+    fr.burst = b;
+    folio_layout *layout = NULL;
+    struct timespec t_plugins, t_layout, t_built, t1;
+    out->status = EXIT_FAILED;
+    out->pages = 0;
+    out->bytes = 0;
+    clock_gettime(CLOCK_MONOTONIC, &t_plugins);
+    if (!folio_host_build(&fr) || run_failed(s->diag, &fr))
+        goto done;
+    clock_gettime(CLOCK_MONOTONIC, &t_layout);
+    layout = folio_layout_render(fr.doc, &rep->theme, s->fonts, s->diag);
+    if (layout)
+        folio_report_unprintable(rep, s->tables, layout, s->diag);
+    if (!layout || run_failed(s->diag, &fr))
+        goto done;
+    clock_gettime(CLOCK_MONOTONIC, &t_built);
+
+    folio_pdf_options popt = {.creation_date = s->date,
+                              .fallback_files = (const char *const *)rep->fallback_files,
+                              .nfallback_files = rep->nfallback * FOLIO_FACES};
+    for (int i = 0; i < FOLIO_FACES; i++)
+        popt.font_files[i] = rep->font_files[i];
+    if (!folio_pdf_write(layout, fr.doc, &popt, out->path, s->diag))
+        goto done;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    struct stat st;
+    out->bytes = stat(out->path, &st) == 0 ? (long)st.st_size : 0;
+    out->pages = layout->npages;
+    out->status = fr.nfailed ? EXIT_PARTIAL : EXIT_OK;
+    if (b)
+        goto done; /* the burst reports progress itself */
+    double secs = elapsed(&s->t0, &t1);
+    for (size_t i = 0; i < fr.nplugins; i++)
+        if (fr.plugins[i].failure)
+            fprintf(stderr, "folio: section %zu (%s) could not be made: %s\n", i + 1, rep->sections[i].plugin,
+                    fr.plugins[i].failure);
+    fprintf(stderr, "folio: wrote %s (%zu pages, %ld KB) in %.2f s%s\n", out->path, layout->npages,
+            (out->bytes + 1023) / 1024, secs, s->diag->warnings ? ", with warnings" : "");
+    if (getenv("FOLIO_TIMING") && *getenv("FOLIO_TIMING")) {
+        /* Per stage: report and inputs, plugins (and fonts), layout, PDF (bench/run reads it). */
+        double load = elapsed(&s->t0, &t_plugins), plugins = elapsed(&t_plugins, &t_layout);
+        double lay = elapsed(&t_layout, &t_built), pdf = elapsed(&t_built, &t1);
+        fprintf(stderr, "folio: timing: load %.3f s, plugins %.3f s, layout %.3f s (%.3f ms/page), pdf %.3f s\n",
+                load, plugins, lay, 1000 * lay / (double)layout->npages, pdf);
+    }
+    if (fr.nfailed)
+        fprintf(stderr, "folio: %zu section%s could not be made and %s marked in the PDF (--keep-going)\n",
+                fr.nfailed, fr.nfailed == 1 ? "" : "s", fr.nfailed == 1 ? "is" : "are");
+
+done:
+    s->fr->nfailed = fr.nfailed;
+    s->fr->failed_errors = fr.failed_errors;
+    folio_layout_free(layout);
+    folio_doc_free(fr.doc);
+    return out->status;
+}
+
+/* The number of cores, the default of --jobs. */
+static unsigned cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 1024 ? 1024 : (unsigned)n;
+}
+
+/* What -o's placeholders stand for in this run (from, to, year: buffers of the caller). */
+static void output_vars(const cli *c, const folio_report *rep, int32_t pfrom, int32_t pto, char from[11],
+                        char to[11], char year[16], folio_output_vars *v)
+{
+    *v = (folio_output_vars){.report = report_name(rep)};
+    if (pfrom != FOLIO_DATE_NONE) {
+        folio_date_format(pfrom, from);
+        v->from = from;
+    }
+    if (pto != FOLIO_DATE_NONE) {
+        folio_date_format(pto, to);
+        v->to = to;
+    }
+    if (c->year) {
+        v->year = c->year;
+    } else if (v->from && v->to) {
+        /* --from and --to: the year, or the years they span ("2025-2026") */
+        if (!strncmp(from, to, 4))
+            snprintf(year, 16, "%.4s", from);
+        else
+            snprintf(year, 16, "%.4s-%.4s", from, to);
+        v->year = year;
+    }
+}
+
+/* The PDF's path: -o expanded, or NAME.pdf. false after reporting. */
+static bool output_path(const cli *c, const folio_report *rep, char *out, size_t size)
+{
+    if (!c->output) {
+        snprintf(out, size, "%s.pdf", report_name(rep));
+        return true;
+    }
+    char from[11], to[11], year[16], err[600];
+    folio_output_vars v;
+    const folio_inputspec *period = rep->ninputs ? &rep->inputs[0].spec : NULL;
+    output_vars(c, rep, period ? period->from : c->from, period ? period->to : c->to, from, to, year, &v);
+    if (folio_output_expand(c->output, &v, out, size, err, sizeof err))
+        return true;
+    fprintf(stderr, "folio: %s\n", err);
+    return false;
+}
+
 static int run(const cli *c)
 {
     folio_diag diag;
@@ -262,17 +454,17 @@ static int run(const cli *c)
     snprintf(fonts_dir, sizeof fonts_dir, "%s/fonts", folio_home());
     run_date(date);
 
-    struct timespec t0, t1, t_plugins, t_layout, t_built;
+    struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     folio_report_options ropt = {
         .data_dir = c->data_dir, .fonts_dir = fonts_dir, .from = c->from, .to = c->to, .limits = c->limits};
     folio_report *rep = folio_report_load(c->report, &ropt, &diag);
     folio_table **tables = NULL;
     folio_doc *doc = NULL;
-    folio_layout *layout = NULL;
     folio_fontset fonts = {0};
     folio_run fr = {0};
     int status = EXIT_FAILED;
+    bool burst_ran = false;
     if (!rep)
         goto done;
 
@@ -307,60 +499,37 @@ static int run(const cli *c)
         goto done;
     }
 
-    clock_gettime(CLOCK_MONOTONIC, &t_plugins);
-    if (!folio_host_build(&fr) || run_failed(&diag, &fr))
-        goto done;
     if (!load_fonts(rep, &fonts, &diag))
         goto done;
     fonts.fallback_files = (const char *const *)rep->fallback_files;
     fonts.nfallback_files = rep->nfallback * FOLIO_FACES;
-    clock_gettime(CLOCK_MONOTONIC, &t_layout);
-    layout = folio_layout_render(doc, &rep->theme, &fonts, &diag);
-    if (layout)
-        folio_report_unprintable(rep, tables, layout, &diag);
-    if (!layout || run_failed(&diag, &fr))
+    session ses = {.c = c, .rep = rep, .tables = tables, .fr = &fr, .fonts = &fonts, .diag = &diag, .date = date, .t0 = t0};
+    if (c->each) {
+        char from[11], to[11], year[16];
+        const folio_inputspec *period = rep->ninputs ? &rep->inputs[0].spec : NULL;
+        int32_t pfrom = period ? period->from : c->from, pto = period ? period->to : c->to;
+        folio_burst_plan plan = {.report = rep,
+                                 .tables = tables,
+                                 .diag = &diag,
+                                 .each = c->each,
+                                 .output = c->output,
+                                 .jobs = c->jobs ? c->jobs : cores(),
+                                 .shard_k = c->shard_k,
+                                 .shard_n = c->shard_n};
+        output_vars(c, rep, pfrom, pto, from, to, year, &plan.vars);
+        status = folio_cli_burst(&plan, render_one, &ses);
+        burst_ran = true;
         goto done;
-    clock_gettime(CLOCK_MONOTONIC, &t_built);
-
-    char default_out[4096];
-    const char *out = c->output;
-    if (!out) {
-        snprintf(default_out, sizeof default_out, "%s.pdf", report_name(rep));
-        out = default_out;
     }
-    folio_pdf_options popt = {.creation_date = date,
-                              .fallback_files = (const char *const *)rep->fallback_files,
-                              .nfallback_files = rep->nfallback * FOLIO_FACES};
-    for (int i = 0; i < FOLIO_FACES; i++)
-        popt.font_files[i] = rep->font_files[i];
-    if (!folio_pdf_write(layout, doc, &popt, out, &diag))
+    folio_output out = {0};
+    if (!output_path(c, rep, out.path, sizeof out.path))
         goto done;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    struct stat st;
-    long kb = stat(out, &st) == 0 ? (long)((st.st_size + 1023) / 1024) : 0;
-    for (size_t i = 0; i < fr.nplugins; i++)
-        if (fr.plugins[i].failure)
-            fprintf(stderr, "folio: section %zu (%s) could not be made: %s\n", i + 1, rep->sections[i].plugin,
-                    fr.plugins[i].failure);
-    fprintf(stderr, "folio: wrote %s (%zu pages, %ld KB) in %.2f s%s\n", out, layout->npages, kb, secs,
-            diag.warnings ? ", with warnings" : "");
-    if (getenv("FOLIO_TIMING") && *getenv("FOLIO_TIMING")) {
-        /* Per stage: report and inputs, plugins (and fonts), layout, PDF (bench/run reads it). */
-        double load = elapsed(&t0, &t_plugins), plugins = elapsed(&t_plugins, &t_layout);
-        double lay = elapsed(&t_layout, &t_built), pdf = elapsed(&t_built, &t1);
-        fprintf(stderr, "folio: timing: load %.3f s, plugins %.3f s, layout %.3f s (%.3f ms/page), pdf %.3f s\n",
-                load, plugins, lay, 1000 * lay / (double)layout->npages, pdf);
-    }
-    status = EXIT_OK;
-    if (fr.nfailed) {
-        fprintf(stderr, "folio: %zu section%s could not be made and %s marked in the PDF (--keep-going)\n",
-                fr.nfailed, fr.nfailed == 1 ? "" : "s", fr.nfailed == 1 ? "is" : "are");
-        status = EXIT_PARTIAL;
-    }
+    status = render_one(&ses, NULL, &out);
 
 done:
-    if (status == EXIT_FAILED && diag.strict && diag.errors == 0 && diag.warnings > 0)
+    if (burst_ran)
+        ; /* the burst printed its own summary */
+    else if (status == EXIT_FAILED && diag.strict && diag.errors == 0 && diag.warnings > 0)
         fprintf(stderr, "folio: %zu warnings, and --strict makes them errors; no PDF written\n", diag.warnings);
     else if (status == EXIT_FAILED && !strcmp(c->command, "check"))
         fprintf(stderr, "folio: check found %zu error%s and %zu warning%s\n", diag.errors,
@@ -368,7 +537,6 @@ done:
     else if (status == EXIT_FAILED && strcmp(c->command, "plugins"))
         fprintf(stderr, "folio: %s failed: %zu error%s; no PDF written\n", c->command, diag.errors,
                 diag.errors == 1 ? "" : "s");
-    folio_layout_free(layout);
     for (int i = 0; i < FOLIO_FACES; i++)
         folio_font_free(fonts.face[i]);
     folio_run_free_plugins(&fr);
