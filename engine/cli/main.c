@@ -87,10 +87,10 @@ typedef struct cli {
     bool keep_going;
     bool details; /* plugins --details */
     int32_t from, to;
-    folio_limits limits; /* 0 = not given */
-    const char *year;    /* --year as given, for -o's {year} */
-    const char *each;    /* --each [INPUT.]COLUMN */
-    unsigned jobs;       /* --jobs; 0 = the number of cores */
+    folio_limits limits;       /* 0 = not given */
+    const char *year;          /* --year as given, for -o's {year} */
+    const char *each;          /* --each [INPUT.]COLUMN */
+    unsigned jobs;             /* --jobs; 0 = the number of cores */
     unsigned shard_k, shard_n; /* --shard K/N; 0 = every value */
 } cli;
 
@@ -166,8 +166,8 @@ static int parse_args(int argc, char **argv, cli *c)
             char *end;
             long j = strtol(optarg, &end, 10);
             if (*end || end == optarg || j < 1 || j > 1024)
-                return usage_error("--jobs takes a number of reports to render at once, 1 to 1024, not \"%s\"",
-                                   optarg);
+                return usage_error(
+                    "--jobs takes a number of reports to render at once, 1 to 1024, not \"%s\"", optarg);
             c->jobs = (unsigned)j;
             break;
         }
@@ -503,7 +503,14 @@ static int run(const cli *c)
         goto done;
     fonts.fallback_files = (const char *const *)rep->fallback_files;
     fonts.nfallback_files = rep->nfallback * FOLIO_FACES;
-    session ses = {.c = c, .rep = rep, .tables = tables, .fr = &fr, .fonts = &fonts, .diag = &diag, .date = date, .t0 = t0};
+    session ses = {.c = c,
+                   .rep = rep,
+                   .tables = tables,
+                   .fr = &fr,
+                   .fonts = &fonts,
+                   .diag = &diag,
+                   .date = date,
+                   .t0 = t0};
     if (c->each) {
         char from[11], to[11], year[16];
         const folio_inputspec *period = rep->ninputs ? &rep->inputs[0].spec : NULL;
