@@ -2,6 +2,7 @@
  * forked process, up to --jobs at once. The inputs are parsed once, before forking: every
  * worker shares them copy-on-write and narrows its own copy to its value. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +223,39 @@ static void work(const folio_burst_plan *p, size_t main_input, const char *colum
     res->done = 1;
 }
 
+/* ---- ending the workers with the burst ---- */
+
+/* The running workers' process ids (0 = a free slot), for the signal handler. */
+static volatile pid_t *worker_pids;
+static size_t nworker_pids;
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+#define NFORWARDED (sizeof forwarded / sizeof *forwarded)
+
+/* SIGTERM (say) to the burst ends its workers the same way (each removes its temporary file),
+ * then the burst itself. */
+static void on_signal(int sig)
+{
+    for (size_t i = 0; i < nworker_pids; i++)
+        if (worker_pids[i] > 0)
+            kill(worker_pids[i], sig);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void forward_signals(struct sigaction *saved)
+{
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < NFORWARDED; i++)
+        sigaction(forwarded[i], &sa, &saved[i]);
+}
+
+static void restore_signals(const struct sigaction *saved)
+{
+    for (size_t i = 0; i < NFORWARDED; i++)
+        sigaction(forwarded[i], &saved[i], NULL);
+}
+
 /* ---- the burst ---- */
 
 int folio_cli_burst(const folio_burst_plan *p, folio_render_fn render, void *session)
@@ -304,23 +338,36 @@ int folio_cli_burst(const folio_burst_plan *p, folio_render_fn render, void *ses
 
     unsigned running = 0;
     size_t next = 0, written = 0, partial = 0, failed = 0;
+    worker_pids = xcalloc(p->jobs, sizeof *worker_pids);
+    nworker_pids = p->jobs;
+    struct sigaction saved[NFORWARDED];
+    forward_signals(saved);
     while (next < n || running) {
         while (running < p->jobs && next < n) {
             fflush(NULL);
             pid_t pid = fork();
             if (pid == 0) {
+                restore_signals(saved); /* the worker's own handlers (atomic.c) want the defaults */
                 work(p, main_input, column, sorted[next], &results[next], render, session, pg.tty);
                 _exit(results[next].status);
             }
             if (pid < 0) {
-                fprintf(stderr, "folio: cannot start a worker: %s\n", strerror(errno));
-                if (!running) {
-                    status = BURST_FAILED;
-                    goto done;
-                }
-                break;
+                fprintf(stderr, "folio: cannot start a worker for \"%s\": %s\n", sorted[next]->value,
+                        strerror(errno));
+                if (running)
+                    break; /* try again when one ends */
+                results[next].status = BURST_FAILED;
+                failed++;
+                progress_report(&pg, sorted[next], &results[next]);
+                next++;
+                continue;
             }
             sorted[next++]->pid = pid;
+            for (size_t w = 0; w < nworker_pids; w++)
+                if (!worker_pids[w]) {
+                    worker_pids[w] = pid;
+                    break;
+                }
             running++;
         }
         int ws_status;
@@ -337,6 +384,9 @@ int folio_cli_burst(const folio_burst_plan *p, folio_render_fn render, void *ses
             continue;
         running--;
         sorted[k]->pid = 0;
+        for (size_t w = 0; w < nworker_pids; w++)
+            if (worker_pids[w] == pid)
+                worker_pids[w] = 0;
         result *res = &results[k];
         if (!res->done || !WIFEXITED(ws_status)) {
             res->status = BURST_FAILED;
@@ -352,6 +402,10 @@ int folio_cli_burst(const folio_burst_plan *p, folio_render_fn render, void *ses
             failed++;
         progress_report(&pg, sorted[k], res);
     }
+    restore_signals(saved);
+    free((void *)worker_pids);
+    worker_pids = NULL;
+    nworker_pids = 0;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if (pg.tty)

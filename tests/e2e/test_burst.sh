@@ -124,6 +124,31 @@ check "--keep-going: exit 3 (got $(rc))" test "$(rc)" -eq 3
 check "--keep-going: the failing place's PDF is written" test -f "$TMP/kg/Fail.pdf"
 check "--keep-going: summary" said "folio: 9 of 9 reports by visits.place written (1 with failed sections) in"
 
+# On a terminal: one line redrawn in place, failures printed above it, the summary at the end
+script -qec "\"$FOLIO\" render $P --each place -o '$TMP/tty/{value}.pdf' --jobs 2" /dev/null >"$TMP/tty.out" 2>&1
+check "terminal: a progress bar redrawn in place" grep -qF "$(printf '\r\033[K')[####" "$TMP/tty.out"
+check "terminal: the bar reaches 9/9" grep -qF "] 9/9 (1 failed)" "$TMP/tty.out"
+check "terminal: no plain line for a report that worked" lacks "$TMP/tty.out" "Wales.pdf: 2 pages"
+check "terminal: a line for the failure" contains "$TMP/tty.out" "$TMP/tty/Fail.pdf: failed, nothing written"
+check "terminal: the summary" contains "$TMP/tty.out" "folio: 8 of 9 reports by visits.place written, 1 failed in"
+
+# SIGTERM to the burst ends its workers too; no temporary file is left
+"$FOLIO" render "$R" --each region -o "$TMP/term/{value}.pdf" --jobs 2 2>"$TMP/term.err" &
+pid=$!
+sleep 1
+workers=$(pgrep -P "$pid" | tr '\n' ' ')
+kill -TERM "$pid"
+wait "$pid"
+termrc=$?
+check "SIGTERM: the burst ends by it (got $termrc)" test "$termrc" -eq 143 -o -z "$workers"
+sleep 0.5
+left=0
+for w in $workers; do # a zombie (never reaped where PID 1 does not reap) has ended
+    case "$(ps -o stat= -p "$w" 2>/dev/null)" in "" | Z*) ;; *) left=1 ;; esac
+done
+check "SIGTERM: no worker left running" test "$left" -eq 0
+check "SIGTERM: only whole PDFs in the folder" test -z "$(ls -A "$TMP/term" 2>/dev/null | grep -v '\.pdf$')"
+
 # ---- -o templates ----
 run render "$P" --each place -o "$TMP/tpl/{report}/{year}/{from}_{to}/{{x}}-{value}.pdf" --year 2025 --keep-going
 check "template: exit 3 (the failing place)" test "$(rc)" -eq 3
