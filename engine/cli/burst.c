@@ -146,8 +146,16 @@ static void progress_bar(const progress *pg, const char *last)
                      bar - filled, "........................", pg->done, pg->total);
     if (pg->failed)
         n += snprintf(line + n, sizeof line - (size_t)n, " (%zu failed)", pg->failed);
-    if (last && pg->width - (n - 4) > 10)
-        n += snprintf(line + n, sizeof line - (size_t)n, " %.*s", pg->width - (n - 4) - 2, last);
+    if (last && pg->width - (n - 4) > 10) {
+        /* as much of the file name as the terminal has room for, cut between characters */
+        size_t room = (size_t)(pg->width - (n - 4) - 2), len = strlen(last);
+        if (len > room) {
+            len = room;
+            while (len && ((unsigned char)last[len] & 0xC0) == 0x80)
+                len--;
+        }
+        n += snprintf(line + n, sizeof line - (size_t)n, " %.*s", (int)len, last);
+    }
     fputs(line, stderr);
     fflush(stderr);
 }
