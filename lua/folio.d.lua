@@ -33,6 +33,7 @@
 ---none (no --year, nor both --from and --to) or the plugin does not declare `previous`
 ---@field plugins folio.PluginInfo[] every section of the report, in order
 ---@field engine { name: string, version: string } `{ name = "folio", version = "0.1.0" }`
+---@field burst folio.Burst|false the value this report is for in a burst (`folio render --each`), else false
 local Ctx = {}
 
 ---The blocks of a Markdown file in the report folder (relative path, no `..`).
@@ -53,6 +54,14 @@ function Ctx.warn(message) end
 ---@field date string the run date "YYYY-MM-DD"
 ---@field labels? table<string, table<string, string>> report.lua's labels: `labels.org_type.nhs_trust`
 ---@field logo? string the cover's image file, or nil
+
+---One report of a burst (docs/bursting.md).
+---@class folio.Burst
+---@field column string the column the burst splits by, e.g. "region"
+---@field input string the main input, e.g. "survey"
+---@field value string this report's value as the data writes it, e.g. "North West"
+---@field label string how to print it: report.lua's labels[column][value], else the value
+---@field inputs string[] the inputs narrowed to the value (those with the column)
 
 ---@class folio.Period
 ---@field from? string "YYYY-MM-DD", or nil (no start)

@@ -77,8 +77,17 @@ return {
     local out = {
       blocks.heading(1, ctx.options.title),
       blocks.paragraph(period),
-      blocks.table { caption = "Rows in each file", columns = columns, rows = rows },
     }
+    if ctx.burst then
+      -- one report of a burst (folio render --each): say which rows it covers
+      local files = {}
+      for _, name in ipairs(ctx.burst.inputs) do files[#files + 1] = ctx.inputs[name]:stats().file end
+      out[#out + 1] = blocks.paragraph("This report covers " .. ctx.burst.label .. " only: it uses the rows of "
+        .. table.concat(files, " and ")
+        .. " whose " .. ctx.burst.column .. " is \"" .. ctx.burst.value .. "\" (the Used column); "
+        .. "the other files are used whole.")
+    end
+    out[#out + 1] = blocks.table { caption = "Rows in each file", columns = columns, rows = rows }
     if rejected_total == 0 then
       out[#out + 1] = blocks.paragraph("No rows were rejected.")
     else

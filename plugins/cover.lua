@@ -1,5 +1,6 @@
 -- cover: the title page: the report's title, the reporting period, the publisher, the date,
--- and the logo if the report names one.
+-- and the logo if the report names one. In a burst (folio render --each), the value the report is
+-- for leads the subtitle: "North West: 1 January 2026 to 31 December 2026".
 return {
   name = "cover",
   version = "1.0.0",
@@ -18,6 +19,9 @@ return {
       elseif first and last then
         subtitle = fmt.date(first) .. " to " .. fmt.date(last)
       end
+    end
+    if ctx.burst then
+      subtitle = ctx.burst.label .. ": " .. subtitle
     end
     return {
       blocks.cover {

@@ -6,6 +6,7 @@
 
 #include "core/diag.h"
 #include "lua/host.h"
+#include "report/burst.h"
 
 /* `folio plugins REPORT [--details]`: prints each plugin the report's sections use, once, in
  * the order of first use (run already resolved). */
@@ -19,6 +20,41 @@ int folio_cli_list_standard(const char *std_plugins, const char *std_display, bo
  * reads changes. report is REPORT as given, std_plugins the standard plugins folder. Returns
  * the exit status (0 after SIGINT or SIGTERM). */
 int folio_cli_watch(int argc, char **argv, const char *report, const char *std_plugins);
+
+/* ---- rendering one report, and a burst of them (burst.c) ---- */
+
+/* One PDF a run makes and what came of it (what a run log records per output). */
+typedef struct folio_output {
+    char path[4096]; /* where the PDF goes */
+    size_t pages;    /* pages written; 0 when none was */
+    long bytes;      /* size of the file written */
+    int status;      /* 0 written, 1 failed (nothing written), 3 written with failed sections */
+} folio_output;
+
+/* Renders one report into out->path: the whole report (burst NULL) or the report of one burst
+ * value (the tables already narrowed to it). Fills out and returns out->status. Messages go
+ * to the session's diag. */
+typedef int (*folio_render_fn)(void *session, const folio_burst *burst, folio_output *out);
+
+/* What `folio render --each` needs, loaded once and shared by every report. */
+typedef struct folio_burst_plan {
+    const folio_report *report;
+    folio_table **tables;    /* one per input, loaded (each report narrows its copy) */
+    folio_diag *diag;        /* the run's; each report adds its own messages to its copy */
+    const char *each;        /* --each: "COLUMN" or "INPUT.COLUMN" */
+    const char *output;      /* the -o template; it uses {value} */
+    folio_output_vars vars;  /* {year}, {from}, {to}, {report} (value is set per report) */
+    unsigned jobs;           /* reports rendered at once (worker processes) */
+    unsigned shard_k, shard_n; /* render only shard K of N (1-based); 0 = every value */
+    struct folio_runlog *log;  /* --log: every PDF written is added to it (NULL: none) */
+    bool dry_run;              /* --dry-run: no folders made, nothing written */
+} folio_burst_plan;
+
+/* `folio render --each`: one PDF per distinct value of the column, each rendered by render in
+ * a forked process (up to plan->jobs at once), with progress on stderr and a summary line.
+ * Returns the exit status: 0 every report written, 1 one failed (or the burst could not be
+ * planned), 2 --each names no usable column, 3 written but some with failed sections. */
+int folio_cli_burst(const folio_burst_plan *plan, folio_render_fn render, void *session);
 
 /* folio test [PATH ...]: runs plugin tests (argv holds the PATHs); home holds plugins/ and
  * fonts/. Prints a line per failure and "N passed, N failed". 0 all passed, 1 a failure,

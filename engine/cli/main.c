@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/output.h"
@@ -27,6 +28,7 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_PARTIAL = 3 };
 static const char usage[] =
     "usage: folio render REPORT [-o FILE] [--data DIR] [--strict] [--keep-going]\n"
     "                    [--year YYYY | --from DATE --to DATE] [--log FILE] [--dry-run] [--no-wait] [LIMITS]\n"
+    "                    [--each [INPUT.]COLUMN [--jobs N] [--shard K/N]]\n"
     "       folio check REPORT [--data DIR] [--strict] [--log FILE] [LIMITS]\n"
     "       folio plugins [REPORT] [--details] [LIMITS]\n"
     "       folio watch REPORT [-o FILE] [--data DIR] [--strict] [--year YYYY | --from DATE --to DATE] [LIMITS]\n"
@@ -49,7 +51,8 @@ static const char help[] =
     "  new-plugin NAME  write a working plugin and its test (--report DIR: into DIR/plugins)\n"
     "\n"
     "Options:\n"
-    "  -o, --output FILE  where to write the PDF (default: NAME.pdf, NAME = the report folder)\n"
+    "  -o, --output FILE  where to write the PDF (default: NAME.pdf, NAME = the report folder);\n"
+    "                     FILE may hold {value} (--each), {year}, {from}, {to}, {report}; {{ is a '{'\n"
     "  --data DIR         read the report's input files from DIR instead\n"
     "  --strict           treat warnings (rejected rows) as errors\n"
     "  --year YYYY        use only rows dated in that year: the calendar year, or from the\n"
@@ -64,6 +67,12 @@ static const char help[] =
     "  --dry-run          do everything but write the PDF (and its folders and lock)\n"
     "  --no-wait          if another run is writing the same PDF, fail at once (exit 1) instead\n"
     "                     of waiting for it to finish\n"
+    "  --each [INPUT.]COLUMN  one PDF per distinct value of COLUMN of the main input (report.lua's\n"
+    "                     `main`, or the one input with that column), each seeing only that value's\n"
+    "                     rows of every input that has the column; -o must use {value}\n"
+    "  --jobs N           with --each: render N reports at once (default: the number of cores)\n"
+    "  --shard K/N        with --each: render only the K-th of N shares of the values (K from 1 to N;\n"
+    "                     value i of the sorted values is in share i mod N + 1)\n"
     "  --version          print the version\n"
     "  --help             print this help\n"
     "\n"
@@ -74,8 +83,10 @@ static const char help[] =
     "\n"
     "Exit status: 0 the PDF was written (or the check passed); 1 the report could not be\n"
     "made (bad input, failing plugin, the PDF being written by another run under --no-wait);\n"
-    "2 the command line was wrong; 3 (--keep-going) the PDF\n"
-    "was written, but some sections could not be made and are marked as such in it.\n"
+    "2 the command line was wrong; 3 (--keep-going) the PDF was written, but some sections\n"
+    "could not be made and are marked as such in it. With --each: 0 every PDF was written,\n"
+    "1 one could not be made (the others still are), 3 some have failed sections. See\n"
+    "docs/bursting.md.\n"
     "\n"
     "The PDF's date is SOURCE_DATE_EPOCH, else the period's end, else the latest date in the\n"
     "data: never the clock, so the same inputs give the same bytes. See docs/scheduling.md.\n";
@@ -93,8 +104,12 @@ typedef struct cli {
     int argc;
     char **argv;
     int32_t from, to;
-    int year;            /* --year, 0 = not given */
-    folio_limits limits; /* 0 = not given */
+    int year;                  /* --year, 0 = not given */
+    folio_limits limits;       /* 0 = not given */
+    const char *year_arg;      /* --year as given, for -o's {year} */
+    const char *each;          /* --each [INPUT.]COLUMN */
+    unsigned jobs;             /* --jobs; 0 = the number of cores */
+    unsigned shard_k, shard_n; /* --shard K/N; 0 = every value */
 } cli;
 
 static int usage_error(const char *fmt, const char *arg)
@@ -110,6 +125,31 @@ static bool parse_date_arg(const char *s, int32_t *out)
     return strlen(s) == 10 && folio_date_parse(s, 10, out);
 }
 
+/* Checks -o's placeholders against the rest of the command line; -1 to go on, or EXIT_USAGE. */
+static int check_output(const cli *c)
+{
+    unsigned uses = 0;
+    char err[600];
+    if (c->each && !c->output)
+        return usage_error("--each %s needs -o with {value}, e.g. -o 'out/{value}.pdf'", c->each);
+    if (!c->output)
+        return -1;
+    if (!folio_output_template_check(c->output, &uses, err, sizeof err))
+        return usage_error("%s", err);
+    if (c->each && !(uses & FOLIO_OUT_VALUE))
+        return usage_error("-o \"%s\" needs {value} with --each, or every report would overwrite the last",
+                           c->output);
+    if (!c->each && (uses & FOLIO_OUT_VALUE))
+        return usage_error("-o \"%s\" uses {value}, which only --each gives", c->output);
+    if ((uses & FOLIO_OUT_YEAR) && !c->year && (c->from == FOLIO_DATE_NONE || c->to == FOLIO_DATE_NONE))
+        return usage_error("-o \"%s\" uses {year}, which needs --year (or --from and --to)", c->output);
+    if ((uses & FOLIO_OUT_FROM) && c->from == FOLIO_DATE_NONE)
+        return usage_error("-o \"%s\" uses {from}, which needs --year or --from", c->output);
+    if ((uses & FOLIO_OUT_TO) && c->to == FOLIO_DATE_NONE)
+        return usage_error("-o \"%s\" uses {to}, which needs --year or --to", c->output);
+    return -1;
+}
+
 /* Parses argv into c (options may come before or after the command); returns -1 to go on,
  * or an exit status. */
 static int parse_args(int argc, char **argv, cli *c)
@@ -121,9 +161,10 @@ static int parse_args(int argc, char **argv, cli *c)
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {"keep-going", no_argument, NULL, 'k'},   {"memory-limit", required_argument, NULL, 'M'},
         {"time-limit", required_argument, NULL, 'T'}, {"instruction-limit", required_argument, NULL, 'I'},
-        {"details", no_argument, NULL, 'D'},
-        {"log", required_argument, NULL, 'L'}, {"dry-run", no_argument, NULL, 'n'},
+        {"details", no_argument, NULL, 'D'},     {"each", required_argument, NULL, 'E'},
+        {"log", required_argument, NULL, 'L'},    {"dry-run", no_argument, NULL, 'n'},
         {"no-wait", no_argument, NULL, 'W'},
+        {"jobs", required_argument, NULL, 'j'},   {"shard", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0}};
     *c = (cli){.from = FOLIO_DATE_NONE, .to = FOLIO_DATE_NONE, .argc = argc, .argv = argv};
     bool have_year = false, have_range = false;
@@ -139,6 +180,26 @@ static int parse_args(int argc, char **argv, cli *c)
         case 'L': c->log = optarg; break;
         case 'n': c->dry_run = true; break;
         case 'W': c->no_wait = true; break;
+        case 'E':
+            if (!*optarg)
+                return usage_error("--each takes a column name, e.g. --each region%s", "");
+            c->each = optarg;
+            break;
+        case 'j': {
+            char *end;
+            long j = strtol(optarg, &end, 10);
+            if (*end || end == optarg || j < 1 || j > 1024)
+                return usage_error(
+                    "--jobs takes a number of reports to render at once, 1 to 1024, not \"%s\"", optarg);
+            c->jobs = (unsigned)j;
+            break;
+        }
+        case 'S':
+            if (!folio_shard_parse(optarg, &c->shard_k, &c->shard_n))
+                return usage_error("--shard takes K/N, the K-th of N shares with 1 <= K <= N <= 10000 "
+                                   "(e.g. --shard 1/4), not \"%s\"",
+                                   optarg);
+            break;
         case 'M':
             if (!folio_limits_parse_memory(optarg, &c->limits.memory))
                 return usage_error("--memory-limit takes " FOLIO_LIMITS_MEMORY_HELP ", not \"%s\"", optarg);
@@ -160,6 +221,7 @@ static int parse_args(int argc, char **argv, cli *c)
             c->from = folio_date_from_ymd((int)y, 1, 1);
             c->to = folio_date_from_ymd((int)y, 12, 31);
             c->year = (int)y;
+            c->year_arg = optarg;
             have_year = true;
             break;
         }
@@ -211,7 +273,11 @@ static int parse_args(int argc, char **argv, cli *c)
         return usage_error("%s", "--log is only for render and check");
     if (c->log && !*c->log)
         return usage_error("%s", "--log needs a file name");
-    return -1;
+    if (c->each && strcmp(c->command, "render"))
+        return usage_error("%s", "--each is only for render");
+    if ((c->jobs || c->shard_n) && !c->each)
+        return usage_error("%s needs --each COLUMN", c->jobs ? "--jobs" : "--shard");
+    return check_output(c);
 }
 
 /* Where the standard plugins and bundled fonts live: $FOLIO_HOME, else the source tree. */
@@ -266,6 +332,153 @@ static double elapsed(const struct timespec *a, const struct timespec *b)
     return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
+/* Everything a run loads once; every report it renders shares it. */
+typedef struct session {
+    const cli *c;
+    const folio_report *rep;
+    folio_table **tables;
+    folio_run *fr; /* plugins resolved; each report runs a copy */
+    folio_fontset *fonts;
+    folio_diag *diag;
+    const folio_provenance *prov; /* the date and the inputs' SHA-256 every PDF carries */
+    folio_runlog *log;            /* --log, or NULL */
+    struct timespec t0;
+    struct timespec marks[4]; /* a single report's stages end: load, plugins, layout, pdf */
+} session;
+
+/* Renders one report (a folio_render_fn): the whole report when b is NULL, else the report of
+ * one burst value, whose tables are already narrowed. The PDF goes to out->path. */
+static int render_one(void *arg, const folio_burst *b, folio_output *out)
+{
+    session *s = arg;
+    const folio_report *rep = s->rep;
+    folio_run fr = *s->fr;
+    fr.doc = folio_doc_create();
+    fr.burst = b;
+    folio_layout *layout = NULL;
+    struct timespec t_plugins, t_layout, t_built, t1;
+    folio_lock lock = {.fd = -1};
+    bool dry = s->c->dry_run;
+    out->status = EXIT_FAILED;
+    out->pages = 0;
+    out->bytes = 0;
+    clock_gettime(CLOCK_MONOTONIC, &t_plugins);
+    if (!b)
+        s->marks[0] = t_plugins;
+    if (!folio_host_build(&fr) || run_failed(s->diag, &fr))
+        goto done;
+    clock_gettime(CLOCK_MONOTONIC, &t_layout);
+    if (!b)
+        s->marks[1] = t_layout;
+    layout = folio_layout_render(fr.doc, &rep->theme, s->fonts, s->diag);
+    if (layout)
+        folio_report_unprintable(rep, s->tables, layout, s->diag);
+    if (!layout || run_failed(s->diag, &fr))
+        goto done;
+    clock_gettime(CLOCK_MONOTONIC, &t_built);
+    if (!b)
+        s->marks[2] = t_built;
+
+    folio_pdf_options popt = {.fallback_files = (const char *const *)rep->fallback_files,
+                              .nfallback_files = rep->nfallback * FOLIO_FACES};
+    for (int i = 0; i < FOLIO_FACES; i++)
+        popt.font_files[i] = rep->font_files[i];
+    folio_provenance_pdf_options(s->prov, &popt);
+    /* One report of a burst locks its own PDF (a single report's was locked before loading). */
+    if (b && !dry && !folio_output_lock(&lock, out->path, !s->c->no_wait, s->diag))
+        goto done;
+    /* A dry run makes every byte of the PDF, into /dev/null. */
+    if (!folio_pdf_write(layout, fr.doc, &popt, dry ? "/dev/null" : out->path, s->diag))
+        goto done;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    struct stat st;
+    out->bytes = !dry && stat(out->path, &st) == 0 ? (long)st.st_size : 0;
+    out->pages = layout->npages;
+    out->status = fr.nfailed ? EXIT_PARTIAL : EXIT_OK;
+    if (b)
+        goto done; /* the burst reports progress itself, and adds the output to the log */
+    s->marks[3] = t1;
+    folio_runlog_add_output(s->log, out->path, layout->npages, dry);
+    double secs = elapsed(&s->t0, &t1);
+    for (size_t i = 0; i < fr.nplugins; i++)
+        if (fr.plugins[i].failure)
+            fprintf(stderr, "folio: section %zu (%s) could not be made: %s\n", i + 1, rep->sections[i].plugin,
+                    fr.plugins[i].failure);
+    if (dry)
+        fprintf(stderr, "folio: dry run: would write %s (%zu pages) in %.2f s%s\n", out->path, layout->npages,
+                secs, s->diag->warnings ? ", with warnings" : "");
+    else
+        fprintf(stderr, "folio: wrote %s (%zu pages, %ld KB) in %.2f s%s\n", out->path, layout->npages,
+                (out->bytes + 1023) / 1024, secs, s->diag->warnings ? ", with warnings" : "");
+    if (getenv("FOLIO_TIMING") && *getenv("FOLIO_TIMING")) {
+        /* Per stage: report and inputs, plugins (and fonts), layout, PDF (bench/run reads it). */
+        double load = elapsed(&s->t0, &t_plugins), plugins = elapsed(&t_plugins, &t_layout);
+        double lay = elapsed(&t_layout, &t_built), pdf = elapsed(&t_built, &t1);
+        fprintf(stderr, "folio: timing: load %.3f s, plugins %.3f s, layout %.3f s (%.3f ms/page), pdf %.3f s\n",
+                load, plugins, lay, 1000 * lay / (double)layout->npages, pdf);
+    }
+    if (fr.nfailed)
+        fprintf(stderr, "folio: %zu section%s could not be made and %s marked in the PDF (--keep-going)\n",
+                fr.nfailed, fr.nfailed == 1 ? "" : "s", fr.nfailed == 1 ? "is" : "are");
+
+done:
+    s->fr->nfailed = fr.nfailed;
+    s->fr->failed_errors = fr.failed_errors;
+    folio_output_unlock(&lock);
+    folio_layout_free(layout);
+    folio_doc_free(fr.doc);
+    return out->status;
+}
+
+/* The number of cores, the default of --jobs. */
+static unsigned cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 1024 ? 1024 : (unsigned)n;
+}
+
+/* What -o's placeholders stand for in this run (from, to, year: buffers of the caller). */
+static void output_vars(const cli *c, const folio_report *rep, int32_t pfrom, int32_t pto, char from[11],
+                        char to[11], char year[16], folio_output_vars *v)
+{
+    *v = (folio_output_vars){.report = report_name(rep)};
+    if (pfrom != FOLIO_DATE_NONE) {
+        folio_date_format(pfrom, from);
+        v->from = from;
+    }
+    if (pto != FOLIO_DATE_NONE) {
+        folio_date_format(pto, to);
+        v->to = to;
+    }
+    if (c->year_arg) {
+        v->year = c->year_arg;
+    } else if (v->from && v->to) {
+        /* --from and --to: the year, or the years they span ("2025-2026") */
+        if (!strncmp(from, to, 4))
+            snprintf(year, 16, "%.4s", from);
+        else
+            snprintf(year, 16, "%.4s-%.4s", from, to);
+        v->year = year;
+    }
+}
+
+/* The PDF's path: -o expanded, or NAME.pdf. false after reporting. */
+static bool output_path(const cli *c, const folio_report *rep, char *out, size_t size)
+{
+    if (!c->output) {
+        snprintf(out, size, "%s.pdf", report_name(rep));
+        return true;
+    }
+    char from[11], to[11], year[16], err[600];
+    folio_output_vars v;
+    const folio_inputspec *period = rep->ninputs ? &rep->inputs[0].spec : NULL;
+    output_vars(c, rep, period ? period->from : c->from, period ? period->to : c->to, from, to, year, &v);
+    if (folio_output_expand(c->output, &v, out, size, err, sizeof err))
+        return true;
+    fprintf(stderr, "folio: %s\n", err);
+    return false;
+}
+
 static int run(const cli *c)
 {
     folio_diag diag;
@@ -280,8 +493,9 @@ static int run(const cli *c)
     folio_provenance prov = {0};
     folio_lock lock = {.fd = -1};
     bool rendering = !strcmp(c->command, "render");
+    session ses = {.c = c, .prov = &prov, .log = log};
 
-    struct timespec t0, t1 = {0}, t_plugins = {0}, t_layout = {0}, t_built = {0};
+    struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     folio_report_options ropt = {.data_dir = c->data_dir,
                                  .fonts_dir = fonts_dir,
@@ -292,26 +506,26 @@ static int run(const cli *c)
     folio_report *rep = folio_report_load(c->report, &ropt, &diag);
     folio_table **tables = NULL;
     folio_doc *doc = NULL;
-    folio_layout *layout = NULL;
     folio_fontset fonts = {0};
     folio_run fr = {0};
     int status = EXIT_FAILED;
+    bool burst_ran = false;
+    folio_output out = {0};
     if (!rep)
         goto done;
     folio_runlog_set_period(log, rep->period.from, rep->period.to);
 
-    /* The output: its folders and its lock before any work, so a second run waits (or fails
-     * with --no-wait) before it reads anything; a dry run only checks it could be written. */
-    char default_out[4096];
-    const char *out = c->output;
-    if (!out) {
-        snprintf(default_out, sizeof default_out, "%s.pdf", report_name(rep));
-        out = default_out;
+    /* A single report's output: its folders and its lock before any work, so a second run waits
+     * (or fails with --no-wait) before it reads anything; a dry run only checks it could be
+     * written. (A burst's reports make their folders and take their locks one by one.) */
+    if (rendering && !c->each) {
+        if (!output_path(c, rep, out.path, sizeof out.path))
+            goto done;
+        if (c->dry_run ? !folio_output_check_writable(out.path, &diag)
+                       : !folio_output_make_dirs(out.path, &diag) ||
+                             !folio_output_lock(&lock, out.path, !c->no_wait, &diag))
+            goto done;
     }
-    if (rendering && (c->dry_run ? !folio_output_check_writable(out, &diag)
-                                 : !folio_output_make_dirs(out, &diag) ||
-                                       !folio_output_lock(&lock, out, !c->no_wait, &diag)))
-        goto done;
 
     tables = xcalloc(rep->ninputs ? rep->ninputs : 1, sizeof *tables);
     doc = folio_doc_create();
@@ -325,6 +539,9 @@ static int run(const cli *c)
                      .keep_going = c->keep_going};
     bool plugins_ok = folio_host_resolve(&fr);
     folio_host_mark_previous(&fr, rep); /* inputs a plugin reads over the previous period */
+    if (c->each && rep->period.has_previous) /* each report's previous period is narrowed too */
+        for (size_t i = 0; i < rep->ninputs; i++)
+            rep->inputs[i].spec.keep_previous = true;
     bool tables_ok = strcmp(c->command, "plugins") ? load_tables(rep, tables, &diag) : true;
     if (strcmp(c->command, "plugins")) {
         folio_provenance_hash_inputs(&prov, rep);
@@ -350,60 +567,41 @@ static int run(const cli *c)
         goto done;
     }
 
-    clock_gettime(CLOCK_MONOTONIC, &t_plugins);
-    if (!folio_host_build(&fr) || run_failed(&diag, &fr))
-        goto done;
     if (!load_fonts(rep, &fonts, &diag))
         goto done;
     fonts.fallback_files = (const char *const *)rep->fallback_files;
     fonts.nfallback_files = rep->nfallback * FOLIO_FACES;
-    clock_gettime(CLOCK_MONOTONIC, &t_layout);
-    layout = folio_layout_render(doc, &rep->theme, &fonts, &diag);
-    if (layout)
-        folio_report_unprintable(rep, tables, layout, &diag);
-    if (!layout || run_failed(&diag, &fr))
+    ses.rep = rep;
+    ses.tables = tables;
+    ses.fr = &fr;
+    ses.fonts = &fonts;
+    ses.diag = &diag;
+    ses.t0 = t0;
+    if (c->each) {
+        char from[11], to[11], year[16];
+        const folio_inputspec *period = rep->ninputs ? &rep->inputs[0].spec : NULL;
+        int32_t pfrom = period ? period->from : c->from, pto = period ? period->to : c->to;
+        folio_burst_plan plan = {.report = rep,
+                                 .tables = tables,
+                                 .diag = &diag,
+                                 .each = c->each,
+                                 .output = c->output,
+                                 .jobs = c->jobs ? c->jobs : cores(),
+                                 .shard_k = c->shard_k,
+                                 .shard_n = c->shard_n,
+                                 .log = log,
+                                 .dry_run = c->dry_run};
+        output_vars(c, rep, pfrom, pto, from, to, year, &plan.vars);
+        status = folio_cli_burst(&plan, render_one, &ses);
+        burst_ran = true;
         goto done;
-    clock_gettime(CLOCK_MONOTONIC, &t_built);
-
-    folio_pdf_options popt = {.fallback_files = (const char *const *)rep->fallback_files,
-                              .nfallback_files = rep->nfallback * FOLIO_FACES};
-    for (int i = 0; i < FOLIO_FACES; i++)
-        popt.font_files[i] = rep->font_files[i];
-    folio_provenance_pdf_options(&prov, &popt);
-    /* A dry run makes every byte of the PDF, into /dev/null. */
-    if (!folio_pdf_write(layout, doc, &popt, c->dry_run ? "/dev/null" : out, &diag))
-        goto done;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    folio_runlog_add_output(log, out, layout->npages, c->dry_run);
-    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    struct stat st;
-    long kb = stat(out, &st) == 0 ? (long)((st.st_size + 1023) / 1024) : 0;
-    for (size_t i = 0; i < fr.nplugins; i++)
-        if (fr.plugins[i].failure)
-            fprintf(stderr, "folio: section %zu (%s) could not be made: %s\n", i + 1, rep->sections[i].plugin,
-                    fr.plugins[i].failure);
-    if (c->dry_run)
-        fprintf(stderr, "folio: dry run: would write %s (%zu pages) in %.2f s%s\n", out, layout->npages, secs,
-                diag.warnings ? ", with warnings" : "");
-    else
-        fprintf(stderr, "folio: wrote %s (%zu pages, %ld KB) in %.2f s%s\n", out, layout->npages, kb, secs,
-                diag.warnings ? ", with warnings" : "");
-    if (getenv("FOLIO_TIMING") && *getenv("FOLIO_TIMING")) {
-        /* Per stage: report and inputs, plugins (and fonts), layout, PDF (bench/run reads it). */
-        double load = elapsed(&t0, &t_plugins), plugins = elapsed(&t_plugins, &t_layout);
-        double lay = elapsed(&t_layout, &t_built), pdf = elapsed(&t_built, &t1);
-        fprintf(stderr, "folio: timing: load %.3f s, plugins %.3f s, layout %.3f s (%.3f ms/page), pdf %.3f s\n",
-                load, plugins, lay, 1000 * lay / (double)layout->npages, pdf);
     }
-    status = EXIT_OK;
-    if (fr.nfailed) {
-        fprintf(stderr, "folio: %zu section%s could not be made and %s marked in the PDF (--keep-going)\n",
-                fr.nfailed, fr.nfailed == 1 ? "" : "s", fr.nfailed == 1 ? "is" : "are");
-        status = EXIT_PARTIAL;
-    }
+    status = render_one(&ses, NULL, &out);
 
 done:
-    if (status == EXIT_FAILED && diag.strict && diag.errors == 0 && diag.warnings > 0)
+    if (burst_ran)
+        ; /* the burst printed its own summary */
+    else if (status == EXIT_FAILED && diag.strict && diag.errors == 0 && diag.warnings > 0)
         fprintf(stderr, "folio: %zu warnings, and --strict makes them errors; no PDF written\n", diag.warnings);
     else if (status == EXIT_FAILED && !strcmp(c->command, "check"))
         fprintf(stderr, "folio: check found %zu error%s and %zu warning%s\n", diag.errors,
@@ -413,20 +611,18 @@ done:
                 diag.errors == 1 ? "" : "s");
     if (log) {
         folio_runlog_add_run(log, fr.report ? &fr : NULL, tables, rep ? &prov : NULL);
-        /* the stages the run reached */
-        struct timespec *marks[] = {&t_plugins, &t_layout, &t_built, &t1};
-        const char *names[] = {"load", "plugins", "layout", "pdf"};
+        /* the stages a single report reached */
+        static const char *const names[] = {"load", "plugins", "layout", "pdf"};
         const struct timespec *from = &t0;
-        for (size_t i = 0; i < 4 && marks[i]->tv_sec + marks[i]->tv_nsec > 0; i++) {
-            folio_runlog_add_stage(log, names[i], elapsed(from, marks[i]));
-            from = marks[i];
+        for (size_t i = 0; i < 4 && ses.marks[i].tv_sec + ses.marks[i].tv_nsec > 0; i++) {
+            folio_runlog_add_stage(log, names[i], elapsed(from, &ses.marks[i]));
+            from = &ses.marks[i];
         }
         folio_runlog_write(log, c->log, &diag, status);
         folio_runlog_free(log);
     }
     folio_output_unlock(&lock);
     folio_provenance_free(&prov);
-    folio_layout_free(layout);
     for (int i = 0; i < FOLIO_FACES; i++)
         folio_font_free(fonts.face[i]);
     folio_run_free_plugins(&fr);

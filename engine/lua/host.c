@@ -17,6 +17,7 @@
 #include "core/util.h"
 #include "lua/bindings.h"
 #include "lua/sandbox.h"
+#include "report/burst.h"
 
 #define MAX_MARKDOWN_BYTES (16u << 20) /* one Markdown file read by ctx.markdown */
 
@@ -781,6 +782,27 @@ static void push_previous(lua_State *L, const job *j)
     set_strict(L, "ctx.previous", "inputs, period");
 }
 
+/* Pushes ctx.burst: { column =, input =, value =, label =, inputs = { names } } for one report
+ * of a burst (--each), false otherwise. */
+static void push_burst(lua_State *L, const folio_burst *b)
+{
+    if (!b) {
+        lua_pushboolean(L, 0);
+        return;
+    }
+    lua_createtable(L, 0, 5); /* burst */
+    set_string(L, "column", b->column);
+    set_string(L, "input", b->input);
+    set_string(L, "value", b->value);
+    set_string(L, "label", b->label);
+    lua_createtable(L, (int)b->ninputs, 0); /* burst inputs */
+    for (size_t i = 0; i < b->ninputs; i++) {
+        lua_pushstring(L, b->inputs[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "inputs");
+}
+
 /* Pushes ctx for the job's section. */
 static void push_ctx(lua_State *L, job *j)
 {
@@ -854,13 +876,16 @@ static void push_ctx(lua_State *L, job *j)
     set_string(L, "version", run->engine_version ? run->engine_version : "0");
     lua_setfield(L, -2, "engine");
 
+    push_burst(L, run->burst);
+    lua_setfield(L, -2, "burst");
+
     lua_pushlightuserdata(L, j);
     lua_pushcclosure(L, ctx_markdown, 1);
     lua_setfield(L, -2, "markdown");
     lua_pushlightuserdata(L, j);
     lua_pushcclosure(L, ctx_warn, 1);
     lua_setfield(L, -2, "warn");
-    set_strict(L, "ctx", "inputs, options, report, period, previous, plugins, engine, markdown, warn");
+    set_strict(L, "ctx", "inputs, options, report, period, previous, plugins, engine, burst, markdown, warn");
 }
 
 /* Protected, under the budget: [plugin job] -> build(ctx). */

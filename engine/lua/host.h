@@ -39,6 +39,7 @@ typedef struct folio_run {
     bool keep_going;          /* a failing section is replaced by an error note; the others go on */
     size_t nfailed;           /* sections that failed (each has plugins[s].failure) */
     size_t failed_errors;     /* errors in diag that belong to those sections */
+    const struct folio_burst *burst; /* --each: the value this report is for (ctx.burst); NULL otherwise */
     folio_value *results;     /* when set (by `folio test`): nsections slots, each given a copy of
                                  what that section's build() returned */
 } folio_run;

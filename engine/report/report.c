@@ -755,11 +755,19 @@ static void load_period(loader *ld, const folio_value *t)
 
 /* ---- the whole file ---- */
 
+static bool find_input(const folio_report *r, const char *name)
+{
+    for (size_t i = 0; i < r->ninputs; i++)
+        if (r->inputs[i].spec.name && !strcmp(r->inputs[i].spec.name, name))
+            return true;
+    return false;
+}
+
 static void load_all(loader *ld, const folio_value *t)
 {
     static const char *const fields[] = {"title", "subtitle",   "publisher", "lang",   "page",
                                          "theme", "labels",     "limits",    "inputs", "sections",
-                                         "logo",  "year_start", NULL};
+                                         "logo",  "year_start", "main",      NULL};
     folio_report *r = ld->r;
     if (t->kind != FOLIO_V_TABLE) {
         bad(ld, "", "report.lua must return a table { title =, inputs =, sections = }, got %s",
@@ -808,6 +816,9 @@ static void load_all(loader *ld, const folio_value *t)
             load_input(ld, k->str, &inputs->vals[i], &r->inputs[r->ninputs++]);
         }
     }
+    r->main_input = get_string(ld, "", t, "main", false);
+    if (r->main_input && !find_input(r, r->main_input))
+        bad(ld, "main", "\"%.200s\" is not one of the inputs", r->main_input);
     const folio_value *secs =
         get_table(ld, "", t, "sections", true, "a list of sections { \"plugin\", ... }");
     if (secs)

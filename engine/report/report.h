@@ -80,6 +80,7 @@ typedef struct folio_report {
     size_t nfallback;
     folio_input *inputs;
     size_t ninputs;
+    char *main_input;           /* report.lua `main`: the input --each splits by default, or NULL */
     folio_section *sections;
     size_t nsections;
     folio_limits limits;        /* every field set: the defaults, overridden by report.lua's `limits`,

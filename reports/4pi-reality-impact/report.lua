@@ -15,6 +15,7 @@ return {
 
   page = { size = "A4", margins = { top = 25, bottom = 22, left = 20, right = 20 } }, -- millimetres
 
+  main = "survey", -- the input --each splits by (folio render --each region)
   inputs = {
     survey = {
       file = "data/survey.csv",

@@ -413,7 +413,7 @@ static void test_ctx_errors(void)
         {"input", "ctx.inputs has no field \"surveys\"; did you mean \"survey\"? It has: survey"},
         {"option", "ctx.options has no field \"titel\"; it has: case"},
         {"field", "ctx has no field \"optons\"; did you mean \"options\"? It has: inputs, options, report, "
-                  "period, previous, plugins, engine, "
+                  "period, previous, plugins, engine, burst, "
                   "markdown, warn"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
