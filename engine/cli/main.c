@@ -277,7 +277,6 @@ static int run(const cli *c)
         goto done;
 
     tables = xcalloc(rep->ninputs ? rep->ninputs : 1, sizeof *tables);
-    bool tables_ok = strcmp(c->command, "plugins") ? load_tables(rep, tables, &diag) : true;
     doc = folio_doc_create();
     fr = (folio_run){.report = rep,
                      .tables = tables,
@@ -289,6 +288,8 @@ static int run(const cli *c)
                      .std_plugins = std_plugins,
                      .keep_going = c->keep_going};
     bool plugins_ok = folio_host_resolve(&fr);
+    folio_host_mark_unread(&fr, rep); /* store only the columns some plugin reads */
+    bool tables_ok = strcmp(c->command, "plugins") ? load_tables(rep, tables, &diag) : true;
 
     if (!strcmp(c->command, "plugins")) {
         folio_cli_print_plugins(&fr, c->details);

@@ -11,9 +11,10 @@
 
 #define LABEL_BYTES 48 /* room for one formatted number or date label */
 
+/* Column col, if it is stored. */
 static const folio_column *column(const folio_table *t, int col)
 {
-    if (!t || col < 0 || (size_t)col >= t->ncols)
+    if (!t || col < 0 || (size_t)col >= t->ncols || !t->cols[col].stored)
         return NULL;
     return &t->cols[col];
 }
