@@ -1131,6 +1131,8 @@ static void *load_second(void *arg)
         if (h->ok && csv_fini(&ld->p, on_field, on_row, ld) != 0)
             h->ok = false; /* an unterminated quote: the one-pass load reports it */
         ld->fini_done = true;
+        free(ld->keys.slots); /* its duplicates are found: only the first half's keys are asked */
+        ld->keys.slots = NULL;
     }
     free(buf);
     return NULL;
@@ -1165,6 +1167,8 @@ static bool merge_halves(loader *a, loader *b)
         folio_cell k = stored_key(tb, a->key_c, r);
         ok = !a->keys.slots[key_find(a, &k, (uint32_t)key_hash(key_type, &k))];
     }
+    free(a->keys.slots); /* no row is added after the merge: the memory is the table's now */
+    a->keys.slots = NULL;
     for (size_t r = 0; ok && r < tb->nrows; r++) {
         for (size_t c = 0; c < ncols; c++) {
             const folio_column *cb = &tb->cols[c];
@@ -1314,6 +1318,7 @@ static folio_table *load_split(const folio_inputspec *spec, folio_diag *diag, co
         h1.ld.part = false;
         t = loader_finish(&h1.ld);
     } else {
+        h1.ld.stop = true; /* discarded: loader_finish only frees */
         folio_table_free(loader_finish(&h1.ld));
     }
     folio_table_free(loader_finish(&h2.ld));
