@@ -1094,6 +1094,8 @@ static bool feed_range(loader *ld, int fd, off_t from, off_t to, char *buf)
     return !ld->stop;
 }
 
+#define SPLIT_PROBE (1 << 20) /* bytes looked at past the middle for a line break */
+
 typedef struct half {
     loader ld;
     folio_diag diag; /* quiet: replayed in order once both halves are done */
@@ -1262,11 +1264,12 @@ static folio_table *load_split(const folio_inputspec *spec, folio_diag *diag, co
             head_len = (size_t)i + 1;
     }
     size_t bom = head_len >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    /* the split: just after the first line break past the middle of the rows */
-    off_t split = 0;
-    char probe[4096];
-    for (off_t at = (off_t)head_len + (size - (off_t)head_len) / 2; head_len && !split && at < size;) {
-        ssize_t n = pread_full(fd, probe, sizeof probe, at);
+    /* the split: just after the first line break past the middle of the rows (none within
+     * SPLIT_PROBE bytes: a giant row, read in one pass) */
+    off_t split = 0, mid = (off_t)head_len + (size - (off_t)head_len) / 2;
+    char *probe = xmalloc(READ_CHUNK);
+    for (off_t at = mid; head_len && !split && at < size && at - mid < SPLIT_PROBE;) {
+        ssize_t n = pread_full(fd, probe, READ_CHUNK, at);
         if (n <= 0)
             break;
         const char *nl = memchr(probe, '\n', (size_t)n);
@@ -1274,6 +1277,7 @@ static folio_table *load_split(const folio_inputspec *spec, folio_diag *diag, co
             split = at + (nl - probe) + 1;
         at += n;
     }
+    free(probe);
     if (!split || split >= size) {
         free(head);
         return NULL;
