@@ -19,7 +19,7 @@ ifneq ($(CI),)
 CMAKE_FLAGS += -DFOLIO_WERROR=ON
 endif
 
-.PHONY: all deps build report test test-fast asan bench clean chart-references
+.PHONY: all deps build report test test-fast asan bench bench-peers clean chart-references
 
 all: build
 
@@ -55,8 +55,17 @@ asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DFOLIO_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
+# Benchmarks (bench/run, bench/peers; never part of `make test`). bench-peers runs the peer
+# tools too (minutes, and gigabytes for Typst at 1,000,000 responses); bench reads its results.
+BENCH_PACKAGES = $(PACKAGES) hyperfine
+
 bench: build
+	@$(MAKE) --no-print-directory deps PACKAGES="$(BENCH_PACKAGES)"
 	bench/run
+
+bench-peers: build
+	@$(MAKE) --no-print-directory deps PACKAGES="$(BENCH_PACKAGES)"
+	bench/peers
 
 # Regenerates the chart gallery's reference images (docs/charts.md) after an intended change.
 chart-references: build

@@ -8,6 +8,7 @@ end
 return {
   name = "about-the-data",
   version = "1.1.0",
+  needs = {}, -- reads only each input's stats()
   options = {
     title = "About the data",
     new_page = true, -- start the section on a new page

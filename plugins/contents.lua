@@ -2,6 +2,7 @@
 return {
   name = "contents",
   version = "1.0.0",
+  needs = {}, -- reads no input
   options = { title = "Contents", new_page = true },
   build = function(ctx)
     local out = { blocks.contents { title = ctx.options.title } }

@@ -4,6 +4,7 @@
 return {
   name = "cover",
   version = "1.0.0",
+  needs = {}, -- reads no input
   options = {
     period_input = "survey", -- the input whose dates describe the period when none is given ("" = none)
     logo = "", -- an image file in the report folder; "" = report.lua's `logo`, if any

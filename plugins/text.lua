@@ -2,6 +2,7 @@
 return {
   name = "text",
   version = "1.0.0",
+  needs = {}, -- reads no input
   options = { file = "" },
   build = function(ctx)
     if ctx.options.file == "" then

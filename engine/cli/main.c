@@ -25,17 +25,18 @@
 
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_PARTIAL = 3 };
 
-static const char usage[] =
-    "usage: folio render REPORT [-o FILE] [--data DIR] [--strict] [--keep-going]\n"
-    "                    [--year YYYY | --from DATE --to DATE] [--log FILE] [--dry-run] [--no-wait] [LIMITS]\n"
-    "                    [--each [INPUT.]COLUMN [--jobs N] [--shard K/N]]\n"
-    "       folio check REPORT [--data DIR] [--strict] [--log FILE] [LIMITS]\n"
-    "       folio plugins [REPORT] [--details] [LIMITS]\n"
-    "       folio watch REPORT [-o FILE] [--data DIR] [--strict] [--year YYYY | --from DATE --to DATE] [LIMITS]\n"
-    "       folio test [PATH ...]\n"
-    "       folio new-plugin NAME [--report DIR]\n"
-    "       folio --version | --help\n"
-    "LIMITS: [--memory-limit SIZE] [--time-limit SECONDS] [--instruction-limit N]\n";
+static const char usage[] = "usage: folio render REPORT [-o FILE] [--data DIR] [--strict] [--keep-going]\n"
+                            "                    [--year YYYY | --from DATE --to DATE] [--log FILE] "
+                            "[--dry-run] [--no-wait] [LIMITS]\n"
+                            "                    [--each [INPUT.]COLUMN [--jobs N] [--shard K/N]]\n"
+                            "       folio check REPORT [--data DIR] [--strict] [--log FILE] [LIMITS]\n"
+                            "       folio plugins [REPORT] [--details] [LIMITS]\n"
+                            "       folio watch REPORT [-o FILE] [--data DIR] [--strict] [--year YYYY | "
+                            "--from DATE --to DATE] [LIMITS]\n"
+                            "       folio test [PATH ...]\n"
+                            "       folio new-plugin NAME [--report DIR]\n"
+                            "       folio --version | --help\n"
+                            "LIMITS: [--memory-limit SIZE] [--time-limit SECONDS] [--instruction-limit N]\n";
 
 static const char help[] =
     "folio renders printable PDF reports from CSV files and Lua section plugins.\n"
@@ -98,7 +99,7 @@ typedef struct cli {
     const char *data_dir;
     bool strict;
     bool keep_going;
-    bool details; /* plugins --details */
+    bool details;    /* plugins --details */
     const char *log; /* --log FILE */
     bool dry_run, no_wait;
     int argc;
@@ -154,18 +155,26 @@ static int check_output(const cli *c)
  * or an exit status. */
 static int parse_args(int argc, char **argv, cli *c)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'}, {"data", required_argument, NULL, 'd'},
-        {"strict", no_argument, NULL, 's'},       {"year", required_argument, NULL, 'y'},
-        {"from", required_argument, NULL, 'f'},   {"to", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
-        {"keep-going", no_argument, NULL, 'k'},   {"memory-limit", required_argument, NULL, 'M'},
-        {"time-limit", required_argument, NULL, 'T'}, {"instruction-limit", required_argument, NULL, 'I'},
-        {"details", no_argument, NULL, 'D'},     {"each", required_argument, NULL, 'E'},
-        {"log", required_argument, NULL, 'L'},    {"dry-run", no_argument, NULL, 'n'},
-        {"no-wait", no_argument, NULL, 'W'},
-        {"jobs", required_argument, NULL, 'j'},   {"shard", required_argument, NULL, 'S'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
+                                             {"data", required_argument, NULL, 'd'},
+                                             {"strict", no_argument, NULL, 's'},
+                                             {"year", required_argument, NULL, 'y'},
+                                             {"from", required_argument, NULL, 'f'},
+                                             {"to", required_argument, NULL, 't'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {"version", no_argument, NULL, 'V'},
+                                             {"keep-going", no_argument, NULL, 'k'},
+                                             {"memory-limit", required_argument, NULL, 'M'},
+                                             {"time-limit", required_argument, NULL, 'T'},
+                                             {"instruction-limit", required_argument, NULL, 'I'},
+                                             {"details", no_argument, NULL, 'D'},
+                                             {"each", required_argument, NULL, 'E'},
+                                             {"log", required_argument, NULL, 'L'},
+                                             {"dry-run", no_argument, NULL, 'n'},
+                                             {"no-wait", no_argument, NULL, 'W'},
+                                             {"jobs", required_argument, NULL, 'j'},
+                                             {"shard", required_argument, NULL, 'S'},
+                                             {NULL, 0, NULL, 0}};
     *c = (cli){.from = FOLIO_DATE_NONE, .to = FOLIO_DATE_NONE, .argc = argc, .argv = argv};
     bool have_year = false, have_range = false;
     opterr = 0;
@@ -268,7 +277,8 @@ static int parse_args(int argc, char **argv, cli *c)
     if (c->keep_going && strcmp(c->command, "render"))
         return usage_error("%s", "--keep-going is only for render");
     if ((c->dry_run || c->no_wait) && strcmp(c->command, "render"))
-        return usage_error("%s", c->dry_run ? "--dry-run is only for render" : "--no-wait is only for render");
+        return usage_error("%s",
+                           c->dry_run ? "--dry-run is only for render" : "--no-wait is only for render");
     if (c->log && strcmp(c->command, "render") && strcmp(c->command, "check"))
         return usage_error("%s", "--log is only for render and check");
     if (c->log && !*c->log)
@@ -330,6 +340,25 @@ static bool run_failed(const folio_diag *diag, const folio_run *fr)
 static double elapsed(const struct timespec *a, const struct timespec *b)
 {
     return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* --each [INPUT.]COLUMN: the column a burst splits by is stored in every input that has it
+ * (the burst narrows each such input by it), and so are their date columns, whether or not a
+ * plugin reads them. */
+static void keep_burst_column(folio_report *rep, const char *each)
+{
+    const char *dot = strchr(each, '.');
+    const char *column = dot ? dot + 1 : each;
+    for (size_t i = 0; i < rep->ninputs; i++) {
+        folio_input *in = &rep->inputs[i];
+        if (dot && (strlen(in->spec.name) != (size_t)(dot - each) ||
+                    strncmp(in->spec.name, each, (size_t)(dot - each))))
+            continue;
+        for (size_t k = 0; k < in->spec.ncols; k++)
+            if (!strcmp(in->cols[k].name, column) ||
+                (in->spec.date_col && !strcmp(in->cols[k].name, in->spec.date_col)))
+                in->cols[k].unread = false;
+    }
 }
 
 /* Everything a run loads once; every report it renders shares it. */
@@ -414,7 +443,8 @@ static int render_one(void *arg, const folio_burst *b, folio_output *out)
         /* Per stage: report and inputs, plugins (and fonts), layout, PDF (bench/run reads it). */
         double load = elapsed(&s->t0, &t_plugins), plugins = elapsed(&t_plugins, &t_layout);
         double lay = elapsed(&t_layout, &t_built), pdf = elapsed(&t_built, &t1);
-        fprintf(stderr, "folio: timing: load %.3f s, plugins %.3f s, layout %.3f s (%.3f ms/page), pdf %.3f s\n",
+        fprintf(stderr,
+                "folio: timing: load %.3f s, plugins %.3f s, layout %.3f s (%.3f ms/page), pdf %.3f s\n",
                 load, plugins, lay, 1000 * lay / (double)layout->npages, pdf);
     }
     if (fr.nfailed)
@@ -539,6 +569,9 @@ static int run(const cli *c)
                      .keep_going = c->keep_going};
     bool plugins_ok = folio_host_resolve(&fr);
     folio_host_mark_previous(&fr, rep); /* inputs a plugin reads over the previous period */
+    folio_host_mark_unread(&fr, rep);   /* store only the columns some plugin reads */
+    if (c->each)
+        keep_burst_column(rep, c->each);     /* and the column a burst splits by */
     if (c->each && rep->period.has_previous) /* each report's previous period is narrowed too */
         for (size_t i = 0; i < rep->ninputs; i++)
             rep->inputs[i].spec.keep_previous = true;
@@ -561,8 +594,8 @@ static int run(const cli *c)
         size_t rows = 0;
         for (size_t i = 0; i < rep->ninputs; i++)
             rows += folio_table_row_count(tables[i]);
-        printf("%s: ok: %zu inputs (%zu rows used), %zu sections, %zu warnings\n", rep->display,
-               rep->ninputs, rows, rep->nsections, diag.warnings);
+        printf("%s: ok: %zu inputs (%zu rows used), %zu sections, %zu warnings\n", rep->display, rep->ninputs,
+               rows, rep->nsections, diag.warnings);
         status = EXIT_OK;
         goto done;
     }
@@ -602,7 +635,8 @@ done:
     if (burst_ran)
         ; /* the burst printed its own summary */
     else if (status == EXIT_FAILED && diag.strict && diag.errors == 0 && diag.warnings > 0)
-        fprintf(stderr, "folio: %zu warnings, and --strict makes them errors; no PDF written\n", diag.warnings);
+        fprintf(stderr, "folio: %zu warnings, and --strict makes them errors; no PDF written\n",
+                diag.warnings);
     else if (status == EXIT_FAILED && !strcmp(c->command, "check"))
         fprintf(stderr, "folio: check found %zu error%s and %zu warning%s\n", diag.errors,
                 diag.errors == 1 ? "" : "s", diag.warnings, diag.warnings == 1 ? "" : "s");

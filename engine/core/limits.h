@@ -5,6 +5,7 @@
 #define FOLIO_MAX_COLUMNS 1024            /* columns in one CSV header */
 #define FOLIO_MAX_FIELD_BYTES (16u << 20) /* one CSV cell */
 #define FOLIO_MAX_ROWS 100000000u         /* rows in one input */
+#define FOLIO_SPLIT_MIN_BYTES (16LL << 20) /* an input this large is read by two threads at once */
 #define FOLIO_MAX_CODES 64                /* distinct codes in a code or multi-select column */
 #define FOLIO_MAX_REASONS 64              /* distinct rejection reasons kept per input */
 #define FOLIO_MAX_WARNINGS_SHOWN 20       /* warnings printed per input; the rest are counted */

@@ -4,9 +4,11 @@
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/diag.h"
@@ -97,6 +99,8 @@ typedef struct loader {
     size_t *reason_count;  /* [kind][column], column ncols = no column */
     size_t shown, hidden;
     keyset keys;
+    bool part;      /* one of two halves loaded in parallel: the caller merges, then reports */
+    bool fini_done; /* csv_fini already ran (the second half ends the file in its thread) */
 } loader;
 
 /* ---- messages ---- */
@@ -994,11 +998,11 @@ static void build_reasons(loader *ld)
 /* Ends the parse; returns the table, or NULL (and frees it) after a fatal error. */
 static folio_table *loader_finish(loader *ld)
 {
-    if (!ld->stop && csv_fini(&ld->p, on_field, on_row, ld) != 0)
+    if (!ld->stop && !ld->fini_done && csv_fini(&ld->p, on_field, on_row, ld) != 0)
         fatal(ld, ld->quote_line, ld->quote_col, "unterminated quoted field");
     if (!ld->stop && !ld->header_done)
         fatal(ld, 0, 0, "empty file: expected a header row");
-    if (!ld->stop && ld->hidden)
+    if (!ld->stop && ld->hidden && !ld->part)
         folio_diag_add(ld->diag, FOLIO_WARNING, ld->file, 0, 0, "%zu more rows rejected (not shown)",
                        ld->hidden);
     folio_table *t = ld->t;
@@ -1074,22 +1078,9 @@ static ssize_t read_full(int fd, char *buf, size_t size)
     return (ssize_t)got;
 }
 
-folio_table *folio_table_load(const folio_inputspec *spec, folio_diag *diag)
+/* Reads the whole file from fd in one pass on this thread. */
+static folio_table *load_sequential(const folio_inputspec *spec, folio_diag *diag, const char *file, int fd)
 {
-    if (!spec || !diag)
-        return NULL;
-    const char *file = display_name(spec);
-    if (!spec->path) {
-        folio_diag_add(diag, FOLIO_ERROR, file, 0, 0, "cannot open: no file given");
-        return NULL;
-    }
-    if (!spec_ok(spec, file, diag))
-        return NULL;
-    int fd = open(spec->path, O_RDONLY);
-    if (fd < 0) {
-        folio_diag_add(diag, FOLIO_ERROR, file, 0, 0, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
     loader ld;
     loader_init(&ld, spec, diag, file);
     char *buf = xmalloc(READ_CHUNK);
@@ -1109,8 +1100,319 @@ folio_table *folio_table_load(const folio_inputspec *spec, folio_diag *diag)
         feed(&ld, buf + skip, (size_t)n - skip);
     }
     free(buf);
-    close(fd);
     return loader_finish(&ld);
+}
+
+/* ---- two threads ----
+ * A large file is read as two halves at once: this thread loads the header and the rows before
+ * a line break near the middle, a second thread the rows after it (with the header's bytes fed
+ * first, and its line count found by counting line breaks). The split is a guess, as a quoted
+ * field may hold line breaks: it holds when the first half ends outside any row. Then the second
+ * half's rows are appended to the first half's table (codes it saw first re-numbered), its
+ * counts added and its warnings reported after the first half's. Whenever the result could
+ * differ from one pass (a guess that failed, an error, a key in both halves, a code dictionary
+ * that would overflow, too many rows), the file is loaded again in one pass: every message,
+ * figure and row is the same as a one-pass load's either way. */
+
+static ssize_t pread_full(int fd, char *buf, size_t size, off_t at)
+{
+    size_t got = 0;
+    while (got < size) {
+        ssize_t r = pread(fd, buf + got, size - got, at + (off_t)got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+/* Feeds bytes [from, to) of the file; false on a read error or a fatal problem. */
+static bool feed_range(loader *ld, int fd, off_t from, off_t to, char *buf)
+{
+    while (from < to && !ld->stop) {
+        size_t want = to - from < READ_CHUNK ? (size_t)(to - from) : READ_CHUNK;
+        ssize_t n = pread_full(fd, buf, want, from);
+        if (n <= 0)
+            return false;
+        feed(ld, buf, (size_t)n);
+        from += n;
+    }
+    return !ld->stop;
+}
+
+#define SPLIT_PROBE (1 << 20) /* bytes looked at past the middle for a line break */
+
+typedef struct half {
+    loader ld;
+    folio_diag diag; /* quiet: replayed in order once both halves are done */
+    int fd;
+    const char *head; /* the header's bytes (after a byte-order mark) */
+    size_t head_len;
+    off_t from, to;   /* the half's rows */
+    size_t head_msgs; /* messages about the header (the first half reports them) */
+    bool ok;
+} half;
+
+static void *load_second(void *arg)
+{
+    half *h = arg;
+    char *buf = xmalloc(READ_CHUNK);
+    loader *ld = &h->ld;
+    feed(ld, h->head, h->head_len);
+    h->head_msgs = h->diag.n;
+    if (!ld->stop && ld->header_done) {
+        /* the line the half starts on: one more than the line breaks before it */
+        uint32_t lines = 1;
+        for (off_t at = 0; at < h->from;) {
+            size_t want = h->from - at < READ_CHUNK ? (size_t)(h->from - at) : READ_CHUNK;
+            ssize_t n = pread_full(h->fd, buf, want, at);
+            if (n <= 0)
+                break;
+            for (const char *p = buf, *end = buf + n; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+                lines++;
+            at += n;
+        }
+        ld->line = ld->row_line = lines;
+        ld->at_line_start = true;
+        ld->col_chars = 0;
+        h->ok = feed_range(ld, h->fd, h->from, h->to, buf);
+        if (h->ok && csv_fini(&ld->p, on_field, on_row, ld) != 0)
+            h->ok = false; /* an unterminated quote: the one-pass load reports it */
+        ld->fini_done = true;
+        free(ld->keys.slots); /* its duplicates are found: only the first half's keys are asked */
+        ld->keys.slots = NULL;
+    }
+    free(buf);
+    return NULL;
+}
+
+/* Appends the second half's rows (b) to the first's table (a). False, with a possibly changed
+ * a, when the one-pass result could differ. */
+static bool merge_halves(loader *a, loader *b)
+{
+    folio_table *ta = a->t, *tb = b->t;
+    size_t ncols = ta->ncols;
+    if (ta->rows_read + tb->rows_read > FOLIO_MAX_ROWS)
+        return false;
+    /* codes first seen in the second half follow the first half's, in the order first seen */
+    int *map = xmalloc((ncols ? ncols : 1) * FOLIO_MAX_CODES * sizeof *map);
+    bool ok = true;
+    for (size_t c = 0; c < ncols && ok; c++) {
+        folio_column *ca = &ta->cols[c], *cb = &tb->cols[c];
+        for (size_t k = 0; k < cb->ncodes && ok; k++) {
+            int i = folio_cell_find_code(ca, cb->codes[k], cb->code_len[k]);
+            if (i < 0 && ca->interned && ca->ncodes < FOLIO_MAX_CODES)
+                i = folio_column_intern(ca, cb->codes[k], cb->code_len[k]);
+            map[c * FOLIO_MAX_CODES + k] = i;
+            ok = i >= 0;
+        }
+    }
+    /* a key used in both halves: the one-pass load rejects the later row */
+    folio_type key_type = a->key_c >= 0 ? ta->cols[a->key_c].type : FOLIO_TEXT;
+    for (size_t r = 0; ok && a->key_c >= 0 && r < tb->nrows; r++) {
+        if (folio_table_is_missing(tb, r, a->key_c))
+            continue;
+        folio_cell k = stored_key(tb, a->key_c, r);
+        ok = !a->keys.slots[key_find(a, &k, (uint32_t)key_hash(key_type, &k))];
+    }
+    free(a->keys.slots); /* no row is added after the merge: the memory is the table's now */
+    a->keys.slots = NULL;
+    for (size_t r = 0; ok && r < tb->nrows; r++) {
+        for (size_t c = 0; c < ncols; c++) {
+            const folio_column *cb = &tb->cols[c];
+            folio_cell *v = &a->cells[c];
+            *v = (folio_cell){.missing = true};
+            if (!cb->stored)
+                continue;
+            const int *m = map + c * FOLIO_MAX_CODES;
+            switch (cb->type) {
+            case FOLIO_TEXT:
+                v->missing = cb->text_off[r] == cb->text_off[r + 1];
+                if (!v->missing)
+                    folio_table_add_text(ta, &ta->cols[c], cb->text + cb->text_off[r],
+                                         (size_t)(cb->text_off[r + 1] - cb->text_off[r] - 1));
+                break;
+            case FOLIO_INTEGER:
+            case FOLIO_NUMBER:
+                v->num = folio_num_at(cb, r);
+                v->missing = isnan(v->num);
+                break;
+            case FOLIO_DATE:
+                v->date = cb->date[r];
+                v->missing = v->date == FOLIO_DATE_NONE;
+                break;
+            case FOLIO_YESNO:
+            case FOLIO_CODE:
+                v->small = cb->small[r];
+                v->missing = v->small < 0;
+                if (!v->missing && cb->type == FOLIO_CODE)
+                    v->small = m[v->small];
+                break;
+            case FOLIO_MULTI: {
+                uint64_t bits = folio_multi_at(cb, r);
+                v->missing = !(cb->multi_present[r / 64] >> (r % 64) & 1);
+                v->multi = 0;
+                for (; bits; bits &= bits - 1)
+                    v->multi |= UINT64_C(1) << m[__builtin_ctzll(bits)];
+                break;
+            }
+            }
+        }
+        folio_table_add_row(ta, a->cells, tb->line[r]);
+    }
+    free(map);
+    if (!ok)
+        return false;
+    ta->rows_read += tb->rows_read;
+    ta->out_of_period += tb->out_of_period;
+    ta->rejected += tb->rejected;
+    if (tb->first_date != FOLIO_DATE_NONE &&
+        (ta->first_date == FOLIO_DATE_NONE || tb->first_date < ta->first_date))
+        ta->first_date = tb->first_date;
+    if (tb->last_date != FOLIO_DATE_NONE &&
+        (ta->last_date == FOLIO_DATE_NONE || tb->last_date > ta->last_date))
+        ta->last_date = tb->last_date;
+    for (size_t i = 0; i < R_NKINDS * (a->spec->ncols + 1); i++)
+        a->reason_count[i] += b->reason_count[i];
+    return true;
+}
+
+/* Adds messages [skip, n) of `from` to `to`; at most *room warnings are shown, the rest are
+ * counted in *hidden. */
+static void replay(folio_diag *to, const folio_diag *from, size_t skip, size_t *room, size_t *hidden)
+{
+    for (size_t i = skip; i < from->n; i++) {
+        const folio_message *m = &from->items[i];
+        if (m->severity == FOLIO_WARNING && *room == 0) {
+            ++*hidden;
+            continue;
+        }
+        if (m->severity == FOLIO_WARNING)
+            --*room;
+        folio_diag_add(to, m->severity, m->file, m->line, m->col, "%s", m->text);
+    }
+}
+
+/* Loads a large file in two halves at once; NULL (having reported nothing) when it must be
+ * loaded in one pass instead. */
+static folio_table *load_split(const folio_inputspec *spec, folio_diag *diag, const char *file, int fd,
+                               off_t size)
+{
+    /* the header: the bytes up to the first line break outside quotes */
+    char *head = xmalloc(READ_CHUNK);
+    ssize_t got = pread_full(fd, head, READ_CHUNK, 0);
+    size_t head_len = 0;
+    bool inside = false;
+    for (ssize_t i = 0; i < got && !head_len; i++) {
+        if (head[i] == '"')
+            inside = !inside;
+        else if (head[i] == '\n' && !inside)
+            head_len = (size_t)i + 1;
+    }
+    size_t bom = head_len >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    /* the split: just after the first line break past the middle of the rows (none within
+     * SPLIT_PROBE bytes: a giant row, read in one pass) */
+    off_t split = 0, mid = (off_t)head_len + (size - (off_t)head_len) / 2;
+    char *probe = xmalloc(READ_CHUNK);
+    for (off_t at = mid; head_len && !split && at < size && at - mid < SPLIT_PROBE;) {
+        ssize_t n = pread_full(fd, probe, READ_CHUNK, at);
+        if (n <= 0)
+            break;
+        const char *nl = memchr(probe, '\n', (size_t)n);
+        if (nl)
+            split = at + (nl - probe) + 1;
+        at += n;
+    }
+    free(probe);
+    if (!split || split >= size) {
+        free(head);
+        return NULL;
+    }
+
+    half h1 = {0}, h2 = {0};
+    folio_diag_init(&h1.diag);
+    folio_diag_init(&h2.diag);
+    h1.diag.quiet = h2.diag.quiet = true;
+    loader_init(&h1.ld, spec, &h1.diag, file);
+    loader_init(&h2.ld, spec, &h2.diag, file);
+    h1.ld.part = h2.ld.part = true;
+    h2.fd = fd;
+    h2.head = head + bom;
+    h2.head_len = head_len - bom;
+    h2.from = split;
+    h2.to = size;
+    folio_prefault(NULL, 0, 0); /* sets its page size once, before the threads share it */
+    pthread_t thread;
+    bool threaded = pthread_create(&thread, NULL, load_second, &h2) == 0;
+    if (threaded) {
+        char *buf = xmalloc(READ_CHUNK);
+        ssize_t n = pread_full(fd, buf, READ_CHUNK < (size_t)split ? READ_CHUNK : (size_t)split, 0);
+        if (n > 0) {
+            size_t skip = text_start(&h1.ld, buf, (size_t)n);
+            feed(&h1.ld, buf + skip, (size_t)n - skip);
+            h1.ok = feed_range(&h1.ld, fd, n, split, buf);
+        }
+        free(buf);
+        pthread_join(thread, NULL);
+    }
+    /* the guess held: the first half ended between rows */
+    bool ok = threaded && h1.ok && h2.ok && h1.ld.header_done && h1.ld.p.pstate == 0 && h1.ld.field == 0 &&
+              merge_halves(&h1.ld, &h2.ld);
+    folio_table *t = NULL;
+    if (ok) {
+        size_t room = FOLIO_MAX_WARNINGS_SHOWN, hidden = h1.ld.hidden + h2.ld.hidden;
+        replay(diag, &h1.diag, 0, &room, &hidden);
+        replay(diag, &h2.diag, h2.head_msgs, &room, &hidden);
+        h1.ld.diag = diag;
+        h1.ld.hidden = hidden;
+        h1.ld.part = false;
+        t = loader_finish(&h1.ld);
+    } else {
+        h1.ld.stop = true; /* discarded: loader_finish only frees */
+        folio_table_free(loader_finish(&h1.ld));
+    }
+    folio_table_free(loader_finish(&h2.ld));
+    folio_diag_free(&h1.diag);
+    folio_diag_free(&h2.diag);
+    free(head);
+    return t;
+}
+
+folio_table *folio_table_load(const folio_inputspec *spec, folio_diag *diag)
+{
+    if (!spec || !diag)
+        return NULL;
+    const char *file = display_name(spec);
+    if (!spec->path) {
+        folio_diag_add(diag, FOLIO_ERROR, file, 0, 0, "cannot open: no file given");
+        return NULL;
+    }
+    if (!spec_ok(spec, file, diag))
+        return NULL;
+    int fd = open(spec->path, O_RDONLY);
+    if (fd < 0) {
+        folio_diag_add(diag, FOLIO_ERROR, file, 0, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    /* FOLIO_SPLIT_BYTES (tests) sets the size from which a file is read in two halves (0: never) */
+    const char *env = getenv("FOLIO_SPLIT_BYTES");
+    long long split_min = env && *env ? atoll(env) : FOLIO_SPLIT_MIN_BYTES;
+    struct stat st;
+    folio_table *t = NULL;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && split_min > 0 && st.st_size >= split_min &&
+        sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+        t = load_split(spec, diag, file, fd, st.st_size);
+        if (getenv("FOLIO_SPLIT_REPORT")) /* for tests/e2e/test_data_path.sh */
+            fprintf(stderr, "folio: %s: read %s\n", file, t ? "in two halves" : "in one pass");
+    }
+    if (!t && lseek(fd, 0, SEEK_SET) == 0)
+        t = load_sequential(spec, diag, file, fd);
+    close(fd);
+    return t;
 }
 
 folio_table *folio_table_load_text(const folio_inputspec *spec, const char *text, size_t len,

@@ -41,6 +41,7 @@ folio_table *folio_table_create(const folio_inputspec *spec, const char *display
         c->name = xstrdup(cs->name);
         c->type = cs->type;
         c->width = value_width(cs);
+        c->stored = !cs->unread || (spec->key_col && strcmp(spec->key_col, cs->name) == 0);
         if (cs->type != FOLIO_CODE && cs->type != FOLIO_MULTI)
             continue;
         c->codes = xcalloc(FOLIO_MAX_CODES, sizeof *c->codes);
@@ -161,6 +162,8 @@ static void resize_rows(folio_table *t, size_t cap)
     t->line = array_resize(t->line, old * sizeof *t->line, cap * sizeof *t->line);
     for (size_t i = 0; i < t->ncols; i++) {
         folio_column *c = &t->cols[i];
+        if (!c->stored)
+            continue;
         switch (c->type) {
         case FOLIO_TEXT:
             c->text_off = array_resize(c->text_off, old ? (old + 1) * sizeof *c->text_off : 0,
@@ -220,6 +223,8 @@ void folio_table_add_row(folio_table *t, const folio_cell *cells, uint32_t line)
     for (size_t i = 0; i < t->ncols; i++) {
         folio_column *c = &t->cols[i];
         const folio_cell *v = &cells[i];
+        if (!c->stored)
+            continue;
         switch (c->type) {
         case FOLIO_TEXT: /* its text is already in place (folio_table_add_text) */
             c->text_off[r + 1] = c->text_len;
@@ -263,14 +268,15 @@ void folio_table_add_row(folio_table *t, const folio_cell *cells, uint32_t line)
 void folio_table_add_text(folio_table *t, folio_column *c, const char *s, size_t n)
 {
     (void)t;
-    text_append(c, s, n);
+    if (c->stored)
+        text_append(c, s, n);
 }
 
 void folio_table_drop_text(folio_table *t)
 {
     for (size_t i = 0; i < t->ncols; i++) {
         folio_column *c = &t->cols[i];
-        if (c->type == FOLIO_TEXT)
+        if (c->type == FOLIO_TEXT && c->stored)
             c->text_len = t->cap ? (size_t)c->text_off[t->nrows] : 0;
     }
 }
@@ -377,8 +383,18 @@ int folio_table_column_index(const folio_table *t, const char *name)
         return -1;
     for (size_t i = 0; i < t->ncols; i++)
         if (strcmp(t->cols[i].name, name) == 0)
-            return (int)i;
+            return t->cols[i].stored ? (int)i : -1;
     return -1;
+}
+
+bool folio_table_column_is_unread(const folio_table *t, const char *name)
+{
+    if (!t || !name)
+        return false;
+    for (size_t i = 0; i < t->ncols; i++)
+        if (strcmp(t->cols[i].name, name) == 0)
+            return !t->cols[i].stored;
+    return false;
 }
 
 static const folio_column *column(const folio_table *t, int col)
@@ -428,11 +444,11 @@ void folio_table_get_stats(const folio_table *t, folio_table_stats *out)
 
 /* ---- cells ---- */
 
-/* The column, if col and row are valid and the column has type `type` (-1 = any). */
+/* The column, if col and row are valid, the column is stored and has type `type` (-1 = any). */
 static const folio_column *cell_column(const folio_table *t, size_t row, int col, int type)
 {
     const folio_column *c = column(t, col);
-    if (!c || row >= t->nrows || (type >= 0 && (int)c->type != type))
+    if (!c || !c->stored || row >= t->nrows || (type >= 0 && (int)c->type != type))
         return NULL;
     return c;
 }

@@ -34,6 +34,8 @@ typedef struct folio_colspec {
     double min, max;
     bool optional;               /* the column may be missing from the file (all values missing) */
     bool required_value;         /* an empty cell rejects the row (default false: empty = missing) */
+    bool unread;                 /* no plugin reads it: every cell is still validated (and can reject
+                                    its row), none is stored; the input's key column is always stored */
 } folio_colspec;
 
 typedef enum folio_period_rule {
@@ -95,7 +97,9 @@ const char *folio_table_name(const folio_table *t);
 const char *folio_table_path(const folio_table *t); /* display path */
 size_t folio_table_row_count(const folio_table *t);
 size_t folio_table_column_count(const folio_table *t);
-int folio_table_column_index(const folio_table *t, const char *name); /* -1 if absent */
+int folio_table_column_index(const folio_table *t, const char *name); /* -1 if absent or not stored */
+/* Whether the input has the column but did not store it (its spec marked it unread). */
+bool folio_table_column_is_unread(const folio_table *t, const char *name);
 const char *folio_table_column_name(const folio_table *t, int col);
 folio_type folio_table_column_type(const folio_table *t, int col);
 void folio_table_get_stats(const folio_table *t, folio_table_stats *out);

@@ -17,6 +17,7 @@ typedef struct folio_column {
     char *name; /* contract name */
     folio_type type;
     int pos; /* 1-based field in the file; 0 = the column is absent (optional) */
+    bool stored; /* false: validated while loading, but no plugin reads it, so no array is kept */
 
     /* Values: exactly one of these arrays is used, by type. Missing is a sentinel, except MULTI. */
     void *num;               /* INTEGER, NUMBER: int8_t, int32_t or double by width (see below) */

@@ -66,7 +66,7 @@ bool folio_table_keep_rows(folio_table *t, const folio_rows *keep)
     compact(t->line, sizeof *t->line, keep->idx, keep->n);
     t->nrows = keep->n;
     t->first_date = t->last_date = FOLIO_DATE_NONE;
-    if (t->date_col >= 0)
+    if (t->date_col >= 0 && t->cols[t->date_col].date) /* an unread date column stores nothing */
         for (size_t r = 0; r < t->nrows; r++) {
             int32_t d = t->cols[t->date_col].date[r];
             if (d == FOLIO_DATE_NONE)

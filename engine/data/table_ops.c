@@ -11,9 +11,10 @@
 
 #define LABEL_BYTES 48 /* room for one formatted number or date label */
 
+/* Column col, if it is stored. */
 static const folio_column *column(const folio_table *t, int col)
 {
-    if (!t || col < 0 || (size_t)col >= t->ncols)
+    if (!t || col < 0 || (size_t)col >= t->ncols || !t->cols[col].stored)
         return NULL;
     return &t->cols[col];
 }
@@ -684,10 +685,22 @@ bool folio_table_filter(const folio_table *t, const folio_rows *in, int col, fol
     }
     size_t n = sel_count(t, in), m = 0;
     uint32_t *idx = xmalloc((n ? n : 1) * sizeof *idx);
-    for (size_t k = 0; k < n; k++) {
-        size_t r = sel_row(in, k);
-        if (cell_matches(c, r, op, &o))
-            idx[m++] = (uint32_t)r;
+    if ((c->type == FOLIO_CODE || c->type == FOLIO_YESNO) && (op == FOLIO_EQ || op == FOLIO_NE) && !o.never) {
+        /* the most asked question, one byte per row and no branch: equal to a known code
+         * (which is never the missing value, -1), or not */
+        const int8_t *v = c->small, want = (int8_t)o.small;
+        bool eq = op == FOLIO_EQ;
+        for (size_t k = 0; k < n; k++) {
+            size_t r = sel_row(in, k);
+            idx[m] = (uint32_t)r;
+            m += (v[r] == want) == eq;
+        }
+    } else {
+        for (size_t k = 0; k < n; k++) {
+            size_t r = sel_row(in, k);
+            if (cell_matches(c, r, op, &o))
+                idx[m++] = (uint32_t)r;
+        }
     }
     out->idx = xrealloc(idx, (m ? m : 1) * sizeof *idx);
     out->n = m;

@@ -32,6 +32,10 @@ void folio_table_copy_pending(folio_table *to, const folio_table *from, const fo
         const folio_column *fc = &from->cols[i];
         folio_column *tc = &to->cols[i];
         row[i] = cells[i];
+        if (!fc->stored) { /* validated but not kept (no plugin reads it): nothing to copy */
+            row[i].missing = true;
+            continue;
+        }
         if (fc->type == FOLIO_TEXT) {
             /* the pending cell's text is the end of from's arena, NUL included */
             size_t start = from->cap ? (size_t)fc->text_off[from->nrows] : 0;

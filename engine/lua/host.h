@@ -50,6 +50,10 @@ typedef struct folio_run {
  * with keep_going, a section with a problem is marked failed instead and true is returned
  * (every problem here belongs to one section). */
 bool folio_host_resolve(folio_run *run);
+/* After folio_host_resolve: marks every column of rep's inputs that no section's plugin lists
+ * in its needs as unread (validated, not stored). Does nothing when some plugin declares no
+ * needs at all, since it may read any column. */
+void folio_host_mark_unread(const folio_run *run, folio_report *rep);
 /* Runs each section's build(ctx) in order and appends its blocks to run->doc.
  * Returns false at the first failing section (after reporting it); with keep_going, a
  * failing section (or one marked failed by folio_host_resolve) gets a note block with

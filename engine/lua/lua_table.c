@@ -89,13 +89,22 @@ static view *new_view(lua_State *L, folio_table *t)
 }
 
 /* Pushes "no column 'NAME' in FILE.csv; did you mean 'NEAREST'?" (the suggestion only when a
- * column's name is close) and returns it. */
+ * column's name is close), or that the column was not loaded, and returns it. */
 static const char *push_no_column(lua_State *L, const view *v, const char *name)
 {
     size_t n = folio_table_column_count(v->t);
     const char **names = lua_newuserdatauv(L, (n ? n : 1) * sizeof *names, 0); /* ... names */
     for (size_t i = 0; i < n; i++)
         names[i] = folio_table_column_name(v->t, (int)i);
+    if (folio_table_column_is_unread(v->t, name)) {
+        /* the report's inputs store only the columns some plugin's needs name */
+        lua_pushfstring(L,
+                        "column '%s' of input \"%s\" was not loaded: no plugin lists it in needs (add it to "
+                        "this plugin's needs)",
+                        name, folio_table_name(v->t));
+        lua_remove(L, -2); /* ... message */
+        return lua_tostring(L, -1);
+    }
     const char *near = folio_nearest_name(name, names, n);
     const char *path = folio_table_path(v->t);
     const char *slash = path ? strrchr(path, '/') : NULL;
@@ -706,9 +715,13 @@ static int t_rows(lua_State *L)
     int ncols = top > 1 ? top - 1 : (int)folio_table_column_count(v->t);
     row_iter *it = lua_newuserdatauv(L, sizeof *it + (size_t)ncols * sizeof(int), 0); /* self cols... it */
     it->pos = 0;
-    it->ncols = ncols;
-    for (int i = 0; i < ncols; i++)
-        it->cols[i] = top > 1 ? check_column(L, v, i + 2) : i;
+    it->ncols = 0;
+    for (int i = 0; i < ncols; i++) {
+        if (top > 1)
+            it->cols[it->ncols++] = check_column(L, v, i + 2);
+        else if (!folio_table_column_is_unread(v->t, folio_table_column_name(v->t, i)))
+            it->cols[it->ncols++] = i; /* every stored column */
+    }
     lua_pushvalue(L, 1);               /* self cols... it self */
     lua_insert(L, -2);                 /* self cols... self it */
     lua_pushcclosure(L, rows_next, 2); /* self cols... iter */
