@@ -1057,7 +1057,13 @@ static double draw(chart *ch)
 {
     double fixed = fixed_height(ch);
     ch->nplaced = 0;
+    size_t op0 = ch->row ? ch->row->ops.n : 0;
     double d = draw_title(ch);
+    if (ch->row) { /* the title is read before the graphic; "... (continued)" is page furniture */
+        lay_ops_part(&ch->row->ops, op0, 1);
+        if (ch->cat0 > 0)
+            lay_ops_artifact(&ch->row->ops, op0);
+    }
     bool empty = true;
     for (size_t i = 0; i < ch->stride * ch->nseries; i++)
         empty &= isnan(ch->v[i]) || ch->v[i] == 0;
@@ -1076,7 +1082,10 @@ static double draw(chart *ch)
         if (has_legend(ch))
             d += 8 + draw_legend(ch, d + 8);
     }
+    op0 = ch->row ? ch->row->ops.n : 0;
     d += draw_note(ch, d);
+    if (ch->row)
+        lay_ops_part(&ch->row->ops, op0, 2);
     return d;
 }
 

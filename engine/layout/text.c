@@ -630,16 +630,19 @@ static void flush_text(pending *t, pending_link *pl, folio_page *pg, const lay_p
 {
     if (!t->open)
         return;
+    /* A link's area follows its text at once, so its text and its annotation stay together in
+     * the structure (one Link element). */
+    if (!t->link || !same_link(pl->url, t->link))
+        flush_link(pl, pg, p, baseline, b);
+    size_t at = pg->n;
     lay_op_text(pg, b, t->x, baseline, t->face, p->st.size, t->colour, t->text.data);
     if (t->link) {
-        if (pl->url && same_link(pl->url, t->link)) {
+        if (pg->n > at)
+            pg->ops[at].linked = true;
+        if (pl->url)
             pl->x1 = t->x + t->w;
-        } else {
-            flush_link(pl, pg, p, baseline, b);
+        else
             *pl = (pending_link){t->link, t->x, t->x + t->w};
-        }
-    } else {
-        flush_link(pl, pg, p, baseline, b);
     }
     t->open = false;
     t->text.len = 0;
@@ -717,6 +720,10 @@ void lay_para_emit(const lay_para *p, size_t line, folio_page *pg, double x, dou
                 folio_buf_append(&t.text, " ", 1);
                 t.w += it->width;
             } else {
+                /* The space still ends the word's text (invisible, the next word is placed by
+                 * itself), so text read from the content or the structure has its spaces. */
+                if (t.open)
+                    folio_buf_append(&t.text, " ", 1);
                 flush_text(&t, &pl, pg, p, baseline, b);
             }
             x += it->width + ratio * (ratio > 0 ? it->stretch : it->shrink);
@@ -739,6 +746,8 @@ void lay_para_emit(const lay_para *p, size_t line, folio_page *pg, double x, dou
         else
             folio_buf_append(&t.text, "-", 1);
         t.w += p->items[p->lines[line].end].width;
+    } else if (t.open && line + 1 < p->nlines && t.text.len && t.text.data[t.text.len - 1] != '-') {
+        folio_buf_append(&t.text, " ", 1); /* the space the line break took, for reading */
     }
     flush_text(&t, &pl, pg, p, baseline, b);
     flush_link(&pl, pg, p, baseline, b);
