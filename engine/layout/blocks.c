@@ -241,11 +241,12 @@ void lay_figures(lay_ctx *c, const folio_block *b)
             op0 = r->ops.n;
             const char *v = b->u.figures.values ? b->u.figures.values[k] : NULL;
             if (v) {
-                char *fit = lay_fit_text(c, FOLIO_FACE_BOLD, size[k - from], v, inner);
-                char *one = xasprintf("%s ", fit); /* read as "29 survey responses" */
-                free(fit);
+                char *one = lay_fit_text(c, FOLIO_FACE_BOLD, size[k - from], v, inner);
+                size_t at = r->ops.n;
                 lay_op_text(&r->ops, b, x + FIGURE_PAD, -(FIGURE_BAR + FIGURE_PAD + fig_h), FOLIO_FACE_BOLD,
                             size[k - from], c->th->accent, one);
+                if (r->ops.n > at) /* read as "29 survey responses" */
+                    r->ops.ops[at].space_after = true;
                 free(one);
             }
             lay_para *lp = labels[k - from];

@@ -62,6 +62,9 @@ typedef struct folio_op {
                                * 1 + i entry i; COVER 0 title, 1 subtitle, 2 publisher, 3 date,
                                * 4 colophon; any other kind 0 */
     bool linked;              /* TEXT: the text of a link (the LINK op that follows in its part) */
+    bool space_after;         /* TEXT: a word space follows that layout does not draw (justified or at
+                               * a line end): the writer shows it after the text, invisibly, so the
+                               * text read back from the PDF or its structure has its spaces */
 } folio_op;
 
 typedef struct folio_page {

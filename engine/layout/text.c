@@ -690,6 +690,16 @@ static void put_box(pending *t, pending_link *pl, folio_page *pg, const lay_para
     }
 }
 
+/* The text op flushed at or after `at` (if any) is followed by a word space it does not draw. */
+static void mark_space(folio_page *pg, size_t at)
+{
+    for (size_t k = pg->n; k-- > at;)
+        if (pg->ops[k].kind == FOLIO_OP_TEXT) {
+            pg->ops[k].space_after = true;
+            return;
+        }
+}
+
 void lay_para_emit(const lay_para *p, size_t line, folio_page *pg, double x, double baseline,
                    const folio_block *b)
 {
@@ -722,9 +732,9 @@ void lay_para_emit(const lay_para *p, size_t line, folio_page *pg, double x, dou
             } else {
                 /* The space still ends the word's text (invisible, the next word is placed by
                  * itself), so text read from the content or the structure has its spaces. */
-                if (t.open)
-                    folio_buf_append(&t.text, " ", 1);
+                size_t at = pg->n;
                 flush_text(&t, &pl, pg, p, baseline, b);
+                mark_space(pg, at);
             }
             x += it->width + ratio * (ratio > 0 ? it->stretch : it->shrink);
             continue;
@@ -746,10 +756,12 @@ void lay_para_emit(const lay_para *p, size_t line, folio_page *pg, double x, dou
         else
             folio_buf_append(&t.text, "-", 1);
         t.w += p->items[p->lines[line].end].width;
-    } else if (t.open && line + 1 < p->nlines && t.text.len && t.text.data[t.text.len - 1] != '-') {
-        folio_buf_append(&t.text, " ", 1); /* the space the line break took, for reading */
     }
+    bool space = !ls.hyphen && line + 1 < p->nlines && t.text.len && t.text.data[t.text.len - 1] != '-';
+    size_t at = pg->n;
     flush_text(&t, &pl, pg, p, baseline, b);
+    if (space) /* the space the line break took */
+        mark_space(pg, at);
     flush_link(&pl, pg, p, baseline, b);
     folio_buf_free(&t.text);
 }

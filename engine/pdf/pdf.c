@@ -309,6 +309,11 @@ static bool draw_text(writer *w, const folio_op *op)
     /* libharu shows at most 65535 bytes per call: longer runs go on in further calls, cut at
      * character boundaries (the text position advances by itself). */
     char *s = (char *)clean_text(w, op->text, &w->fonts[w->slot[op->face]].used);
+    if (op->space_after) { /* invisible, after the text: extracted text keeps its word spaces */
+        folio_buf_append(&w->text, " ", 1);
+        folio_cpset_add(&w->fonts[w->slot[op->face]].used, ' ');
+        s = w->text.data;
+    }
     size_t n = w->text.len, at = 0;
     bool first = true;
     while (at < n) {

@@ -153,17 +153,16 @@ static void build_list(folio_tags *t, int root, const folio_block *b)
     }
 }
 
-static void build_table(folio_tags *t, int parent, const folio_block *b, bool caption)
+/* A Table of nr rows (hdr of them headers) by nc columns; its caption (when there is one) is
+ * leaf[0], cell (r, c) leaf[1 + r * nc + c]. */
+static void build_table(folio_tags *t, int parent, int *leaf, size_t nr, size_t nc, size_t hdr, bool caption)
 {
-    size_t nc = b->u.table.ncols, nr = b->u.table.nrows;
-    size_t cells = b->u.table.cells ? nc * nr : 0;
-    size_t hdr = b->u.table.header_rows < nr ? b->u.table.header_rows : nr;
-    int *leaf = leaves(t, b, 1 + cells);
     int table = elem_sub(t, parent, "Table");
     if (caption)
         leaf[0] = elem_sub(t, table, "Caption");
-    if (!cells)
+    if (!nr || !nc)
         return;
+    hdr = hdr < nr ? hdr : nr;
     int head = hdr ? elem_sub(t, table, "THead") : -1;
     int tbody = hdr < nr ? elem_sub(t, table, "TBody") : -1;
     for (size_t r = 0; r < nr; r++) {
@@ -191,7 +190,12 @@ static void build_block(folio_tags *t, int root, const folio_doc *doc, size_t in
     case FOLIO_BLOCK_PARAGRAPH:
     case FOLIO_BLOCK_NOTE: leaves(t, b, 1)[0] = elem_sub(t, root, "P"); break;
     case FOLIO_BLOCK_LIST: build_list(t, root, b); break;
-    case FOLIO_BLOCK_TABLE: build_table(t, root, b, has_text(&b->u.table.caption)); break;
+    case FOLIO_BLOCK_TABLE: {
+        size_t nc = b->u.table.cells ? b->u.table.ncols : 0, nr = b->u.table.cells ? b->u.table.nrows : 0;
+        leaf = leaves(t, b, 1 + nr * nc);
+        build_table(t, root, leaf, nr, nc, b->u.table.header_rows, has_text(&b->u.table.caption));
+        break;
+    }
     case FOLIO_BLOCK_KEY_FIGURES: {
         int div = elem_sub(t, root, "Div");
         leaf = leaves(t, b, b->u.figures.n);
@@ -206,13 +210,18 @@ static void build_block(folio_tags *t, int root, const folio_doc *doc, size_t in
         leaf[1] = elem_sub(t, q, "P");
         break;
     }
-    case FOLIO_BLOCK_CHART: /* a screen reader's path: the title, the alt text, the note */
-        leaf = leaves(t, b, 3);
+    case FOLIO_BLOCK_CHART: { /* a screen reader's path: the title, the alt text, the note, the data */
+        size_t nr = b->u.chart.data_table && b->u.chart.values ? b->u.chart.ncats + 1 : 0;
+        size_t nc = nr ? b->u.chart.nseries + 1 : 0;
+        leaf = leaves(t, b, 3 + 1 + nr * nc);
         leaf[1] = elem_sub(t, root, "P");
         leaf[0] = elem_sub(t, root, "Figure");
         t->e[leaf[0]].alt = b->u.chart.alt;
         leaf[2] = elem_sub(t, root, "P");
+        if (nr)
+            build_table(t, root, leaf + 3, nr, nc, 1, false);
         break;
+    }
     case FOLIO_BLOCK_IMAGE:
     case FOLIO_BLOCK_CANVAS:
         leaf = leaves(t, b, 2);
@@ -466,6 +475,8 @@ bool folio_tags_finish(folio_tags *t, HPDF_Page *pages, size_t npages, const cha
         return false;
     mark_kept(t);
     t->e[0].keep = true;
+    if (pdf->pdf_version < HPDF_VER_17) /* tagged PDF as PDF/UA-1 reads it: ISO 32000-1 (/Tabs is 1.5) */
+        pdf->pdf_version = HPDF_VER_17;
     HPDF_Dict root = HPDF_Dict_New(mm);
     if (!root || HPDF_Xref_Add(pdf->xref, root) != HPDF_OK)
         return false;
