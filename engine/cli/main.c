@@ -330,7 +330,8 @@ static int run(const cli *c)
     }
     folio_pdf_options popt = {.creation_date = date,
                               .fallback_files = (const char *const *)rep->fallback_files,
-                              .nfallback_files = rep->nfallback * FOLIO_FACES};
+                              .nfallback_files = rep->nfallback * FOLIO_FACES,
+                              .untagged = rep->untagged};
     for (int i = 0; i < FOLIO_FACES; i++)
         popt.font_files[i] = rep->font_files[i];
     if (!folio_pdf_write(layout, doc, &popt, out, &diag))

@@ -53,6 +53,7 @@ struct folio_tags {
     size_t n, cap;
     tag_block *blocks; /* open-addressed by block pointer */
     size_t nslots;
+    int heading; /* level of the last heading element, 0 before the first */
     /* The parent tree: per page the element of each MCID, then the annotations' elements. */
     int **page_mcids;
     size_t *page_nmcid, *page_cap;
@@ -184,6 +185,9 @@ static void build_block(folio_tags *t, int root, const folio_doc *doc, size_t in
     case FOLIO_BLOCK_HEADING: {
         static const char *const h[] = {"H1", "H2", "H3"};
         int level = b->u.heading.level < 1 ? 1 : b->u.heading.level > 3 ? 3 : b->u.heading.level;
+        if (level > t->heading + 1) /* never a skipped level: a report opening at level 2 is H1 */
+            level = t->heading + 1;
+        t->heading = level;
         leaves(t, b, 1)[0] = elem_sub(t, root, h[level - 1]);
         break;
     }
@@ -242,6 +246,7 @@ static void build_block(folio_tags *t, int root, const folio_doc *doc, size_t in
         break;
     }
     case FOLIO_BLOCK_COVER:
+        t->heading = 1;
         leaf = leaves(t, b, 5);
         leaf[0] = elem_sub(t, root, "H1");
         for (int i = 1; i < 5; i++)
