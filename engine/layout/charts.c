@@ -1237,7 +1237,7 @@ static void data_table(chart *ch)
             char buf[96];
             const char *s = "";
             if (r == 0 && k == 0)
-                s = b->u.chart.x_title ? b->u.chart.x_title : "";
+                s = b->u.chart.x_title ? b->u.chart.x_title : "Category";
             else if (r == 0) {
                 s = b->u.chart.series && b->u.chart.series[k - 1] ? b->u.chart.series[k - 1] : NULL;
                 if (!s && ns == 1)

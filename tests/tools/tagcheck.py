@@ -389,13 +389,35 @@ def main(argv):
         elif ref_id(objr.get(ref_id(a))) != ref_id(e):
             problems.append(f"page {n}: Link annotation {a}: its Link element holds no OBJR to it")
 
+    # Elements with content on more than one page (a paragraph or table split by a page break).
+    pages_of = {}
+    for (n, _), e in held.items():
+        pages_of.setdefault(ref_id(e), set()).add(n)
+    split = {}
+    for ref, d in elems:
+        if len(pages_of.get(ref_id(ref), ())) > 1:
+            split[role(d)] = split.get(role(d), 0) + 1
+    for ref, d in elems:  # a table's cells on several pages make the table one across pages
+        if role(d) == "Table":
+            seen = set()
+
+            def under(r, depth=0):
+                seen.update(pages_of.get(ref_id(r), ()))
+                for cref, _ in children.get(ref_id(r), []):
+                    if depth < 64:
+                        under(cref, depth + 1)
+            under(ref)
+            if len(seen) > 1:
+                split["Table"] = split.get("Table", 0) + 1
+
     for p in problems:
         print(f"tagcheck: {path}: {p}")
     if not quiet or problems:
         nm = sum(len(m) for m in content_mcids)
         print(f"tagcheck: {path}: {'FAILED' if problems else 'ok'}: {len(pages)} pages, {len(elems)} "
               f"elements, {nm} MCIDs, {counts['Figure']} figures, {counts['Table']} tables, "
-              f"{counts['Link']} links, {len(problems)} problems")
+              f"{counts['Link']} links, across pages: {sum(split.values())} "
+              f"({', '.join(f'{k} {v}' for k, v in sorted(split.items())) or 'none'}), {len(problems)} problems")
     return 1 if problems else 0
 
 
