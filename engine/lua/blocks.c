@@ -672,9 +672,9 @@ static double get_number(conv *c, const char *path, const folio_value *t, const 
 static void chart(conv *c, const char *path, const folio_value *b, folio_block *out)
 {
     static const char *const fields[] = {
-        "kind", "type",     "title",      "categories", "series",     "x_title",     "y_title",
-        "note", "alt",      "horizontal", "percent",    "cumulative", "neutral",     "n",
-        "sort", "decimals", "suffix",     "min",        "max",        "label_width", "data_table", NULL};
+        "kind",   "type",       "title",   "categories",  "series",     "x_title", "y_title", "note",
+        "alt",    "horizontal", "percent", "cumulative",  "neutral",    "n",       "sort",    "decimals",
+        "suffix", "min",        "max",     "label_width", "data_table", NULL};
     static const char *const series_fields[] = {"name", "values", "labels", NULL};
     static const char *const types[] = {"bar",       "hbar", "stacked", "grouped",
                                         "diverging", "line", "dot",     NULL};

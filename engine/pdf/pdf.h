@@ -13,7 +13,8 @@ typedef struct folio_pdf_options {
     const char *const *fallback_files; /* face 4 + i: fallback_files[i]; loaded only when drawn with */
     size_t nfallback_files;
     const char *creation_date; /* "YYYY-MM-DD" or NULL for none; never the clock unless the caller passes it */
-    bool untagged; /* true: no structure tree or marked content; tagged PDF is the default (docs/accessibility.md) */
+    bool untagged;             /* true: no structure tree or marked content; tagged PDF is the default
+                                  (docs/accessibility.md) */
 } folio_pdf_options;
 
 /* Writes the layout to `path` atomically: a temporary file in the same directory, renamed into

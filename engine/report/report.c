@@ -732,8 +732,9 @@ static void load_limits(loader *ld, const folio_value *t)
 
 static void load_all(loader *ld, const folio_value *t)
 {
-    static const char *const fields[] = {"title",  "subtitle", "publisher", "lang",     "page", "theme",
-                                         "labels", "limits",   "inputs",    "sections", "logo", "tagged", NULL};
+    static const char *const fields[] = {"title", "subtitle", "publisher", "lang",   "page",
+                                         "theme", "labels",   "limits",    "inputs", "sections",
+                                         "logo",  "tagged",   NULL};
     folio_report *r = ld->r;
     if (t->kind != FOLIO_V_TABLE) {
         bad(ld, "", "report.lua must return a table { title =, inputs =, sections = }, got %s",
