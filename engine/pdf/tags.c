@@ -62,6 +62,16 @@ struct folio_tags {
     size_t nannots;
 };
 
+/* Printable ASCII goes into the PDF as a literal string (a quarter of the size of UTF-16 in
+ * hex, and dictionaries are not compressed); anything else as UTF-16 through the encoder. */
+static HPDF_Encoder text_encoder(const folio_tags *t, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p > 0x7E)
+            return t->utf8;
+    return NULL;
+}
+
 static int elem_add(folio_tags *t, int parent, const char *role)
 {
     if (t->n == t->cap) {
@@ -386,7 +396,7 @@ bool folio_tags_annot(folio_tags *t, HPDF_Annotation annot, size_t page_no, cons
     if (HPDF_Dict_AddNumber(annot, "StructParent", key) != HPDF_OK)
         return false;
     if (contents && *contents) {
-        HPDF_String s = HPDF_String_New(t->pdf->mmgr, contents, t->utf8);
+        HPDF_String s = HPDF_String_New(t->pdf->mmgr, contents, text_encoder(t, contents));
         if (!s || HPDF_Dict_Add(annot, "Contents", s) != HPDF_OK)
             return false;
     }
@@ -418,15 +428,15 @@ static bool fill_elem(folio_tags *t, size_t i, HPDF_Page *pages, HPDF_Dict root)
     tag_elem *e = &t->e[i];
     HPDF_MMgr mm = t->pdf->mmgr;
     HPDF_Dict d = e->dict;
-    if (HPDF_Dict_AddName(d, "Type", "StructElem") != HPDF_OK ||
-        HPDF_Dict_AddName(d, "S", e->role) != HPDF_OK)
+    /* /Type /StructElem is optional: left out, as every byte of a dictionary stays uncompressed. */
+    if (HPDF_Dict_AddName(d, "S", e->role) != HPDF_OK)
         return false;
     if (HPDF_Dict_Add(d, "P", e->parent >= 0 ? t->e[e->parent].dict : root) != HPDF_OK)
         return false;
     if (e->page >= 0 && HPDF_Dict_Add(d, "Pg", pages[e->page]) != HPDF_OK)
         return false;
     if (e->alt) {
-        HPDF_String s = HPDF_String_New(mm, e->alt, t->utf8);
+        HPDF_String s = HPDF_String_New(mm, e->alt, text_encoder(t, e->alt));
         if (!s || HPDF_Dict_Add(d, "Alt", s) != HPDF_OK)
             return false;
     }
