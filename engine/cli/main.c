@@ -413,6 +413,7 @@ static int render_one(void *arg, const folio_burst *b, folio_output *out)
     for (int i = 0; i < FOLIO_FACES; i++)
         popt.font_files[i] = rep->font_files[i];
     folio_provenance_pdf_options(s->prov, &popt);
+    popt.untagged = rep->untagged;
     /* One report of a burst locks its own PDF (a single report's was locked before loading). */
     if (b && !dry && !folio_output_lock(&lock, out->path, !s->c->no_wait, s->diag))
         goto done;

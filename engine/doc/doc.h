@@ -180,6 +180,7 @@ struct folio_block {
             char *suffix;           /* value labels: appended, e.g. "%"; may be NULL */
             double axis_min, axis_max; /* value axis bounds, NAN = automatic (both 0: automatic) */
             double label_width;     /* horizontal kinds: share of the column for labels, 0 = automatic */
+            bool data_table;        /* a table of the categories and values is set under the chart */
         } chart;
         struct { char *title; } contents;
         struct { char *title, *subtitle, *publisher, *date, *logo; folio_image *logo_image; } cover;

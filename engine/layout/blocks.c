@@ -114,6 +114,7 @@ void lay_list(lay_ctx *c, const folio_block *b)
         }
         lay_lines_rows(c, p, &st, c->x0 + indent, b, false, -1);
         lay_para_free(p);
+        lay_rows_part(c, first, (int)(2 * i + 1));
         lay_row *r = &c->rows.v[first];
         if (first > 0 && i > 0)
             r->space_before = LIST_GAP;
@@ -131,6 +132,7 @@ void lay_list(lay_ctx *c, const folio_block *b)
         }
         /* The marker is read before the item's text (extraction, copy and paste follow the
          * order of the content stream). */
+        r->ops.ops[r->ops.n - 1].part = (int)(2 * i);
         folio_op marker = r->ops.ops[r->ops.n - 1];
         memmove(r->ops.ops + 1, r->ops.ops, (r->ops.n - 1) * sizeof *r->ops.ops);
         r->ops.ops[0] = marker;
@@ -163,6 +165,7 @@ void lay_quote(lay_ctx *c, const folio_block *b)
         free(line);
         size_t first = lay_lines_rows(c, a, &sm, c->x0 + QUOTE_INDENT, b, true, deco);
         lay_para_free(a);
+        lay_rows_part(c, first, 1);
         if (n && c->rows.n > first) {
             c->rows.v[first].space_before = 3;
         }
@@ -231,13 +234,19 @@ void lay_figures(lay_ctx *c, const folio_block *b)
         r->keep_with_next = row + 1 < nrows;
         for (size_t k = from; k < to; k++) {
             double x = c->x0 + (double)(k - from) * (boxw + FIGURE_GAP);
+            size_t op0 = r->ops.n;
             lay_op_rect(&r->ops, b, x, -h, boxw, h, true, c->th->light, 0, 0);
             lay_op_rect(&r->ops, b, x, -FIGURE_BAR, boxw, FIGURE_BAR, true, c->th->accent, 0, 0);
+            lay_ops_artifact(&r->ops, op0);
+            op0 = r->ops.n;
             const char *v = b->u.figures.values ? b->u.figures.values[k] : NULL;
             if (v) {
                 char *one = lay_fit_text(c, FOLIO_FACE_BOLD, size[k - from], v, inner);
+                size_t at = r->ops.n;
                 lay_op_text(&r->ops, b, x + FIGURE_PAD, -(FIGURE_BAR + FIGURE_PAD + fig_h), FOLIO_FACE_BOLD,
                             size[k - from], c->th->accent, one);
+                if (r->ops.n > at) /* read as "29 survey responses" */
+                    r->ops.ops[at].space_after = true;
                 free(one);
             }
             lay_para *lp = labels[k - from];
@@ -245,6 +254,7 @@ void lay_figures(lay_ctx *c, const folio_block *b)
             for (size_t i = 0; i < lay_para_lines(lp); i++, y -= lab.line_h)
                 lay_para_emit(lp, i, &r->ops, x + FIGURE_PAD, y - lab_base, b);
             lay_para_free(lp);
+            lay_ops_part(&r->ops, op0, (int)k);
         }
     }
 }

@@ -212,7 +212,9 @@ void lay_canvas(lay_ctx *c, const folio_block *b)
     free(m.segs);
 
     double base = -h * s - CANVAS_CAPTION_GAP - lay_baseline(c, &st);
+    size_t op0 = r->ops.n;
     for (size_t i = 0; i < lines; i++, base -= st.line_h)
         lay_para_emit(cap, i, &r->ops, c->x0, base, b);
+    lay_ops_part(&r->ops, op0, 1);
     lay_para_free(cap);
 }

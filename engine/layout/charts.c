@@ -14,6 +14,7 @@
 #include "layout/layout_int.h"
 
 #define TITLE_GAP 8.0
+#define DATA_TABLE_GAP 6.0 /* between a chart and its data table */
 #define LABEL_SIZE 8.0   /* category labels, legend, value labels */
 #define SMALL_LABEL 6.5  /* value labels on thin bars */
 #define TICK_SIZE 7.5    /* value axis numbers */
@@ -1057,7 +1058,13 @@ static double draw(chart *ch)
 {
     double fixed = fixed_height(ch);
     ch->nplaced = 0;
+    size_t op0 = ch->row ? ch->row->ops.n : 0;
     double d = draw_title(ch);
+    if (ch->row) { /* the title is read before the graphic; "... (continued)" is page furniture */
+        lay_ops_part(&ch->row->ops, op0, 1);
+        if (ch->cat0 > 0)
+            lay_ops_artifact(&ch->row->ops, op0);
+    }
     bool empty = true;
     for (size_t i = 0; i < ch->stride * ch->nseries; i++)
         empty &= isnan(ch->v[i]) || ch->v[i] == 0;
@@ -1076,7 +1083,10 @@ static double draw(chart *ch)
         if (has_legend(ch))
             d += 8 + draw_legend(ch, d + 8);
     }
+    op0 = ch->row ? ch->row->ops.n : 0;
     d += draw_note(ch, d);
+    if (ch->row)
+        lay_ops_part(&ch->row->ops, op0, 2);
     return d;
 }
 
@@ -1198,6 +1208,83 @@ static draw_kind draw_kind_of(const folio_block *b, size_t ncats)
     }
 }
 
+/* data_table = true: the chart's data as a table under it, in the order drawn: a row per
+ * category, a column per series, each value as the chart labels it. Laid out by lay_table from a
+ * block made here; its rows and ops then belong to the chart, as parts 3 + the table's part, so
+ * the structure has the chart's title, Figure, note, then a Table. */
+static void data_table(chart *ch)
+{
+    lay_ctx *c = ch->c;
+    const folio_block *b = ch->b;
+    size_t nc = ch->stride, ns = ch->nseries, cols = ns + 1, rows = nc + 1;
+    if (!nc || !ns)
+        return;
+    folio_block t = {0};
+    t.kind = FOLIO_BLOCK_TABLE;
+    t.source = b->source;
+    t.source_line = b->source_line;
+    t.u.table.ncols = cols;
+    t.u.table.nrows = rows;
+    t.u.table.header_rows = 1;
+    t.u.table.cells = xcalloc(rows * cols, sizeof *t.u.table.cells);
+    folio_span *spans = xcalloc(rows * cols, sizeof *spans);
+    t.u.table.align = xcalloc(cols, sizeof *t.u.table.align);
+    for (size_t k = 1; k < cols; k++)
+        t.u.table.align[k] = FOLIO_ALIGN_RIGHT;
+    t.u.table.align[0] = FOLIO_ALIGN_LEFT;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t k = 0; k < cols; k++) {
+            char buf[96];
+            const char *s = "";
+            if (r == 0 && k == 0)
+                s = b->u.chart.x_title ? b->u.chart.x_title : "Category";
+            else if (r == 0) {
+                s = b->u.chart.series && b->u.chart.series[k - 1] ? b->u.chart.series[k - 1] : NULL;
+                if (!s && ns == 1)
+                    s = b->u.chart.y_title ? b->u.chart.y_title : "Value";
+                else if (!s)
+                    snprintf(buf, sizeof buf, "Series %zu", k), s = buf;
+            } else if (k == 0) {
+                s = category(ch, r - 1);
+            } else {
+                double v = val(ch, k - 1, r - 1);
+                s = lab(ch, k - 1, r - 1);
+                if (isnan(v) && !*s)
+                    s = "\xE2\x80\x93"; /* an en dash: no value */
+                else if (!*s)
+                    fmt_label(b, v, buf, sizeof buf), s = buf;
+            }
+            spans[r * cols + k].text = xstrdup(s ? s : "");
+            t.u.table.cells[r * cols + k].text = (folio_text){&spans[r * cols + k], 1};
+        }
+    size_t first = c->rows.n, g0 = c->ngroups;
+    lay_table(c, &t);
+    if (c->rows.n > first)
+        c->rows.v[first].space_before = DATA_TABLE_GAP;
+    for (size_t i = first; i < c->rows.n; i++) {
+        lay_row *r = &c->rows.v[i];
+        r->block = b;
+        for (size_t k = 0; k < r->ops.n; k++) {
+            r->ops.ops[k].block = b;
+            r->ops.ops[k].part += 3;
+        }
+    }
+    for (size_t g = g0; g < c->ngroups; g++)
+        for (size_t i = 0; i < c->groups[g].n; i++) {
+            lay_row *r = &c->groups[g].v[i];
+            r->block = b;
+            for (size_t k = 0; k < r->ops.n; k++) {
+                r->ops.ops[k].block = b;
+                r->ops.ops[k].part += 3;
+            }
+        }
+    for (size_t i = 0; i < rows * cols; i++)
+        free(spans[i].text);
+    free(spans);
+    free(t.u.table.cells);
+    free(t.u.table.align);
+}
+
 void lay_chart(lay_ctx *c, const folio_block *b)
 {
     chart ch = {0};
@@ -1248,6 +1335,10 @@ void lay_chart(lay_ctx *c, const folio_block *b)
             break;
     }
     free(cont);
+    if (b->u.chart.data_table) {
+        ch.cat0 = 0;
+        data_table(&ch);
+    }
     for (size_t i = 0; i < ch.stride * ch.nseries; i++)
         free(ch.labs[i]);
     for (size_t k = 0; k < ch.stride; k++)

@@ -53,6 +53,18 @@ typedef struct folio_op {
     const folio_block *block; /* the block this op came from (NULL for running header/footer) */
     const folio_image *image; /* IMAGE: the picture, owned by the document */
     bool artifact;            /* running header, footer, decoration: not content */
+    int part;                 /* which piece of its block's structure the op belongs to (the tagged
+                               * PDF's structure element, engine/pdf/tags.c); by block kind:
+                               * LIST 2i the label of item i, 2i+1 its text; TABLE 0 the caption,
+                               * 1 + r * ncols + c a cell; KEY_FIGURES i figure i; QUOTE 0 the text,
+                               * 1 the attribution; CHART 0 the graphic, 1 the title, 2 the note;
+                               * IMAGE, CANVAS 0 the picture, 1 the caption; CONTENTS 0 the title,
+                               * 1 + i entry i; COVER 0 title, 1 subtitle, 2 publisher, 3 date,
+                               * 4 colophon; any other kind 0 */
+    bool linked;              /* TEXT: the text of a link (the LINK op that follows in its part) */
+    bool space_after;         /* TEXT: a word space follows that layout does not draw (justified or at
+                               * a line end): the writer shows it after the text, invisibly, so the
+                               * text read back from the PDF or its structure has its spaces */
 } folio_op;
 
 typedef struct folio_page {

@@ -50,6 +50,7 @@ void lay_cover(lay_ctx *c, const folio_block *b)
         double lh = lw * logo->height / logo->width;
         lay_op_image(pg, b, logo, c->x0, top - COVER_BAND - COVER_LOGO_GAP - lh, lw, lh);
     }
+    lay_ops_artifact(pg, 0); /* the rule and the logo (which has no alt text) are decoration */
     lay_style title = {COVER_TITLE_SIZE, COVER_TITLE_SIZE * 1.18, FOLIO_BOLD, th->accent, FOLIO_ALIGN_LEFT};
     lay_style sub = {COVER_SUBTITLE_SIZE, COVER_SUBTITLE_SIZE * 1.35, 0, th->text, FOLIO_ALIGN_LEFT};
     lay_style pub = {11, 15, FOLIO_BOLD, th->text, FOLIO_ALIGN_LEFT};
@@ -58,14 +59,26 @@ void lay_cover(lay_ctx *c, const folio_block *b)
     const char *t = b->u.cover.title ? b->u.cover.title : c->doc->title;
     /* cover_text returns the baseline after its last line: one line height below it. */
     y = cover_text(c, pg, b, t, &title, w * 0.9, y) + title.line_h;
+    size_t op0 = pg->n;
     y = cover_text(c, pg, b, b->u.cover.subtitle, &sub, w * 0.9, y - 32) + sub.line_h;
+    lay_ops_part(pg, op0, 1);
+    op0 = pg->n;
     lay_op_line(pg, b, c->x0, y - 22, 48, 0, 1.5, th->accent);
+    lay_ops_artifact(pg, op0);
+    op0 = pg->n;
     y = cover_text(c, pg, b, b->u.cover.publisher, &pub, w * 0.9, y - 48);
+    lay_ops_part(pg, op0, 2);
+    op0 = pg->n;
     cover_text(c, pg, b, b->u.cover.date, &date, w * 0.9, y);
+    lay_ops_part(pg, op0, 3);
 
     /* The colophon at the foot. */
+    op0 = pg->n;
     lay_op_line(pg, b, c->x0, c->bottom + 14, w, 0, 0.5, th->rule);
+    lay_ops_artifact(pg, op0);
+    op0 = pg->n;
     lay_op_text(pg, b, c->x0, c->bottom, FOLIO_FACE_REGULAR, 8, th->muted, "Produced with folio");
+    lay_ops_part(pg, op0, 4);
 }
 
 void lay_contents(lay_ctx *c, const folio_block *b, size_t index)
@@ -106,6 +119,9 @@ void lay_contents(lay_ctx *c, const folio_block *b, size_t index)
         r->front = true;
         for (size_t k = 0; k < n; k++)
             lay_para_emit(p, k, &r->ops, c->x0, -(base + (double)k * es.line_h), b);
+        lay_ops_part(&r->ops, 0, (int)(1 + c->nentries));
+        for (size_t k = 0; k < r->ops.n; k++) /* the whole entry is its link */
+            r->ops.ops[k].linked = r->ops.ops[k].kind == FOLIO_OP_TEXT;
         c->entries = xrealloc(c->entries, (c->nentries + 1) * sizeof *c->entries);
         c->entries[c->nentries] = (lay_entry){h,
                                               c->x0 + lay_para_line_width(p, n - 1),
@@ -161,7 +177,10 @@ void lay_contents_fill(lay_ctx *c, folio_layout *l)
         char num[32];
         lay_page_label(l, (size_t)hit->page, num, sizeof num);
         double nw = lay_text_width(c, FOLIO_FACE_REGULAR, e->size, num);
+        size_t op0 = pg->n;
         lay_op_text(pg, e->block, right - nw, baseline, FOLIO_FACE_REGULAR, e->size, th->text, num);
+        if (pg->n > op0)
+            pg->ops[op0].linked = true;
 
         /* Dot leaders on a grid, so that the dots of all entries line up. */
         if (dot > 0) {
@@ -187,6 +206,7 @@ void lay_contents_fill(lay_ctx *c, folio_layout *l)
         link.dest_y = hit->y;
         link.block = e->block;
         folio_page_add(pg, &link);
+        lay_ops_part(pg, op0, (int)(1 + i));
     }
 }
 

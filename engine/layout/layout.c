@@ -66,6 +66,24 @@ void lay_op_line(folio_page *pg, const folio_block *b, double x, double y, doubl
     folio_page_add(pg, &op);
 }
 
+void lay_ops_part(folio_page *pg, size_t from, int part)
+{
+    for (size_t k = from; k < pg->n; k++)
+        pg->ops[k].part = part;
+}
+
+void lay_rows_part(lay_ctx *c, size_t first, int part)
+{
+    for (size_t i = first; i < c->rows.n; i++)
+        lay_ops_part(&c->rows.v[i].ops, 0, part);
+}
+
+void lay_ops_artifact(folio_page *pg, size_t from)
+{
+    for (size_t k = from; k < pg->n; k++)
+        pg->ops[k].artifact = true;
+}
+
 lay_row *lay_row_add(lay_rows *rows, const folio_block *b, double h)
 {
     if (rows->n == rows->cap) {
@@ -214,6 +232,7 @@ static void close_deco(pager *pg)
     folio_op op = {0};
     op.dest_page = -1;
     op.block = d->block;
+    op.artifact = true; /* decoration */
     if (d->kind == DECO_BOX) {
         op.kind = FOLIO_OP_RECT;
         op.x = d->x;
@@ -344,8 +363,10 @@ static void new_page(pager *pg, const lay_row *next)
     add_page(pg);
     if (next && next->repeat >= 0 && next->block && next->block == pg->last_block) {
         const lay_rows *g = &pg->c->groups[next->repeat];
+        size_t from = pg->l->pages[pg->cur].n;
         for (size_t k = 0; k < g->n; k++)
             place(pg, &g->v[k], 0, false);
+        lay_ops_artifact(&pg->l->pages[pg->cur], from); /* repeated: the table has them once */
     }
 }
 

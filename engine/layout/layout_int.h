@@ -131,6 +131,11 @@ void lay_op_rect(folio_page *pg, const folio_block *b, double x, double y, doubl
 void lay_op_line(folio_page *pg, const folio_block *b, double x, double y, double dx, double dy,
                  double line_width, uint32_t colour);
 int lay_deco_add(lay_ctx *c, lay_deco d);
+/* Structure parts (folio_op.part): sets the part of ops [from, n) of a page, of every op of the
+ * rows [first, n) of c->rows, or marks ops [from, n) as artifacts. */
+void lay_ops_part(folio_page *pg, size_t from, int part);
+void lay_rows_part(lay_ctx *c, size_t first, int part);
+void lay_ops_artifact(folio_page *pg, size_t from);
 /* An image op drawing `im` into the box x, y (bottom-left), w, h (image.c). */
 void lay_op_image(folio_page *pg, const folio_block *b, const folio_image *im, double x, double y, double w,
                   double h);

@@ -148,8 +148,10 @@ static void draw_slice(lay_ctx *c, lay_row *row, const folio_block *b, size_t tr
     for (size_t k = 0; k < nc; k++) {
         lay_style st = cell_style(c, b, tr, k);
         double base = lay_baseline(c, &st), y = -top_pad;
+        size_t first = row->ops.n;
         for (size_t i = from; i < to && i < cells[k].lines; i++, y -= st.line_h)
             lay_para_emit(cells[k].p, i, &row->ops, x[k] + PAD_X, y - base, b);
+        lay_ops_part(&row->ops, first, (int)(1 + tr * nc + k));
     }
 }
 
@@ -220,6 +222,7 @@ void lay_table(lay_ctx *c, const folio_block *b)
             double h = cap.line_h + (i + 1 == n ? CAPTION_GAP : 0);
             lay_row *r = lay_row_add(&c->groups[group], b, h);
             lay_para_emit(p, i, &r->ops, x0, -base, b);
+            lay_ops_artifact(&r->ops, 0); /* "(continued)": page furniture */
             repeat_h += h;
         }
         lay_para_free(p);
@@ -265,6 +268,7 @@ void lay_table(lay_ctx *c, const folio_block *b)
                 else if (last_slice)
                     lay_op_line(&row->ops, b, x0, -h, tw, 0, RULE_BODY, c->th->rule);
             }
+            lay_ops_artifact(&row->ops, 0); /* shading and rules */
             draw_slice(c, row, b, r, cells, x, from, to, top_pad);
             if (head) {
                 row->keep_with_next = true;

@@ -630,16 +630,19 @@ static void flush_text(pending *t, pending_link *pl, folio_page *pg, const lay_p
 {
     if (!t->open)
         return;
+    /* A link's area follows its text at once, so its text and its annotation stay together in
+     * the structure (one Link element). */
+    if (!t->link || !same_link(pl->url, t->link))
+        flush_link(pl, pg, p, baseline, b);
+    size_t at = pg->n;
     lay_op_text(pg, b, t->x, baseline, t->face, p->st.size, t->colour, t->text.data);
     if (t->link) {
-        if (pl->url && same_link(pl->url, t->link)) {
+        if (pg->n > at)
+            pg->ops[at].linked = true;
+        if (pl->url)
             pl->x1 = t->x + t->w;
-        } else {
-            flush_link(pl, pg, p, baseline, b);
+        else
             *pl = (pending_link){t->link, t->x, t->x + t->w};
-        }
-    } else {
-        flush_link(pl, pg, p, baseline, b);
     }
     t->open = false;
     t->text.len = 0;
@@ -687,6 +690,16 @@ static void put_box(pending *t, pending_link *pl, folio_page *pg, const lay_para
     }
 }
 
+/* The text op flushed at or after `at` (if any) is followed by a word space it does not draw. */
+static void mark_space(folio_page *pg, size_t at)
+{
+    for (size_t k = pg->n; k-- > at;)
+        if (pg->ops[k].kind == FOLIO_OP_TEXT) {
+            pg->ops[k].space_after = true;
+            return;
+        }
+}
+
 void lay_para_emit(const lay_para *p, size_t line, folio_page *pg, double x, double baseline,
                    const folio_block *b)
 {
@@ -717,7 +730,11 @@ void lay_para_emit(const lay_para *p, size_t line, folio_page *pg, double x, dou
                 folio_buf_append(&t.text, " ", 1);
                 t.w += it->width;
             } else {
+                /* The space still ends the word's text (invisible, the next word is placed by
+                 * itself), so text read from the content or the structure has its spaces. */
+                size_t at = pg->n;
                 flush_text(&t, &pl, pg, p, baseline, b);
+                mark_space(pg, at);
             }
             x += it->width + ratio * (ratio > 0 ? it->stretch : it->shrink);
             continue;
@@ -740,7 +757,11 @@ void lay_para_emit(const lay_para *p, size_t line, folio_page *pg, double x, dou
             folio_buf_append(&t.text, "-", 1);
         t.w += p->items[p->lines[line].end].width;
     }
+    bool space = !ls.hyphen && line + 1 < p->nlines && t.text.len && t.text.data[t.text.len - 1] != '-';
+    size_t at = pg->n;
     flush_text(&t, &pl, pg, p, baseline, b);
+    if (space) /* the space the line break took */
+        mark_space(pg, at);
     flush_link(&pl, pg, p, baseline, b);
     folio_buf_free(&t.text);
 }

@@ -672,9 +672,9 @@ static double get_number(conv *c, const char *path, const folio_value *t, const 
 static void chart(conv *c, const char *path, const folio_value *b, folio_block *out)
 {
     static const char *const fields[] = {
-        "kind", "type",     "title",      "categories", "series",     "x_title",     "y_title",
-        "note", "alt",      "horizontal", "percent",    "cumulative", "neutral",     "n",
-        "sort", "decimals", "suffix",     "min",        "max",        "label_width", NULL};
+        "kind",   "type",       "title",   "categories",  "series",     "x_title", "y_title", "note",
+        "alt",    "horizontal", "percent", "cumulative",  "neutral",    "n",       "sort",    "decimals",
+        "suffix", "min",        "max",     "label_width", "data_table", NULL};
     static const char *const series_fields[] = {"name", "values", "labels", NULL};
     static const char *const types[] = {"bar",       "hbar", "stacked", "grouped",
                                         "diverging", "line", "dot",     NULL};
@@ -827,7 +827,9 @@ static void chart(conv *c, const char *path, const folio_value *b, folio_block *
     if (!isnan(amin) && !isnan(amax) && amax <= amin)
         problem(c, p, "expected more than min (%g), got %g", amin, amax);
     double label_width = get_number(c, path, b, "label_width", 0.1, 0.6);
+    bool data_table = get_bool(c, path, b, "data_table");
     if (out) {
+        out->u.chart.data_table = data_table;
         out->u.chart.kind = (folio_chart_kind)type;
         out->u.chart.title = title;
         out->u.chart.ncats = nc;

@@ -18,7 +18,7 @@
 --     categories = {...}, series = { { name =, values = { N or false, ... }, labels = {...} }, ... },
 --     x_title =, y_title =, note =, alt =, horizontal = B, percent = B, cumulative = B, neutral = K,
 --     n = N | { N, ... }, sort = "given"|"value", decimals = D, suffix = "%", min =, max =,
---     label_width = 0.1..0.6 }      (docs/charts.md)
+--     label_width = 0.1..0.6, data_table = B }      (docs/charts.md)
 --   { kind = "page_break" }, { kind = "contents", title = },
 --   { kind = "cover", title =, subtitle =, publisher =, date =, logo = "images/logo.png" },
 --   { kind = "note", text = TEXT },

@@ -68,7 +68,12 @@ typedef struct writer {
         int dash;
     } clips[FOLIO_MAX_CLIP_DEPTH];
     int nclips;
+
+    folio_tags *tags; /* NULL when untagged */
+    int tag;          /* marked content open on the page: a folio_tags_target, or TAG_NONE */
 } writer;
+
+#define TAG_NONE (-1000)
 
 static void on_error(HPDF_STATUS no, HPDF_STATUS detail, void *user)
 {
@@ -304,6 +309,11 @@ static bool draw_text(writer *w, const folio_op *op)
     /* libharu shows at most 65535 bytes per call: longer runs go on in further calls, cut at
      * character boundaries (the text position advances by itself). */
     char *s = (char *)clean_text(w, op->text, &w->fonts[w->slot[op->face]].used);
+    if (op->space_after) { /* invisible, after the text: extracted text keeps its word spaces */
+        folio_buf_append(&w->text, " ", 1);
+        folio_cpset_add(&w->fonts[w->slot[op->face]].used, ' ');
+        s = w->text.data;
+    }
     size_t n = w->text.len, at = 0;
     bool first = true;
     while (at < n) {
@@ -512,7 +522,32 @@ static bool draw_link(writer *w, const folio_op *op, size_t page_no)
             return true; /* nowhere to go */
         a = HPDF_Page_CreateURILinkAnnot(w->page, r, encode_uri(w, op->text));
     }
-    return a && ok(w, HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0));
+    if (!a || !ok(w, HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0)))
+        return false;
+    if (!w->tags)
+        return true;
+    char desc[64];
+    if (op->dest_page >= 0)
+        snprintf(desc, sizeof desc, "Go to page %d", op->dest_page + 1);
+    const char *what = op->dest_page >= 0 ? desc : clean_text(w, op->text, NULL);
+    return folio_tags_annot(w->tags, a, page_no, op, what) && !pending(w);
+}
+
+/* Tagged PDF: ops of one structure element (or artifact) in a row share one marked-content
+ * sequence, opened outside text objects and paths. */
+static bool retag(writer *w, const folio_op *op, size_t page_no)
+{
+    if (!w->tags || op->kind == FOLIO_OP_LINK)
+        return true;
+    int target = folio_tags_target(w->tags, op);
+    if (target == w->tag)
+        return true;
+    if (!end_path(w) || !end_text(w))
+        return false;
+    if (w->tag != TAG_NONE && !folio_tags_end(w->tags, w->page))
+        return false;
+    w->tag = target;
+    return folio_tags_begin(w->tags, w->page, page_no, target);
 }
 
 /* The PDF image of a document image, made on first use. PNG pixels go in as raw samples
@@ -592,6 +627,7 @@ static bool draw_page(writer *w, size_t i)
     w->dash = 0;
     w->path = PAINT_NONE;
     w->nclips = 0;
+    w->tag = TAG_NONE;
     size_t errors = w->diag->errors;
     for (size_t k = 0; k < p->n; k++) {
         const folio_op *op = &p->ops[k];
@@ -600,6 +636,8 @@ static bool draw_page(writer *w, size_t i)
                            "page %zu: a drawing operation has a coordinate that is not a number", i + 1);
             return false;
         }
+        if (!retag(w, op, i))
+            return fail(w, "cannot mark the content of page %zu", i + 1);
         bool drawn = op->kind == FOLIO_OP_TEXT                                  ? draw_text(w, op)
                      : op->kind == FOLIO_OP_RECT || op->kind == FOLIO_OP_LINE   ? draw_shape(w, op)
                      : op->kind == FOLIO_OP_LINK                                ? draw_link(w, op, i)
@@ -617,6 +655,9 @@ static bool draw_page(writer *w, size_t i)
         if (!draw_clip(w, &unclip))
             return fail(w, "cannot draw page %zu", i + 1);
     }
+    if (w->tags && w->tag != TAG_NONE && !folio_tags_end(w->tags, w->page))
+        return fail(w, "cannot mark the content of page %zu", i + 1);
+    w->tag = TAG_NONE;
     return true;
 }
 
@@ -807,6 +848,8 @@ static bool write_document(writer *w, const folio_doc *doc, const char *path)
             !ok(w, HPDF_Page_SetHeight(w->pages[i], (HPDF_REAL)l->page_h)))
             return fail(w, "cannot add page %zu of %.1f x %.1f pt", i + 1, l->page_w, l->page_h);
     }
+    if (!w->opt->untagged)
+        w->tags = folio_tags_create(w->pdf, w->utf8, doc, l->npages);
     for (size_t i = 0; i < l->npages; i++)
         if (!draw_page(w, i))
             return false;
@@ -822,7 +865,11 @@ static bool write_document(writer *w, const folio_doc *doc, const char *path)
     } else if (l->npages > 0 && !ok(w, HPDF_AddPageLabel(w->pdf, 0, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL))) {
         return fail(w, "cannot add page labels");
     }
-    return add_metadata(w, doc) && fix_fonts(w) && save(w, path);
+    if (!add_metadata(w, doc))
+        return false;
+    if (w->tags && (!folio_tags_finish(w->tags, w->pages, l->npages, NULL) || pending(w)))
+        return fail(w, "cannot write the structure tree (tagged PDF)");
+    return fix_fonts(w) && save(w, path);
 }
 
 bool folio_pdf_write(const folio_layout *layout, const folio_doc *doc, const folio_pdf_options *opt,
@@ -862,6 +909,7 @@ bool folio_pdf_write(const folio_layout *layout, const folio_doc *doc, const fol
         good = write_document(w, doc, path);
         HPDF_Free(w->pdf);
     }
+    folio_tags_free(w->tags);
     free(w->pages);
     free(w->fonts);
     free(w->slot);

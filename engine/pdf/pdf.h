@@ -22,6 +22,8 @@ typedef struct folio_pdf_options {
     const char *creation_date; /* "YYYY-MM-DD" or NULL for none; never the clock unless the caller passes it */
     const folio_pdf_info *info; /* custom entries of the Info dictionary, in order (provenance) */
     size_t ninfo;
+    bool untagged;             /* true: no structure tree or marked content; tagged PDF is the default
+                                  (docs/accessibility.md) */
 } folio_pdf_options;
 
 /* Writes the layout to `path` atomically: a temporary file in the same directory, renamed into

@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #include "core/diag.h"
+#include "doc/doc.h"
+#include "layout/display.h"
 
 #define FOLIO_PDF_BFCHAR_BLOCK 100 /* entries per beginbfchar block (the CMap spec's limit) */
 #define FOLIO_PDF_MAX_TEXT 65535   /* bytes libharu shows in one call (HPDF_LIMIT_MAX_STRING_LEN) */
@@ -45,6 +47,32 @@ bool folio_pdf_fix_tounicode(HPDF_Font font, const folio_cpset *used);
  * recursively, so the subset keeps nested components (2.3.0 resolves one level only). Call
  * after drawing, before saving. Returns the number of glyphs it added, or -1 on a read error. */
 long folio_pdf_fix_composites(HPDF_Font font);
+
+/* Tagged PDF (tags.c): the structure tree made from the document's blocks, marked content in
+ * the page streams, the parent tree, Link elements with their annotations. */
+#define FOLIO_TAG_ARTIFACT (-1)   /* target of decoration: /Artifact BMC */
+#define FOLIO_TAG_PAGINATION (-2) /* running header and footer: /Artifact <</Type /Pagination>> BDC */
+#define FOLIO_TAGS_DEFAULT_LANG "en-GB"
+
+typedef struct folio_tags folio_tags;
+
+/* The structure elements of every block of doc, in reading order, for a document of npages. */
+folio_tags *folio_tags_create(HPDF_Doc pdf, HPDF_Encoder utf8, const folio_doc *doc, size_t npages);
+void folio_tags_free(folio_tags *t);
+/* Where a drawing op's content goes: a structure element (>= 0) or FOLIO_TAG_ARTIFACT or
+ * FOLIO_TAG_PAGINATION. Linked text opens a Link element in its leaf (closed by its annotation). */
+int folio_tags_target(folio_tags *t, const folio_op *op);
+/* Writes BDC (with the page's next MCID, recorded for the parent tree) or BMC for a target into
+ * the page's content stream, and EMC. Call outside text objects and paths. */
+bool folio_tags_begin(folio_tags *t, HPDF_Page page, size_t page_no, int target);
+bool folio_tags_end(folio_tags *t, HPDF_Page page);
+/* A link annotation drawn for op: into its Link element (OBJR), with /StructParent and
+ * /Contents (a description, may be NULL). */
+bool folio_tags_annot(folio_tags *t, HPDF_Annotation annot, size_t page_no, const folio_op *op,
+                      const char *contents);
+/* After every page is drawn: the StructTreeRoot, parent tree, /MarkInfo, /Lang (lang, or the
+ * default when the catalog has none), and /StructParents and /Tabs /S on every page. */
+bool folio_tags_finish(folio_tags *t, HPDF_Page *pages, size_t npages, const char *lang);
 
 /* A file written under a temporary name in the target's directory and renamed into place. */
 #define FOLIO_STALE_TEMP_SECONDS 60 /* a temporary file of the same target this old is a leftover */

@@ -767,7 +767,7 @@ static void load_all(loader *ld, const folio_value *t)
 {
     static const char *const fields[] = {"title", "subtitle",   "publisher", "lang",   "page",
                                          "theme", "labels",     "limits",    "inputs", "sections",
-                                         "logo",  "year_start", "main",      NULL};
+                                         "logo",  "year_start", "main",      "tagged", NULL};
     folio_report *r = ld->r;
     if (t->kind != FOLIO_V_TABLE) {
         bad(ld, "", "report.lua must return a table { title =, inputs =, sections = }, got %s",
@@ -786,6 +786,10 @@ static void load_all(loader *ld, const folio_value *t)
     if (!r->lang)
         r->lang = own_str(r, "en-GB");
     load_period(ld, t);
+    const folio_value *tagged = field(t, "tagged"); /* tagged PDF unless tagged = false */
+    if (tagged && tagged->kind != FOLIO_V_BOOL)
+        bad(ld, "tagged", "expected true or false, got %s", folio_value_type(tagged));
+    r->untagged = tagged && tagged->kind == FOLIO_V_BOOL && !tagged->b;
 
     const folio_value *page = get_table(ld, "", t, "page", false, "{ size =, margins = }");
     if (page)

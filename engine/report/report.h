@@ -72,6 +72,7 @@ typedef struct folio_report {
     char *display;    /* how messages name report.lua, e.g. "reports/4pi-reality-impact/report.lua" */
     char *title, *subtitle, *publisher, *lang;
     char *logo;                 /* the cover's logo, relative to the folder (report.lua `logo`), or NULL */
+    bool untagged;              /* report.lua `tagged = false`: no structure tree (docs/accessibility.md) */
     folio_theme theme;          /* defaults overridden by report.lua `page` and `theme` */
     char *font_files[4];        /* resolved paths; default the bundled family in fonts/ */
     char *font_family;          /* theme.font or the bundled family; NULL when theme.fonts names files */
