@@ -23,7 +23,7 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_PARTIAL = 3 };
 
 static const char usage[] =
     "usage: folio render REPORT [-o FILE] [--data DIR] [--strict] [--keep-going]\n"
-    "                    [--year YYYY | --from DATE --to DATE] [LIMITS]\n"
+    "                    [--year YYYY | --from DATE --to DATE] [--pdf-standard LIST] [LIMITS]\n"
     "       folio check REPORT [--data DIR] [--strict] [LIMITS]\n"
     "       folio plugins [REPORT] [--details] [LIMITS]\n"
     "       folio watch REPORT [-o FILE] [--data DIR] [--strict] [--year YYYY | --from DATE --to DATE] [LIMITS]\n"
@@ -52,6 +52,10 @@ static const char help[] =
     "  --year YYYY        use only rows dated in that calendar year\n"
     "  --from DATE        use only rows dated on or after DATE (YYYY-MM-DD)\n"
     "  --to DATE          use only rows dated on or before DATE (YYYY-MM-DD)\n"
+    "  --pdf-standard LIST  the standards the PDF claims and is made to meet: a-2b (PDF/A-2b,\n"
+    "                     archival), a-2a (PDF/A-2a, tagged), ua-1 (PDF/UA-1, tagged), a list\n"
+    "                     such as ua-1,a-2a, or none; wins over report.lua's pdf_standard\n"
+    "                     (default: a-2b; see docs/accessibility.md)\n"
     "  --keep-going       a section that fails (its plugin errs, breaks a limit, returns bad\n"
     "                     blocks, or cannot be loaded) is replaced by a marked error box and\n"
     "                     the rest of the PDF is made; the failures are listed; exit status 3\n"
@@ -75,6 +79,8 @@ typedef struct cli {
     bool strict;
     bool keep_going;
     bool details; /* plugins --details */
+    unsigned pdf_standards; /* --pdf-standard, when pdf_standards_set */
+    bool pdf_standards_set;
     int32_t from, to;
     folio_limits limits; /* 0 = not given */
 } cli;
@@ -103,7 +109,7 @@ static int parse_args(int argc, char **argv, cli *c)
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {"keep-going", no_argument, NULL, 'k'},   {"memory-limit", required_argument, NULL, 'M'},
         {"time-limit", required_argument, NULL, 'T'}, {"instruction-limit", required_argument, NULL, 'I'},
-        {"details", no_argument, NULL, 'D'},
+        {"details", no_argument, NULL, 'D'}, {"pdf-standard", required_argument, NULL, 'P'},
         {NULL, 0, NULL, 0}};
     *c = (cli){.from = FOLIO_DATE_NONE, .to = FOLIO_DATE_NONE};
     bool have_year = false, have_range = false;
@@ -116,6 +122,18 @@ static int parse_args(int argc, char **argv, cli *c)
         case 's': c->strict = true; break;
         case 'k': c->keep_going = true; break;
         case 'D': c->details = true; break;
+        case 'P': {
+            char why[160];
+            if (strlen(optarg) > FOLIO_PDF_MAX_STANDARD ||
+                !folio_pdf_standard_parse(optarg, &c->pdf_standards, why, sizeof why)) {
+                if (strlen(optarg) > FOLIO_PDF_MAX_STANDARD)
+                    snprintf(why, sizeof why, "too long");
+                fprintf(stderr, "folio: --pdf-standard \"%.*s\": %s\n", FOLIO_PDF_MAX_STANDARD, optarg, why);
+                return usage_error("%s", "--pdf-standard takes " FOLIO_PDF_STANDARD_HELP);
+            }
+            c->pdf_standards_set = true;
+            break;
+        }
         case 'M':
             if (!folio_limits_parse_memory(optarg, &c->limits.memory))
                 return usage_error("--memory-limit takes " FOLIO_LIMITS_MEMORY_HELP ", not \"%s\"", optarg);
@@ -179,6 +197,8 @@ static int parse_args(int argc, char **argv, cli *c)
         return usage_error("%s", "-o is only for render and watch");
     if (c->details && strcmp(c->command, "plugins"))
         return usage_error("%s", "--details is only for plugins");
+    if (c->pdf_standards_set && strcmp(c->command, "render") && strcmp(c->command, "watch"))
+        return usage_error("%s", "--pdf-standard is only for render and watch");
     if (c->keep_going && strcmp(c->command, "render"))
         return usage_error("%s", "--keep-going is only for render");
     return -1;
@@ -330,7 +350,11 @@ static int run(const cli *c)
     }
     folio_pdf_options popt = {.creation_date = date,
                               .fallback_files = (const char *const *)rep->fallback_files,
-                              .nfallback_files = rep->nfallback * FOLIO_FACES};
+                              .nfallback_files = rep->nfallback * FOLIO_FACES,
+                              .standards = c->pdf_standards_set    ? c->pdf_standards
+                                           : rep->pdf_standards_set ? rep->pdf_standards
+                                                                    : FOLIO_PDF_STANDARD_DEFAULT,
+                              .standards_default = !c->pdf_standards_set && !rep->pdf_standards_set};
     for (int i = 0; i < FOLIO_FACES; i++)
         popt.font_files[i] = rep->font_files[i];
     if (!folio_pdf_write(layout, doc, &popt, out, &diag))

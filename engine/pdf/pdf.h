@@ -7,12 +7,18 @@
 #include "core/diag.h"
 #include "doc/doc.h"
 #include "layout/display.h"
+#include "pdf/pdfa.h"
 
 typedef struct folio_pdf_options {
     const char *font_files[4]; /* FOLIO_FACE_* order: regular, bold, italic, bold italic */
     const char *const *fallback_files; /* face 4 + i: fallback_files[i]; loaded only when drawn with */
     size_t nfallback_files;
     const char *creation_date; /* "YYYY-MM-DD" or NULL for none; never the clock unless the caller passes it */
+    unsigned standards;      /* FOLIO_PDF_A2B | ... (pdf/pdfa.h): what the file claims and is made to meet */
+    bool standards_default;  /* standards is folio's default, not asked for: a document that cannot
+                                meet it is written claiming none instead of failing */
+    const folio_pdf_info *info; /* extra Info entries, mirrored in the XMP (pdf/pdfa.h) */
+    size_t ninfo;
 } folio_pdf_options;
 
 /* Writes the layout to `path` atomically: a temporary file in the same directory, renamed into

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/diag.h"
+#include "pdf/pdf.h"
 
 #define FOLIO_PDF_BFCHAR_BLOCK 100 /* entries per beginbfchar block (the CMap spec's limit) */
 #define FOLIO_PDF_MAX_TEXT 65535   /* bytes libharu shows in one call (HPDF_LIMIT_MAX_STRING_LEN) */
@@ -45,6 +46,14 @@ bool folio_pdf_fix_tounicode(HPDF_Font font, const folio_cpset *used);
  * recursively, so the subset keeps nested components (2.3.0 resolves one level only). Call
  * after drawing, before saving. Returns the number of glyphs it added, or -1 on a read error. */
 long folio_pdf_fix_composites(HPDF_Font font);
+
+/* Makes the document meet and claim opt->standards just before it is saved (pdfa.c): adds
+ * opt->info to the Info dictionary, then XMP metadata made from Info and /Lang, the sRGB output
+ * intent, /F 4 on annotations, PDF 1.7 and a /ID digested from the content. With no standard
+ * only opt->info is added. False after adding an error to diag (a CMYK image, a standard that
+ * needs tagging in an untagged document, a missing ICC profile, a libharu error). */
+bool folio_pdf_apply_standards(HPDF_Doc pdf, const folio_doc *doc, const folio_pdf_options *opt,
+                               folio_diag *diag);
 
 /* A file written under a temporary name in the target's directory and renamed into place. */
 #define FOLIO_STALE_TEMP_SECONDS 60 /* a temporary file of the same target this old is a leftover */

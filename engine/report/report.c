@@ -16,6 +16,7 @@
 #include "core/util.h"
 #include "layout/fontreg.h"
 #include "lua/sandbox.h"
+#include "pdf/pdfa.h"
 
 #define MM_TO_PT (72.0 / 25.4)
 #define MAX_MARGIN_MM 100.0
@@ -728,12 +729,38 @@ static void load_limits(loader *ld, const folio_value *t)
     }
 }
 
+/* pdf_standard = "a-2b" or { "ua-1", "a-2a" } or "none" (pdf/pdfa.h). */
+static void load_pdf_standard(loader *ld, const folio_value *v)
+{
+    folio_buf list = {0};
+    folio_buf_append(&list, "", 0);
+    bool shape = v->kind == FOLIO_V_STRING || (v->kind == FOLIO_V_TABLE && v->n > 0);
+    for (size_t i = 0; shape && v->kind == FOLIO_V_TABLE && i < v->n; i++) {
+        const folio_value *k = &v->keys[i], *e = &v->vals[i];
+        shape = k->kind == FOLIO_V_NUMBER && k->is_int && k->num == (double)(i + 1) &&
+                e->kind == FOLIO_V_STRING && !memchr(e->str, ',', e->len) && e->len < FOLIO_PDF_MAX_STANDARD;
+        if (shape)
+            folio_buf_printf(&list, "%s%s", i ? "," : "", e->str);
+    }
+    if (!shape) {
+        bad(ld, "pdf_standard", "expected a list of " FOLIO_PDF_STANDARD_HELP ", got %s", folio_value_type(v));
+    } else {
+        char why[160];
+        const char *text = v->kind == FOLIO_V_STRING ? v->str : list.data;
+        if (folio_pdf_standard_parse(text, &ld->r->pdf_standards, why, sizeof why))
+            ld->r->pdf_standards_set = true;
+        else
+            bad(ld, "pdf_standard", "%s; expected " FOLIO_PDF_STANDARD_HELP, why);
+    }
+    folio_buf_free(&list);
+}
+
 /* ---- the whole file ---- */
 
 static void load_all(loader *ld, const folio_value *t)
 {
     static const char *const fields[] = {"title",  "subtitle", "publisher", "lang",     "page", "theme",
-                                         "labels", "limits",   "inputs",    "sections", "logo", NULL};
+                                         "labels", "limits",   "inputs",    "sections", "logo", "pdf_standard", NULL};
     folio_report *r = ld->r;
     if (t->kind != FOLIO_V_TABLE) {
         bad(ld, "", "report.lua must return a table { title =, inputs =, sections = }, got %s",
@@ -751,6 +778,10 @@ static void load_all(loader *ld, const folio_value *t)
     r->lang = get_string(ld, "", t, "lang", false);
     if (!r->lang)
         r->lang = own_str(r, "en-GB");
+
+    const folio_value *standard = field(t, "pdf_standard");
+    if (standard)
+        load_pdf_standard(ld, standard);
 
     const folio_value *page = get_table(ld, "", t, "page", false, "{ size =, margins = }");
     if (page)
