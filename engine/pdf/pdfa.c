@@ -45,7 +45,8 @@ bool folio_pdf_standard_parse(const char *s, unsigned *set, char *why, size_t wh
             none = known = true;
         } else {
             for (size_t i = 0; i < NSTANDARDS; i++)
-                if (strlen(standard_names[i].name) == n && strncasecmp(word, standard_names[i].name, n) == 0) {
+                if (strlen(standard_names[i].name) == n &&
+                    strncasecmp(word, standard_names[i].name, n) == 0) {
                     out |= standard_names[i].bit;
                     known = true;
                 }
@@ -95,7 +96,7 @@ void folio_pdf_standard_format(unsigned set, char *out, size_t size)
 /* ---- the Info dictionary ---- */
 
 /* The Info keys with an XMP counterpart of their own (ISO 19005-2 §6.6.2.3.1). */
-static const char *const standard_keys[] = {"Title",   "Author",       "Subject", "Keywords", "Creator",
+static const char *const standard_keys[] = {"Title",    "Author",       "Subject", "Keywords", "Creator",
                                             "Producer", "CreationDate", "ModDate", "Trapped",  NULL};
 
 static bool is_standard_key(const char *key)
@@ -192,9 +193,9 @@ static bool xmp_date(const char *d, char out[32])
         if (isdigit((unsigned char)d[0]) && isdigit((unsigned char)d[1]))
             om = (d[0] - '0') * 10 + (d[1] - '0');
     }
-    snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02u%c%02u:%02u", (unsigned)f[0] % 10000, (unsigned)f[1] % 100,
-             (unsigned)f[2] % 100, (unsigned)f[3] % 100, (unsigned)f[4] % 100, (unsigned)f[5] % 100, sign,
-             (unsigned)oh % 100, (unsigned)om % 100);
+    snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02u%c%02u:%02u", (unsigned)f[0] % 10000,
+             (unsigned)f[1] % 100, (unsigned)f[2] % 100, (unsigned)f[3] % 100, (unsigned)f[4] % 100,
+             (unsigned)f[5] % 100, sign, (unsigned)oh % 100, (unsigned)om % 100);
     return true;
 }
 
@@ -407,12 +408,12 @@ static bool add_output_intent(meta *m)
 {
     size_t len = 0;
     unsigned char *icc = (unsigned char *)folio_read_file(FOLIO_SRGB_PROFILE, &len);
-    const char *bad = !icc                                   ? "cannot be read"
-                      : len < 132 || be32(icc) != len        ? "is not an ICC profile (its size is wrong)"
-                      : memcmp(icc + 36, "acsp", 4) != 0     ? "is not an ICC profile (no 'acsp' signature)"
-                      : memcmp(icc + 16, "RGB ", 4) != 0     ? "is not an RGB profile"
-                      : icc[8] < 2 || icc[8] > 4             ? "has an ICC version PDF/A-2 does not allow"
-                                                             : NULL;
+    const char *bad = !icc                               ? "cannot be read"
+                      : len < 132 || be32(icc) != len    ? "is not an ICC profile (its size is wrong)"
+                      : memcmp(icc + 36, "acsp", 4) != 0 ? "is not an ICC profile (no 'acsp' signature)"
+                      : memcmp(icc + 16, "RGB ", 4) != 0 ? "is not an RGB profile"
+                      : icc[8] < 2 || icc[8] > 4         ? "has an ICC version PDF/A-2 does not allow"
+                                                         : NULL;
     if (bad) {
         folio_diag_add(m->diag, FOLIO_ERROR, NULL, 0, 0,
                        "the sRGB colour profile %s %s: PDF/A needs it for its output intent (install the "
@@ -438,7 +439,8 @@ static bool add_output_intent(meta *m)
             HPDF_OK ||
         HPDF_Dict_Add(intent, "Info", HPDF_String_New(mm, FOLIO_SRGB_NAME, NULL)) != HPDF_OK ||
         HPDF_Dict_Add(intent, "RegistryName", HPDF_String_New(mm, "http://www.color.org", NULL)) != HPDF_OK ||
-        HPDF_Dict_Add(intent, "DestOutputProfile", profile) != HPDF_OK || HPDF_Array_Add(intents, intent) != HPDF_OK ||
+        HPDF_Dict_Add(intent, "DestOutputProfile", profile) != HPDF_OK ||
+        HPDF_Array_Add(intents, intent) != HPDF_OK ||
         HPDF_Dict_Add(m->pdf->catalog, "OutputIntents", intents) != HPDF_OK)
         return libharu_failed(m, "add the sRGB output intent");
     return true;
@@ -497,8 +499,8 @@ static bool add_info(meta *m)
                            e->key ? e->key : "");
             return false;
         }
-        HPDF_String s = HPDF_String_New(m->pdf->mmgr, e->value ? e->value : "",
-                                        HPDF_GetEncoder(m->pdf, "UTF-8"));
+        HPDF_String s =
+            HPDF_String_New(m->pdf->mmgr, e->value ? e->value : "", HPDF_GetEncoder(m->pdf, "UTF-8"));
         if (!s || HPDF_Dict_Add(m->pdf->info, e->key, s) != HPDF_OK)
             return libharu_failed(m, "set the document information");
     }
