@@ -730,28 +730,35 @@ static void load_limits(loader *ld, const folio_value *t)
 }
 
 /* pdf_standard = "a-2b" or { "ua-1", "a-2a" } or "none" (pdf/pdfa.h). */
+#define PDF_STANDARD_LUA_HELP "\"a-2b\", \"a-2a\", \"ua-1\" or \"none\", or a list such as { \"ua-1\", \"a-2a\" }"
 static void load_pdf_standard(loader *ld, const folio_value *v)
 {
+    if (v->kind != FOLIO_V_STRING && (v->kind != FOLIO_V_TABLE || v->n == 0)) {
+        bad(ld, "pdf_standard", "expected " PDF_STANDARD_LUA_HELP ", got %s",
+            v->kind == FOLIO_V_TABLE ? "an empty table" : folio_value_type(v));
+        return;
+    }
     folio_buf list = {0};
     folio_buf_append(&list, "", 0);
-    bool shape = v->kind == FOLIO_V_STRING || (v->kind == FOLIO_V_TABLE && v->n > 0);
-    for (size_t i = 0; shape && v->kind == FOLIO_V_TABLE && i < v->n; i++) {
+    for (size_t i = 0; v->kind == FOLIO_V_TABLE && i < v->n; i++) {
         const folio_value *k = &v->keys[i], *e = &v->vals[i];
-        shape = k->kind == FOLIO_V_NUMBER && k->is_int && k->num == (double)(i + 1) &&
-                e->kind == FOLIO_V_STRING && !memchr(e->str, ',', e->len) && e->len < FOLIO_PDF_MAX_STANDARD;
-        if (shape)
-            folio_buf_printf(&list, "%s%s", i ? "," : "", e->str);
+        if (!(k->kind == FOLIO_V_NUMBER && k->is_int && k->num == (double)(i + 1)) || e->kind != FOLIO_V_STRING ||
+            memchr(e->str, ',', e->len) || e->len >= FOLIO_PDF_MAX_STANDARD) {
+            char p[64];
+            snprintf(p, sizeof p, "pdf_standard[%zu]", i + 1);
+            bad(ld, p, "expected \"a-2b\", \"a-2a\", \"ua-1\" or \"none\", got %s",
+                e->kind == FOLIO_V_STRING ? "a longer string" : folio_value_type(e));
+            folio_buf_free(&list);
+            return;
+        }
+        folio_buf_printf(&list, "%s%s", i ? "," : "", e->str);
     }
-    if (!shape) {
-        bad(ld, "pdf_standard", "expected a list of " FOLIO_PDF_STANDARD_HELP ", got %s", folio_value_type(v));
-    } else {
-        char why[160];
-        const char *text = v->kind == FOLIO_V_STRING ? v->str : list.data;
-        if (folio_pdf_standard_parse(text, &ld->r->pdf_standards, why, sizeof why))
-            ld->r->pdf_standards_set = true;
-        else
-            bad(ld, "pdf_standard", "%s; expected " FOLIO_PDF_STANDARD_HELP, why);
-    }
+    char why[160];
+    const char *text = v->kind == FOLIO_V_STRING ? v->str : list.data;
+    if (folio_pdf_standard_parse(text, &ld->r->pdf_standards, why, sizeof why))
+        ld->r->pdf_standards_set = true;
+    else
+        bad(ld, "pdf_standard", "%s; expected " PDF_STANDARD_LUA_HELP, why);
     folio_buf_free(&list);
 }
 
