@@ -12,7 +12,8 @@ PACKAGES = cmake make gcc pkg-config libc6-dev libhpdf-dev liblua5.4-dev libcsv-
            libfontconfig-dev fonts-dejavu-core \
            libharfbuzz-dev libhyphen-dev hyphen-en-gb \
            libpng-dev libjpeg-dev libjpeg-turbo-progs \
-           poppler-utils qpdf python3 lua-check valgrind strace time
+           poppler-utils qpdf python3 lua-check valgrind strace time \
+           icc-profiles-free
 
 CMAKE_FLAGS ?=
 ifneq ($(CI),)

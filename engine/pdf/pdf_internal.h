@@ -51,9 +51,10 @@ long folio_pdf_fix_composites(HPDF_Font font);
  * opt->info to the Info dictionary, then XMP metadata made from Info and /Lang, the sRGB output
  * intent, /F 4 on annotations, PDF 1.7 and a /ID digested from the content. With no standard
  * only opt->info is added. False after adding an error to diag (a CMYK image, a standard that
- * needs tagging in an untagged document, a missing ICC profile, a libharu error). */
-bool folio_pdf_apply_standards(HPDF_Doc pdf, const folio_doc *doc, const folio_pdf_options *opt,
-                               folio_diag *diag);
+ * needs tagging in an untagged document, a
+ * character drawn as .notdef (layout->unprintable), a missing ICC profile, a libharu error). */
+bool folio_pdf_apply_standards(HPDF_Doc pdf, const folio_doc *doc, const folio_layout *layout,
+                               const folio_pdf_options *opt, folio_diag *diag);
 
 /* A file written under a temporary name in the target's directory and renamed into place. */
 #define FOLIO_STALE_TEMP_SECONDS 60 /* a temporary file of the same target this old is a leftover */

@@ -517,8 +517,8 @@ static bool tagged(HPDF_Doc pdf)
     return root && marked && marked->value;
 }
 
-bool folio_pdf_apply_standards(HPDF_Doc pdf, const folio_doc *doc, const folio_pdf_options *opt,
-                               folio_diag *diag)
+bool folio_pdf_apply_standards(HPDF_Doc pdf, const folio_doc *doc, const folio_layout *layout,
+                               const folio_pdf_options *opt, folio_diag *diag)
 {
     meta m = {.pdf = pdf, .opt = opt, .diag = diag};
     unsigned set = opt->standards;
@@ -539,6 +539,24 @@ bool folio_pdf_apply_standards(HPDF_Doc pdf, const folio_doc *doc, const folio_p
                        "a CMYK JPEG cannot go into a PDF/A file (%s) with folio's sRGB output intent: "
                        "save it as RGB, or render with --pdf-standard none",
                        names);
+        good = false;
+    }
+    /* A character no font has is drawn as .notdef, which PDF/A-2 forbids (ISO 19005-2
+     * 6.2.11.8); above U+FFFF it is drawn as U+FFFD instead (docs/fonts.md). */
+    for (size_t i = 0; good && set && layout && i < layout->nunprintable; i++) {
+        uint32_t cp = layout->unprintable[i].cp;
+        if (cp > 0xFFFF)
+            continue;
+        if (opt->standards_default) {
+            set = 0;
+            break;
+        }
+        char names[FOLIO_PDF_MAX_STANDARD];
+        folio_pdf_standard_format(set, names, sizeof names);
+        folio_diag_add(diag, FOLIO_ERROR, NULL, 0, 0,
+                       "character U+%04X is drawn as an empty box (.notdef: no font has it), which %s "
+                       "forbids: remove it, add a font that has it, or render with --pdf-standard none",
+                       (unsigned)cp, names);
         good = false;
     }
     if (good && (set & (FOLIO_PDF_A2A | FOLIO_PDF_UA1)) && !tagged(pdf)) {

@@ -22,7 +22,9 @@ enum {
 
 /* The sRGB ICC profile of the output intent: Debian package icc-profiles-free (ICC v2.3, zlib
  * licence). */
+#ifndef FOLIO_SRGB_PROFILE /* CMake passes the file it found */
 #define FOLIO_SRGB_PROFILE "/usr/share/color/icc/sRGB.icc"
+#endif
 #define FOLIO_SRGB_NAME "sRGB IEC61966-2.1"
 /* The XMP namespace of extra Info entries (folio:NAME). */
 #define FOLIO_XMP_NS "http://folio.invalid/ns/info/1.0/"

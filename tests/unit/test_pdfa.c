@@ -184,6 +184,33 @@ static void refuse(const char *what, folio_doc *d, folio_pdf_options o, const ch
     free(pdf);
 }
 
+/* A character no font has (drawn as .notdef) is refused under a claim; one above U+FFFF (drawn
+ * as U+FFFD) is not. */
+static void refuse_notdef(folio_doc *d)
+{
+    folio_layout *l = one_page();
+    l->unprintable = xcalloc(2, sizeof *l->unprintable);
+    l->unprintable[0] = (folio_unprintable){.cp = 0x1F600, .count = 1};
+    l->nunprintable = 1;
+    folio_diag diag;
+    folio_diag_init(&diag);
+    diag.quiet = true;
+    char *pdf = xasprintf("%s/notdef.pdf", tmpdir);
+    folio_pdf_options o = options(FOLIO_PDF_A2B);
+    CHECK(folio_pdf_write(l, d, &o, pdf, &diag));
+    l->unprintable[1] = (folio_unprintable){.cp = 0xE000, .count = 1};
+    l->nunprintable = 2;
+    unlink(pdf);
+    CHECK(!folio_pdf_write(l, d, &o, pdf, &diag));
+    CHECK(access(pdf, F_OK) != 0);
+    CHECK(diag.n > 0 && strstr(diag.items[diag.n - 1].text, "character U+E000 is drawn as an empty box"));
+    o.standards_default = true;
+    CHECK(folio_pdf_write(l, d, &o, pdf, &diag));
+    free(pdf);
+    folio_diag_free(&diag);
+    folio_layout_free(l);
+}
+
 static void test_refusals(void)
 {
     folio_doc d = sample_doc();
@@ -204,6 +231,9 @@ static void test_refusals(void)
     d.images = images;
     d.nimages = 1;
     refuse("cmyk", &d, options(FOLIO_PDF_A2B), "a CMYK JPEG cannot go into a PDF/A file (a-2b)");
+    d.nimages = 0;
+    refuse_notdef(&d);
+    d.nimages = 1;
 
     folio_layout *l = one_page();
     folio_diag diag;
