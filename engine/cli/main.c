@@ -109,7 +109,8 @@ static int parse_args(int argc, char **argv, cli *c)
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {"keep-going", no_argument, NULL, 'k'},   {"memory-limit", required_argument, NULL, 'M'},
         {"time-limit", required_argument, NULL, 'T'}, {"instruction-limit", required_argument, NULL, 'I'},
-        {"details", no_argument, NULL, 'D'}, {"pdf-standard", required_argument, NULL, 'P'},
+        {"details", no_argument, NULL, 'D'},
+        {"pdf-standard", required_argument, NULL, 'P'},
         {NULL, 0, NULL, 0}};
     *c = (cli){.from = FOLIO_DATE_NONE, .to = FOLIO_DATE_NONE};
     bool have_year = false, have_range = false;
@@ -351,7 +352,7 @@ static int run(const cli *c)
     folio_pdf_options popt = {.creation_date = date,
                               .fallback_files = (const char *const *)rep->fallback_files,
                               .nfallback_files = rep->nfallback * FOLIO_FACES,
-                              .standards = c->pdf_standards_set    ? c->pdf_standards
+                              .standards = c->pdf_standards_set     ? c->pdf_standards
                                            : rep->pdf_standards_set ? rep->pdf_standards
                                                                     : FOLIO_PDF_STANDARD_DEFAULT,
                               .standards_default = !c->pdf_standards_set && !rep->pdf_standards_set};

@@ -793,8 +793,8 @@ static bool write_document(writer *w, const folio_doc *doc, const char *path)
     } else if (l->npages > 0 && !ok(w, HPDF_AddPageLabel(w->pdf, 0, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL))) {
         return fail(w, "cannot add page labels");
     }
-    return add_metadata(w, doc) && fix_fonts(w) && folio_pdf_apply_standards(w->pdf, doc, w->layout, w->opt, w->diag) &&
-           save(w, path);
+    return add_metadata(w, doc) && fix_fonts(w) &&
+           folio_pdf_apply_standards(w->pdf, doc, w->layout, w->opt, w->diag) && save(w, path);
 }
 
 bool folio_pdf_write(const folio_layout *layout, const folio_doc *doc, const folio_pdf_options *opt,

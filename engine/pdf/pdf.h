@@ -14,9 +14,9 @@ typedef struct folio_pdf_options {
     const char *const *fallback_files; /* face 4 + i: fallback_files[i]; loaded only when drawn with */
     size_t nfallback_files;
     const char *creation_date; /* "YYYY-MM-DD" or NULL for none; never the clock unless the caller passes it */
-    unsigned standards;      /* FOLIO_PDF_A2B | ... (pdf/pdfa.h): what the file claims and is made to meet */
-    bool standards_default;  /* standards is folio's default, not asked for: a document that cannot
-                                meet it is written claiming none instead of failing */
+    unsigned standards;     /* FOLIO_PDF_A2B | ... (pdf/pdfa.h): what the file claims and is made to meet */
+    bool standards_default; /* standards is folio's default, not asked for: a document that cannot
+                               meet it is written claiming none instead of failing */
     const folio_pdf_info *info; /* extra Info entries, mirrored in the XMP (pdf/pdfa.h) */
     size_t ninfo;
 } folio_pdf_options;

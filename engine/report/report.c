@@ -730,7 +730,8 @@ static void load_limits(loader *ld, const folio_value *t)
 }
 
 /* pdf_standard = "a-2b" or { "ua-1", "a-2a" } or "none" (pdf/pdfa.h). */
-#define PDF_STANDARD_LUA_HELP "\"a-2b\", \"a-2a\", \"ua-1\" or \"none\", or a list such as { \"ua-1\", \"a-2a\" }"
+#define PDF_STANDARD_LUA_HELP                                                                                \
+    "\"a-2b\", \"a-2a\", \"ua-1\" or \"none\", or a list such as { \"ua-1\", \"a-2a\" }"
 static void load_pdf_standard(loader *ld, const folio_value *v)
 {
     if (v->kind != FOLIO_V_STRING && (v->kind != FOLIO_V_TABLE || v->n == 0)) {
@@ -742,8 +743,8 @@ static void load_pdf_standard(loader *ld, const folio_value *v)
     folio_buf_append(&list, "", 0);
     for (size_t i = 0; v->kind == FOLIO_V_TABLE && i < v->n; i++) {
         const folio_value *k = &v->keys[i], *e = &v->vals[i];
-        if (!(k->kind == FOLIO_V_NUMBER && k->is_int && k->num == (double)(i + 1)) || e->kind != FOLIO_V_STRING ||
-            memchr(e->str, ',', e->len) || e->len >= FOLIO_PDF_MAX_STANDARD) {
+        if (!(k->kind == FOLIO_V_NUMBER && k->is_int && k->num == (double)(i + 1)) ||
+            e->kind != FOLIO_V_STRING || memchr(e->str, ',', e->len) || e->len >= FOLIO_PDF_MAX_STANDARD) {
             char p[64];
             snprintf(p, sizeof p, "pdf_standard[%zu]", i + 1);
             bad(ld, p, "expected \"a-2b\", \"a-2a\", \"ua-1\" or \"none\", got %s",
@@ -766,8 +767,9 @@ static void load_pdf_standard(loader *ld, const folio_value *v)
 
 static void load_all(loader *ld, const folio_value *t)
 {
-    static const char *const fields[] = {"title",  "subtitle", "publisher", "lang",     "page", "theme",
-                                         "labels", "limits",   "inputs",    "sections", "logo", "pdf_standard", NULL};
+    static const char *const fields[] = {"title", "subtitle",     "publisher", "lang",   "page",
+                                         "theme", "labels",       "limits",    "inputs", "sections",
+                                         "logo",  "pdf_standard", NULL};
     folio_report *r = ld->r;
     if (t->kind != FOLIO_V_TABLE) {
         bad(ld, "", "report.lua must return a table { title =, inputs =, sections = }, got %s",
