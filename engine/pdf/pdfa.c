@@ -559,6 +559,8 @@ bool folio_pdf_apply_standards(HPDF_Doc pdf, const folio_doc *doc, const folio_l
                        (unsigned)cp, names);
         good = false;
     }
+    if (good && (set & (FOLIO_PDF_A2A | FOLIO_PDF_UA1)) && !tagged(pdf) && opt->standards_default)
+        set = set & FOLIO_PDF_A2A ? FOLIO_PDF_A2B : set & FOLIO_PDF_A2B; /* claim what holds untagged */
     if (good && (set & (FOLIO_PDF_A2A | FOLIO_PDF_UA1)) && !tagged(pdf)) {
         char names[FOLIO_PDF_MAX_STANDARD];
         folio_pdf_standard_format(set & (FOLIO_PDF_A2A | FOLIO_PDF_UA1), names, sizeof names);

@@ -251,6 +251,25 @@ static void test_refusals(void)
     folio_layout_free(l);
 }
 
+/* A default that asks for tagging (a-2a, ua-1) falls back to a-2b in an untagged document. */
+static void test_default_untagged(void)
+{
+    folio_layout *l = one_page();
+    folio_doc d = sample_doc();
+    folio_diag diag;
+    folio_diag_init(&diag);
+    folio_pdf_options o = options(FOLIO_PDF_A2A | FOLIO_PDF_UA1);
+    o.standards_default = true;
+    char *pdf = xasprintf("%s/untagged.pdf", tmpdir), *out;
+    CHECK(folio_pdf_write(l, &d, &o, pdf, &diag));
+    CHECK_INT(diag.errors + diag.warnings, 0);
+    char *cmd = xasprintf("python3 tests/tools/pdfcheck.py --expect a-2b %s", pdf);
+    CHECK_INT(run(cmd, &out), 0);
+    free(cmd), free(out), free(pdf);
+    folio_diag_free(&diag);
+    folio_layout_free(l);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/folio-pdfa-XXXXXX");
@@ -259,6 +278,7 @@ int main(void)
     test_names();
     test_write_a2b();
     test_refusals();
+    test_default_untagged();
     char *rm = xasprintf("rm -rf %s", tmpdir);
     if (system(rm) != 0)
         fprintf(stderr, "cannot remove %s\n", tmpdir);
