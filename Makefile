@@ -12,7 +12,8 @@ PACKAGES = cmake make gcc pkg-config libc6-dev libhpdf-dev liblua5.4-dev libcsv-
            libfontconfig-dev fonts-dejavu-core \
            libharfbuzz-dev libhyphen-dev hyphen-en-gb \
            libpng-dev libjpeg-dev libjpeg-turbo-progs nettle-dev \
-           poppler-utils qpdf python3 python3-yaml systemd lua-check valgrind strace time parallel
+           poppler-utils qpdf python3 python3-yaml systemd lua-check valgrind strace time parallel \
+           icc-profiles-free
 
 CMAKE_FLAGS ?=
 ifneq ($(CI),)

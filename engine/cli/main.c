@@ -27,7 +27,8 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_PARTIAL = 3 };
 
 static const char usage[] = "usage: folio render REPORT [-o FILE] [--data DIR] [--strict] [--keep-going]\n"
                             "                    [--year YYYY | --from DATE --to DATE] [--log FILE] "
-                            "[--dry-run] [--no-wait] [LIMITS]\n"
+                            "[--dry-run] [--no-wait]\n"
+                            "                    [--pdf-standard LIST] [LIMITS]\n"
                             "                    [--each [INPUT.]COLUMN [--jobs N] [--shard K/N]]\n"
                             "       folio check REPORT [--data DIR] [--strict] [--log FILE] [LIMITS]\n"
                             "       folio plugins [REPORT] [--details] [LIMITS]\n"
@@ -60,6 +61,14 @@ static const char help[] =
     "                     report's year_start (\"04-01\": --year 2025 is 2025-04-01 to 2026-03-31)\n"
     "  --from DATE        use only rows dated on or after DATE (YYYY-MM-DD)\n"
     "  --to DATE          use only rows dated on or before DATE (YYYY-MM-DD)\n"
+    "  --pdf-standard LIST  the standards the PDF claims and is made to meet: a-2b (PDF/A-2b,\n"
+    "                     archival), a-2a (PDF/A-2a, tagged), ua-1 (PDF/UA-1, tagged), a list\n"
+    "                     such as ua-1,a-2a, or none; wins over report.lua's pdf_standard\n"
+    "                     (default: a-2b; see docs/accessibility.md)\n"
+    "  --pdf-standard LIST  the standards the PDF claims and is made to meet: a-2b (PDF/A-2b,\n"
+    "                     archival), a-2a (PDF/A-2a, tagged), ua-1 (PDF/UA-1, tagged), a list\n"
+    "                     such as ua-1,a-2a, or none; wins over report.lua's pdf_standard\n"
+    "                     (default: a-2b; see docs/accessibility.md)\n"
     "  --keep-going       a section that fails (its plugin errs, breaks a limit, returns bad\n"
     "                     blocks, or cannot be loaded) is replaced by a marked error box and\n"
     "                     the rest of the PDF is made; the failures are listed; exit status 3\n"
@@ -102,6 +111,8 @@ typedef struct cli {
     bool details;    /* plugins --details */
     const char *log; /* --log FILE */
     bool dry_run, no_wait;
+    unsigned pdf_standards; /* --pdf-standard, when pdf_standards_set */
+    bool pdf_standards_set;
     int argc;
     char **argv;
     int32_t from, to;
@@ -174,6 +185,7 @@ static int parse_args(int argc, char **argv, cli *c)
                                              {"no-wait", no_argument, NULL, 'W'},
                                              {"jobs", required_argument, NULL, 'j'},
                                              {"shard", required_argument, NULL, 'S'},
+                                             {"pdf-standard", required_argument, NULL, 'P'},
                                              {NULL, 0, NULL, 0}};
     *c = (cli){.from = FOLIO_DATE_NONE, .to = FOLIO_DATE_NONE, .argc = argc, .argv = argv};
     bool have_year = false, have_range = false;
@@ -186,6 +198,18 @@ static int parse_args(int argc, char **argv, cli *c)
         case 's': c->strict = true; break;
         case 'k': c->keep_going = true; break;
         case 'D': c->details = true; break;
+        case 'P': {
+            char why[160];
+            if (strlen(optarg) > FOLIO_PDF_MAX_STANDARD ||
+                !folio_pdf_standard_parse(optarg, &c->pdf_standards, why, sizeof why)) {
+                if (strlen(optarg) > FOLIO_PDF_MAX_STANDARD)
+                    snprintf(why, sizeof why, "too long");
+                fprintf(stderr, "folio: --pdf-standard \"%.*s\": %s\n", FOLIO_PDF_MAX_STANDARD, optarg, why);
+                return usage_error("%s", "--pdf-standard takes " FOLIO_PDF_STANDARD_HELP);
+            }
+            c->pdf_standards_set = true;
+            break;
+        }
         case 'L': c->log = optarg; break;
         case 'n': c->dry_run = true; break;
         case 'W': c->no_wait = true; break;
@@ -274,6 +298,8 @@ static int parse_args(int argc, char **argv, cli *c)
         return usage_error("%s", "-o is only for render and watch");
     if (c->details && strcmp(c->command, "plugins"))
         return usage_error("%s", "--details is only for plugins");
+    if (c->pdf_standards_set && strcmp(c->command, "render") && strcmp(c->command, "watch"))
+        return usage_error("%s", "--pdf-standard is only for render and watch");
     if (c->keep_going && strcmp(c->command, "render"))
         return usage_error("%s", "--keep-going is only for render");
     if ((c->dry_run || c->no_wait) && strcmp(c->command, "render"))
@@ -283,6 +309,8 @@ static int parse_args(int argc, char **argv, cli *c)
         return usage_error("%s", "--log is only for render and check");
     if (c->log && !*c->log)
         return usage_error("%s", "--log needs a file name");
+    if (c->pdf_standards_set && strcmp(c->command, "render") && strcmp(c->command, "watch"))
+        return usage_error("%s", "--pdf-standard is only for render and watch");
     if (c->each && strcmp(c->command, "render"))
         return usage_error("%s", "--each is only for render");
     if ((c->jobs || c->shard_n) && !c->each)
@@ -414,6 +442,10 @@ static int render_one(void *arg, const folio_burst *b, folio_output *out)
         popt.font_files[i] = rep->font_files[i];
     folio_provenance_pdf_options(s->prov, &popt);
     popt.untagged = rep->untagged;
+    popt.standards = s->c->pdf_standards_set ? s->c->pdf_standards
+                     : rep->pdf_standards_set ? rep->pdf_standards
+                                              : FOLIO_PDF_STANDARD_DEFAULT;
+    popt.standards_default = !s->c->pdf_standards_set && !rep->pdf_standards_set;
     /* One report of a burst locks its own PDF (a single report's was locked before loading). */
     if (b && !dry && !folio_output_lock(&lock, out->path, !s->c->no_wait, s->diag))
         goto done;

@@ -2,6 +2,7 @@
  * inputs' SHA-256, for the PDF's metadata and the run log. */
 #include "cli/provenance.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,9 @@ void folio_provenance_hash_inputs(folio_provenance *p, const folio_report *r)
         /* Each input as its own entry, named after the input: the file as report.lua names it
          * (never a path of this machine) and its SHA-256. */
         char *key = xasprintf("Input_%s", s->name);
+        for (char *k = key; *k; k++) /* a PDF name and an XMP property name: letters, digits, _ */
+            if (!isalnum((unsigned char)*k))
+                *k = '_';
         char *value = xasprintf("%s sha256:%s", s->display_path ? s->display_path : s->path, d->sha256);
         p->owned[2 * p->ninfo] = key;
         p->owned[2 * p->ninfo + 1] = value;

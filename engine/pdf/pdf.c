@@ -699,33 +699,6 @@ static bool set_info(writer *w, HPDF_InfoType type, const char *value)
     return ok(w, HPDF_SetInfoAttr(w->pdf, type, clean_text(w, value, NULL)));
 }
 
-/* The options' custom Info entries (the inputs' names and SHA-256), after the standard ones:
- * libharu 2.3.0 has no call for them, so they go into its Info dictionary directly (its
- * producer entry has created it), encoded as set_info encodes its values. */
-static bool add_custom_info(writer *w)
-{
-    const folio_pdf_options *o = w->opt;
-    if (o->ninfo == 0)
-        return true;
-    HPDF_Dict info = w->pdf->info;
-    if (!info)
-        return fail(w, "cannot set the document information");
-    for (size_t i = 0; i < o->ninfo; i++) {
-        const char *key = o->info[i].key, *value = o->info[i].value;
-        if (!key || !*key || !value)
-            continue;
-        char name[HPDF_LIMIT_MAX_NAME_LEN + 1];
-        size_t n = 0;
-        for (; key[n] && n < sizeof name - 1; n++)
-            name[n] = isalnum((unsigned char)key[n]) || key[n] == '-' || key[n] == '_' ? key[n] : '_';
-        name[n] = '\0';
-        HPDF_String str = HPDF_String_New(w->pdf->mmgr, clean_text(w, value, NULL), HPDF_GetCurrentEncoder(w->pdf));
-        if (!str || !ok(w, HPDF_Dict_Add(info, name, str)))
-            return fail(w, "cannot set the document information entry %s", name);
-    }
-    return true;
-}
-
 /* Info dictionary and catalog entries. Strings are UTF-16BE (the UTF-8 encoder is made current
  * first); dates come only from the options, never the clock, so runs are byte-identical. */
 static bool add_metadata(writer *w, const folio_doc *doc)
@@ -755,8 +728,6 @@ static bool add_metadata(writer *w, const folio_doc *doc)
             !ok(w, HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_MOD_DATE, d)))
             return fail(w, "cannot set the document dates");
     }
-    if (!add_custom_info(w))
-        return false;
 
     /* /Lang (plain ASCII tags only) and /DisplayDocTitle: libharu 2.3.0 has no call for either,
      * so they go straight into the catalog. */
@@ -869,7 +840,8 @@ static bool write_document(writer *w, const folio_doc *doc, const char *path)
         return false;
     if (w->tags && (!folio_tags_finish(w->tags, w->pages, l->npages, NULL) || pending(w)))
         return fail(w, "cannot write the structure tree (tagged PDF)");
-    return fix_fonts(w) && save(w, path);
+    /* the standards last: their XMP mirrors the Info dictionary and the /Lang tagging set */
+    return fix_fonts(w) && folio_pdf_apply_standards(w->pdf, doc, w->layout, w->opt, w->diag) && save(w, path);
 }
 
 bool folio_pdf_write(const folio_layout *layout, const folio_doc *doc, const folio_pdf_options *opt,

@@ -7,23 +7,20 @@
 #include "core/diag.h"
 #include "doc/doc.h"
 #include "layout/display.h"
-
-/* One custom entry of the PDF's Info dictionary, shown by `pdfinfo -custom`: the key a PDF name
- * of letters, digits, '-' and '_' (others are written as '_'), the value UTF-8 text. */
-typedef struct folio_pdf_info {
-    const char *key;
-    const char *value;
-} folio_pdf_info;
+#include "pdf/pdfa.h"
 
 typedef struct folio_pdf_options {
     const char *font_files[4]; /* FOLIO_FACE_* order: regular, bold, italic, bold italic */
     const char *const *fallback_files; /* face 4 + i: fallback_files[i]; loaded only when drawn with */
     size_t nfallback_files;
     const char *creation_date; /* "YYYY-MM-DD" or NULL for none; never the clock unless the caller passes it */
-    const folio_pdf_info *info; /* custom entries of the Info dictionary, in order (provenance) */
+    const folio_pdf_info *info; /* custom Info entries (the inputs' SHA-256), mirrored in the XMP (pdf/pdfa.h) */
     size_t ninfo;
     bool untagged;             /* true: no structure tree or marked content; tagged PDF is the default
                                   (docs/accessibility.md) */
+    unsigned standards;     /* FOLIO_PDF_A2B | ... (pdf/pdfa.h): what the file claims and is made to meet */
+    bool standards_default; /* standards is folio's default, not asked for: a document that cannot
+                               meet it is written claiming none instead of failing */
 } folio_pdf_options;
 
 /* Writes the layout to `path` atomically: a temporary file in the same directory, renamed into

@@ -11,6 +11,7 @@
 #include "core/diag.h"
 #include "doc/doc.h"
 #include "layout/display.h"
+#include "pdf/pdf.h"
 
 #define FOLIO_PDF_BFCHAR_BLOCK 100 /* entries per beginbfchar block (the CMap spec's limit) */
 #define FOLIO_PDF_MAX_TEXT 65535   /* bytes libharu shows in one call (HPDF_LIMIT_MAX_STRING_LEN) */
@@ -73,6 +74,14 @@ bool folio_tags_annot(folio_tags *t, HPDF_Annotation annot, size_t page_no, cons
 /* After every page is drawn: the StructTreeRoot, parent tree, /MarkInfo, /Lang (lang, or the
  * default when the catalog has none), and /StructParents and /Tabs /S on every page. */
 bool folio_tags_finish(folio_tags *t, HPDF_Page *pages, size_t npages, const char *lang);
+/* Makes the document meet and claim opt->standards just before it is saved (pdfa.c): adds
+ * opt->info to the Info dictionary, then XMP metadata made from Info and /Lang, the sRGB output
+ * intent, /F 4 on annotations, PDF 1.7 and a /ID digested from the content. With no standard
+ * only opt->info is added. False after adding an error to diag (a CMYK image, a standard that
+ * needs tagging in an untagged document, a
+ * character drawn as .notdef (layout->unprintable), a missing ICC profile, a libharu error). */
+bool folio_pdf_apply_standards(HPDF_Doc pdf, const folio_doc *doc, const folio_layout *layout,
+                               const folio_pdf_options *opt, folio_diag *diag);
 
 /* A file written under a temporary name in the target's directory and renamed into place. */
 #define FOLIO_STALE_TEMP_SECONDS 60 /* a temporary file of the same target this old is a leftover */

@@ -16,6 +16,7 @@
 #include "core/util.h"
 #include "layout/fontreg.h"
 #include "lua/sandbox.h"
+#include "pdf/pdfa.h"
 
 #define MM_TO_PT (72.0 / 25.4)
 #define MAX_MARGIN_MM 100.0
@@ -753,6 +754,40 @@ static void load_period(loader *ld, const folio_value *t)
     folio_period_set(p, o ? o->year : 0, o ? o->from : FOLIO_DATE_NONE, o ? o->to : FOLIO_DATE_NONE);
 }
 
+/* pdf_standard = "a-2b" or { "ua-1", "a-2a" } or "none" (pdf/pdfa.h). */
+#define PDF_STANDARD_LUA_HELP                                                                                \
+    "\"a-2b\", \"a-2a\", \"ua-1\" or \"none\", or a list such as { \"ua-1\", \"a-2a\" }"
+static void load_pdf_standard(loader *ld, const folio_value *v)
+{
+    if (v->kind != FOLIO_V_STRING && (v->kind != FOLIO_V_TABLE || v->n == 0)) {
+        bad(ld, "pdf_standard", "expected " PDF_STANDARD_LUA_HELP ", got %s",
+            v->kind == FOLIO_V_TABLE ? "an empty table" : folio_value_type(v));
+        return;
+    }
+    folio_buf list = {0};
+    folio_buf_append(&list, "", 0);
+    for (size_t i = 0; v->kind == FOLIO_V_TABLE && i < v->n; i++) {
+        const folio_value *k = &v->keys[i], *e = &v->vals[i];
+        if (!(k->kind == FOLIO_V_NUMBER && k->is_int && k->num == (double)(i + 1)) ||
+            e->kind != FOLIO_V_STRING || memchr(e->str, ',', e->len) || e->len >= FOLIO_PDF_MAX_STANDARD) {
+            char p[64];
+            snprintf(p, sizeof p, "pdf_standard[%zu]", i + 1);
+            bad(ld, p, "expected \"a-2b\", \"a-2a\", \"ua-1\" or \"none\", got %s",
+                e->kind == FOLIO_V_STRING ? "a longer string" : folio_value_type(e));
+            folio_buf_free(&list);
+            return;
+        }
+        folio_buf_printf(&list, "%s%s", i ? "," : "", e->str);
+    }
+    char why[160];
+    const char *text = v->kind == FOLIO_V_STRING ? v->str : list.data;
+    if (folio_pdf_standard_parse(text, &ld->r->pdf_standards, why, sizeof why))
+        ld->r->pdf_standards_set = true;
+    else
+        bad(ld, "pdf_standard", "%s; expected " PDF_STANDARD_LUA_HELP, why);
+    folio_buf_free(&list);
+}
+
 /* ---- the whole file ---- */
 
 static bool find_input(const folio_report *r, const char *name)
@@ -767,7 +802,7 @@ static void load_all(loader *ld, const folio_value *t)
 {
     static const char *const fields[] = {"title", "subtitle",   "publisher", "lang",   "page",
                                          "theme", "labels",     "limits",    "inputs", "sections",
-                                         "logo",  "year_start", "main",      "tagged", NULL};
+                                         "logo",  "year_start", "main",      "tagged", "pdf_standard", NULL};
     folio_report *r = ld->r;
     if (t->kind != FOLIO_V_TABLE) {
         bad(ld, "", "report.lua must return a table { title =, inputs =, sections = }, got %s",
@@ -790,6 +825,10 @@ static void load_all(loader *ld, const folio_value *t)
     if (tagged && tagged->kind != FOLIO_V_BOOL)
         bad(ld, "tagged", "expected true or false, got %s", folio_value_type(tagged));
     r->untagged = tagged && tagged->kind == FOLIO_V_BOOL && !tagged->b;
+
+    const folio_value *standard = field(t, "pdf_standard");
+    if (standard)
+        load_pdf_standard(ld, standard);
 
     const folio_value *page = get_table(ld, "", t, "page", false, "{ size =, margins = }");
     if (page)

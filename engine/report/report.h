@@ -87,6 +87,8 @@ typedef struct folio_report {
     folio_limits limits;        /* every field set: the defaults, overridden by report.lua's `limits`,
                                    overridden by folio_report_options.limits (the command line) */
     folio_period period;        /* the run's period (options, with report.lua's year_start) */
+    unsigned pdf_standards;     /* report.lua `pdf_standard` (pdf/pdfa.h bits), when pdf_standards_set */
+    bool pdf_standards_set;
     folio_value table;          /* the whole report table, for ctx.report */
     char **owned;               /* strings owned by the report */
     size_t nowned, capowned;

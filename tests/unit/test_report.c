@@ -173,7 +173,7 @@ static void test_shapes(void)
     CHECK(has_error(&d, f, 0,
                     "titel: unknown field; did you mean \"title\"? Expected one of title, subtitle, "
                     "publisher, lang, page, theme, "
-                    "labels, limits, inputs, sections, logo, year_start, main, tagged"));
+                    "labels, limits, inputs, sections, logo, year_start, main, tagged, pdf_standard"));
     CHECK(has_error(&d, f, 0, "title: missing; expected a string"));
     CHECK(has_error(&d, f, 0, "page.size: expected \"A4\" or \"letter\", got \"A5\""));
     CHECK(has_error(&d, f, 0, "page.margins.top: expected a number of millimetres from 0 to 100"));
