@@ -3,6 +3,7 @@
  * truncated font files (checked before libharu sees them). */
 #include <hpdf.h>
 #include <hpdf_font.h>
+#include <hpdf_encoder.h>
 #include <hpdf_fontdef.h>
 #include <hpdf_objects.h>
 #include <hpdf_streams.h>
@@ -205,4 +206,50 @@ long folio_pdf_fix_composites(HPDF_Font font)
                 return -1;
     }
     return added;
+}
+
+HPDF_Font folio_pdf_get_font(HPDF_Doc pdf, const char *name, const folio_cpset *used)
+{
+    HPDF_Encoder enc = HPDF_GetEncoder(pdf, "UTF-8");
+    if (!enc || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE || !enc->attr)
+        return NULL;
+    /* CIDFontType2_New looks up a glyph for each of the 65,536 codes of a UTF-8 encoder and
+     * writes /W and the CIDToGIDMap for all of them. For an encoder whose to_unicode_fn is the
+     * CMap one it walks the encoder's code-to-CID and code-to-Unicode maps instead, skipping
+     * CID 0, and stops the tables below the highest CID. So for the call the encoder becomes such
+     * an encoder holding only the used codes, plus one past the last (glyph 0, where the tables
+     * end), and is restored afterwards. */
+    HPDF_CMapEncoderAttr attr = (HPDF_CMapEncoderAttr)enc->attr;
+    HPDF_UINT16(*cids)[256] = xmalloc(sizeof attr->cid_map);
+    HPDF_UNICODE(*unicodes)[256] = xmalloc(sizeof attr->unicode_map);
+    memcpy(cids, attr->cid_map, sizeof attr->cid_map);
+    memcpy(unicodes, attr->unicode_map, sizeof attr->unicode_map);
+    HPDF_Encoder_ToUnicode_Func to_unicode = enc->to_unicode_fn;
+    uint32_t last = 0;
+    for (uint32_t cp = 1; cp < 65536; cp++)
+        if (folio_cpset_has(used, cp))
+            last = cp;
+    for (uint32_t cp = 0; cp < 65536; cp++) {
+        bool keep = cp > 0 && (folio_cpset_has(used, cp) || cp == last + 1);
+        attr->cid_map[cp >> 8][cp & 0xFF] = keep ? (HPDF_UINT16)cp : 0;
+        attr->unicode_map[cp >> 8][cp & 0xFF] = keep ? (HPDF_UNICODE)cp : 0;
+    }
+    enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
+    HPDF_Font font = HPDF_GetFont(pdf, name, "UTF-8");
+    enc->to_unicode_fn = to_unicode;
+    memcpy(attr->cid_map, cids, sizeof attr->cid_map);
+    memcpy(attr->unicode_map, unicodes, sizeof attr->unicode_map);
+    free(cids);
+    free(unicodes);
+    return font;
+}
+
+void folio_pdf_keep_all_glyphs(HPDF_Font font)
+{
+    HPDF_FontAttr fattr = (HPDF_FontAttr)font->attr;
+    if (!fattr || !fattr->fontdef || fattr->fontdef->type != HPDF_FONTDEF_TYPE_TRUETYPE)
+        return;
+    HPDF_TTFontDefAttr attr = (HPDF_TTFontDefAttr)fattr->fontdef->attr;
+    if (attr->glyph_tbl.flgs)
+        memset(attr->glyph_tbl.flgs, 1, attr->num_glyphs);
 }

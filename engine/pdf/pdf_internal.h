@@ -46,6 +46,20 @@ bool folio_pdf_fix_tounicode(HPDF_Font font, const folio_cpset *used);
  * after drawing, before saving. Returns the number of glyphs it added, or -1 on a read error. */
 long folio_pdf_fix_composites(HPDF_Font font);
 
+/* A memfd holding the subset of the TrueType font at `path` for the code points in `used`
+ * (HarfBuzz's subsetter; glyph ids renumbered, the cmap kept, layout tables dropped), positioned
+ * at its start; libharu loads it as /proc/self/fd/N. -1 with the reason in `why`. */
+int folio_pdf_subset_font(const char *path, const folio_cpset *used, char *why, size_t whylen);
+
+/* HPDF_GetFont(pdf, name, "UTF-8") for a TrueType font drawn only with the code points in `used`:
+ * libharu then looks up glyphs, writes /W and the CIDToGIDMap for those alone (up to the highest
+ * one) instead of the whole BMP. NULL when libharu fails. */
+HPDF_Font folio_pdf_get_font(HPDF_Doc pdf, const char *name, const folio_cpset *used);
+
+/* Flags every glyph of an embedded TrueType font as used, so libharu's own subsetting keeps a
+ * font that is already a subset whole (its composite glyphs' components included). */
+void folio_pdf_keep_all_glyphs(HPDF_Font font);
+
 /* A file written under a temporary name in the target's directory and renamed into place. */
 #define FOLIO_STALE_TEMP_SECONDS 60 /* a temporary file of the same target this old is a leftover */
 #define FOLIO_ATOMIC_LIVE 4         /* temporary files removed at exit or on a signal, at once */
