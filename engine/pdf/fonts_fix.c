@@ -76,6 +76,21 @@ static const char cmap_tail[] = "endcmap\n"
                                 "end\n"
                                 "end\n";
 
+/* The first code point of `used` at or after cp; 65536 when there is none. Skips empty bytes. */
+static uint32_t next_cp(const folio_cpset *used, uint32_t cp)
+{
+    while (cp < 65536) {
+        if ((cp & 7) == 0 && used->bits[cp >> 3] == 0) {
+            cp += 8;
+            continue;
+        }
+        if (folio_cpset_has(used, cp))
+            return cp;
+        cp++;
+    }
+    return 65536;
+}
+
 /* Code points a ToUnicode CMap must not map (PDF/A-2 forbids them; U+0000 means nothing). */
 static bool unmappable(uint32_t cp)
 {
@@ -104,11 +119,11 @@ bool folio_pdf_fix_tounicode(HPDF_Font font, const folio_cpset *used)
     folio_buf b = {0};
     folio_buf_puts(&b, cmap_head);
     size_t total = 0;
-    for (uint32_t cp = 0; cp < 65536; cp++)
-        total += folio_cpset_has(used, cp) && !unmappable(cp);
+    for (uint32_t cp = next_cp(used, 0); cp < 65536; cp = next_cp(used, cp + 1))
+        total += !unmappable(cp);
     size_t left = total, in_block = 0;
-    for (uint32_t cp = 0; cp < 65536; cp++) {
-        if (!folio_cpset_has(used, cp) || unmappable(cp))
+    for (uint32_t cp = next_cp(used, 0); cp < 65536; cp = next_cp(used, cp + 1)) {
+        if (unmappable(cp))
             continue;
         if (in_block == 0) {
             size_t n = left < FOLIO_PDF_BFCHAR_BLOCK ? left : FOLIO_PDF_BFCHAR_BLOCK;
@@ -225,14 +240,17 @@ HPDF_Font folio_pdf_get_font(HPDF_Doc pdf, const char *name, const folio_cpset *
     memcpy(cids, attr->cid_map, sizeof attr->cid_map);
     memcpy(unicodes, attr->unicode_map, sizeof attr->unicode_map);
     HPDF_Encoder_ToUnicode_Func to_unicode = enc->to_unicode_fn;
+    memset(attr->cid_map, 0, sizeof attr->cid_map);
+    memset(attr->unicode_map, 0, sizeof attr->unicode_map);
     uint32_t last = 0;
-    for (uint32_t cp = 1; cp < 65536; cp++)
-        if (folio_cpset_has(used, cp))
-            last = cp;
-    for (uint32_t cp = 0; cp < 65536; cp++) {
-        bool keep = cp > 0 && (folio_cpset_has(used, cp) || cp == last + 1);
-        attr->cid_map[cp >> 8][cp & 0xFF] = keep ? (HPDF_UINT16)cp : 0;
-        attr->unicode_map[cp >> 8][cp & 0xFF] = keep ? (HPDF_UNICODE)cp : 0;
+    for (uint32_t cp = next_cp(used, 1); cp < 65536; cp = next_cp(used, cp + 1)) {
+        attr->cid_map[cp >> 8][cp & 0xFF] = (HPDF_UINT16)cp;
+        attr->unicode_map[cp >> 8][cp & 0xFF] = (HPDF_UNICODE)cp;
+        last = cp;
+    }
+    if (last + 1 < 65536) {
+        attr->cid_map[(last + 1) >> 8][(last + 1) & 0xFF] = (HPDF_UINT16)(last + 1);
+        attr->unicode_map[(last + 1) >> 8][(last + 1) & 0xFF] = (HPDF_UNICODE)(last + 1);
     }
     enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
     HPDF_Font font = HPDF_GetFont(pdf, name, "UTF-8");

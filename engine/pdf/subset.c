@@ -54,9 +54,10 @@ int folio_pdf_subset_font(const char *path, const folio_cpset *used, char *why, 
         goto done;
     }
     hb_set_t *unicodes = hb_subset_input_unicode_set(input);
-    for (uint32_t cp = 0; cp < 65536; cp++)
-        if (folio_cpset_has(used, cp))
-            hb_set_add(unicodes, cp);
+    for (uint32_t b = 0; b < sizeof used->bits; b++)
+        for (uint32_t k = 0; used->bits[b] && k < 8; k++)
+            if (used->bits[b] >> k & 1)
+                hb_set_add(unicodes, b * 8 + k);
     hb_set_t *tables = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof dropped / sizeof *dropped; i++)
         hb_set_add(tables, dropped[i]);
