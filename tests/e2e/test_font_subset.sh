@@ -1,4 +1,4 @@
-# Fonts are subset before they are embedded (docs/performance.md): pdffonts shows each one
+# Fonts are subset before they are embedded (docs/pdf-size-and-startup.md): pdffonts shows each one
 # embedded and subset with a 6-letter tag, the embedded programs hold only the drawn glyphs
 # (and glyph 0, the box drawn for a character no font has, keeps its outline), the default report
 # stays under 78 KB, and a report drawing all four Open Sans faces plus the fallback reads back.
