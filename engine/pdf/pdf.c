@@ -3,6 +3,7 @@
 #include "pdf/pdf.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <hpdf.h>
 #include <hpdf_encoder.h>
 #include <math.h>
@@ -213,8 +214,11 @@ static HPDF_Font face_font(writer *w, int face)
     int fd = folio_pdf_subset_font(path, used, why, sizeof why);
     char fdpath[64];
     snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+    errno = 0;
     const char *name = fd >= 0 ? HPDF_LoadTTFontFromFile(w->pdf, fdpath, HPDF_TRUE) : NULL;
     bool subset = name && !pending(w);
+    if (fd >= 0 && !subset && errno == ENOMEM) /* not the cut font's fault: no whole-font fallback */
+        folio_out_of_memory();
     if (fd >= 0)
         close(fd);
     if (!subset) {

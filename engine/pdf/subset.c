@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "core/util.h"
 #include "pdf/pdf_internal.h"
 
 /* Tables libharu 2.3.0 never embeds (it copies the 13 tables of a TrueType program and drops the
@@ -39,8 +40,14 @@ static bool write_all(int fd, const char *data, size_t n)
 
 int folio_pdf_subset_font(const char *path, const folio_cpset *used, char *why, size_t whylen)
 {
+    /* HarfBuzz answers an allocation failure with an inert object or a NULL result; the file has
+     * been read and checked already, so a failure with errno ENOMEM is memory, and the run stops
+     * as xmalloc stops it (a whole-font fallback would make a different PDF). */
+    errno = 0;
     hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
     if (!blob) {
+        if (errno == ENOMEM)
+            folio_out_of_memory();
         snprintf(why, whylen, "cannot read the file");
         return -1;
     }
@@ -49,10 +56,8 @@ int folio_pdf_subset_font(const char *path, const folio_cpset *used, char *why, 
     hb_subset_input_t *input = hb_subset_input_create_or_fail();
     hb_face_t *sub = NULL;
     int fd = -1;
-    if (!input) {
-        snprintf(why, whylen, "out of memory");
-        goto done;
-    }
+    if (!input)
+        folio_out_of_memory();
     hb_set_t *unicodes = hb_subset_input_unicode_set(input);
     for (uint32_t b = 0; b < sizeof used->bits; b++)
         for (uint32_t k = 0; used->bits[b] && k < 8; k++)
@@ -63,7 +68,11 @@ int folio_pdf_subset_font(const char *path, const folio_cpset *used, char *why, 
         hb_set_add(tables, dropped[i]);
     /* A character no font has draws as glyph 0, the box: keep its outline. */
     hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
+    if (!hb_set_allocation_successful(unicodes) || !hb_set_allocation_successful(tables))
+        folio_out_of_memory();
     sub = hb_subset_or_fail(face, input);
+    if (errno == ENOMEM)
+        folio_out_of_memory();
     if (!sub) {
         snprintf(why, whylen, "HarfBuzz cannot subset it");
         goto done;
@@ -71,7 +80,11 @@ int folio_pdf_subset_font(const char *path, const folio_cpset *used, char *why, 
     hb_blob_t *out = hb_face_reference_blob(sub);
     unsigned len = 0;
     const char *data = hb_blob_get_data(out, &len);
+    if (errno == ENOMEM) /* the subset's tables are put together here */
+        folio_out_of_memory();
     fd = len > 0 ? memfd_create("folio-font-subset", MFD_CLOEXEC) : -1;
+    if (fd < 0 && errno == ENOMEM)
+        folio_out_of_memory();
     if (fd < 0 || !write_all(fd, data, len) || lseek(fd, 0, SEEK_SET) != 0) {
         snprintf(why, whylen, "%s", len == 0 ? "the subset is empty" : strerror(errno));
         if (fd >= 0)
