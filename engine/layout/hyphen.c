@@ -1,20 +1,36 @@
-/* Hyphenation with libhyphen and the Debian pattern files: the language's file is found from
- * its tag, a word is lower-cased (ASCII and Latin-1 letters) and its odd-numbered points kept
- * where they leave enough letters on both sides. */
+/* Hyphenation with the Debian pattern files: the language's file is found from its tag, a word
+ * is lower-cased (ASCII and Latin-1 letters) and its odd-numbered points kept where they leave
+ * enough letters on both sides. Words of ASCII letters are matched against a hash table of the
+ * file's Liang patterns; others (and files with features beyond plain patterns) go to
+ * libhyphen, whose parse of a whole file takes ~15-20 ms, so it happens only when such a word
+ * needs it. Both give the same points (tests/unit/test_hyphen.c compares them). */
 #include "layout/hyphen.h"
 
 #include <errno.h>
 #include <glob.h>
 #include <hyphen.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
 
+/* The file's patterns as a hash table: key = the pattern's letters (with '.' at a word edge),
+ * value = its len + 1 digits. */
+typedef struct hyph_table {
+    char *arena;     /* key bytes, then len + 1 digit values, per pattern */
+    uint32_t *slots; /* arena offset + 1 of each pattern, 0 = empty; nslots a power of 2 */
+    uint8_t *lens;   /* key length per slot */
+    size_t nslots;
+    size_t maxlen; /* longest key */
+} hyph_table;
+
 struct lay_hyph {
-    char *path; /* the pattern file, read on first use (parsing it takes ~20 ms) */
-    HyphenDict *dict;
+    char *path;       /* the pattern file, read on first use */
+    hyph_table table; /* built on first use; arena NULL until then */
+    bool table_tried; /* tried: a file libhyphen alone reads leaves the table empty */
+    HyphenDict *dict; /* libhyphen's parse, made on the first word the table cannot take */
     bool failed;
 };
 
@@ -97,15 +113,153 @@ void lay_hyph_free(lay_hyph *h)
         return;
     if (h->dict)
         hnj_hyphen_free(h->dict);
+    free(h->table.arena);
+    free(h->table.slots);
+    free(h->table.lens);
     free(h->path);
     free(h);
 }
 
-size_t lay_hyph_word(lay_hyph *h, const char *word, size_t len, bool *after)
+static uint32_t key_hash(const char *k, size_t n)
 {
-    memset(after, 0, len * sizeof *after);
-    if (!h || len < HYPH_LEFT_MIN + HYPH_RIGHT_MIN || len > HYPH_MAX_WORD)
-        return 0;
+    uint32_t x = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        x = (x ^ (unsigned char)k[i]) * 16777619u;
+    return x;
+}
+
+/* The slot of key k: where it is, or the empty one where it would go. */
+static size_t find_slot(const hyph_table *t, const char *k, size_t n)
+{
+    size_t mask = t->nslots - 1, i = key_hash(k, n) & mask;
+    while (t->slots[i] && !(t->lens[i] == n && memcmp(t->arena + t->slots[i] - 1, k, n) == 0))
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Builds the table from the file. False (the table left empty) when the file cannot be read or
+ * uses what only libhyphen does: NEXTLEVEL (compound levels), NOHYPHEN, non-standard
+ * hyphenation ("/" in a pattern), keys too long for the table, or minimums above folio's own
+ * (HYPH_LEFT_MIN, HYPH_RIGHT_MIN): with smaller ones, how libhyphen applies them cannot change
+ * what folio keeps. */
+static bool build_table(hyph_table *t, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    folio_buf text = {0};
+    char chunk[16384];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        folio_buf_append(&text, chunk, got);
+    bool good = !ferror(f);
+    fclose(f);
+    folio_buf_append(&text, "\n", 1);
+
+    size_t lines = 0;
+    for (size_t i = 0; i < text.len; i++)
+        lines += text.data[i] == '\n';
+    t->nslots = 16;
+    while (t->nslots < 2 * lines)
+        t->nslots *= 2;
+    t->slots = xcalloc(t->nslots, sizeof *t->slots);
+    t->lens = xcalloc(t->nslots, 1);
+    t->arena = xmalloc(2 * text.len + 1);
+    size_t used = 0;
+    bool first = true;
+    for (char *line = text.data; good && line < text.data + text.len;) {
+        char *eol = memchr(line, '\n', (size_t)(text.data + text.len - line));
+        size_t n = (size_t)(eol - line);
+        while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
+            n--;
+        const char *l = line;
+        line = eol + 1;
+        if (first) { /* the character set */
+            first = false;
+            continue;
+        }
+        if (n == 0 || l[0] == '%')
+            continue;
+        if (l[0] >= 'A' && l[0] <= 'Z') { /* a keyword */
+            static const struct {
+                const char *word;
+                int most;
+            } mins[] = {{"LEFTHYPHENMIN ", HYPH_LEFT_MIN},
+                        {"RIGHTHYPHENMIN ", HYPH_RIGHT_MIN},
+                        {"COMPOUNDLEFTHYPHENMIN ", HYPH_LEFT_MIN},
+                        {"COMPOUNDRIGHTHYPHENMIN ", HYPH_RIGHT_MIN}};
+            bool known = false;
+            for (size_t m = 0; m < sizeof mins / sizeof *mins; m++) {
+                size_t w = strlen(mins[m].word);
+                if (n > w && memcmp(l, mins[m].word, w) == 0) {
+                    known = true;
+                    good = atoi(l + w) <= mins[m].most;
+                }
+            }
+            good &= known;
+            continue;
+        }
+        char *key = t->arena + used, vals[256];
+        size_t k = 0;
+        memset(vals, 0, sizeof vals);
+        for (size_t i = 0; i < n && good; i++) {
+            unsigned char ch = (unsigned char)l[i];
+            if (ch >= '0' && ch <= '9')
+                vals[k] = (char)(ch - '0');
+            else if (ch == '/' || k >= 254 || ch == ' ' || ch == '\t')
+                good = false;
+            else
+                key[k++] = (char)ch;
+        }
+        if (!good || k == 0)
+            continue;
+        memcpy(key + k, vals, k + 1);
+        size_t slot = find_slot(t, key, k);
+        t->slots[slot] = (uint32_t)used + 1; /* a repeated pattern: the later one wins */
+        t->lens[slot] = (uint8_t)k;
+        used += 2 * k + 1;
+        if (k > t->maxlen)
+            t->maxlen = k;
+    }
+    folio_buf_free(&text);
+    if (!good) {
+        free(t->arena);
+        free(t->slots);
+        free(t->lens);
+        *t = (hyph_table){0};
+        return false;
+    }
+    return true;
+}
+
+/* Liang's points of a lower-case ASCII word into hy[] (hy[i] odd: a hyphen may follow byte i). */
+static void table_points(const hyph_table *t, const char *low, size_t len, char *hy)
+{
+    char s[HYPH_MAX_WORD + 2];
+    unsigned char pts[HYPH_MAX_WORD + 3];
+    size_t n = len + 2;
+    s[0] = '.';
+    memcpy(s + 1, low, len);
+    s[n - 1] = '.';
+    memset(pts, 0, sizeof pts);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j <= n && j - i <= t->maxlen; j++) {
+            size_t slot = find_slot(t, s + i, j - i);
+            if (!t->slots[slot])
+                continue;
+            const char *vals = t->arena + t->slots[slot] - 1 + (j - i);
+            for (size_t k = 0; k <= j - i; k++)
+                if ((unsigned char)vals[k] > pts[i + k])
+                    pts[i + k] = (unsigned char)vals[k];
+        }
+    for (size_t i = 0; i < len; i++) /* after byte i: between s[i + 1] and s[i + 2] */
+        hy[i] = (char)('0' + pts[i + 2]);
+}
+
+/* Fills hy[] through libhyphen; rep/pos/cut as hnj_hyphen_hyphenate2 gives them. */
+static bool libhyphen_points(lay_hyph *h, const char *low, size_t len, char *hy, char ***rep, int **pos,
+                             int **cut)
+{
     if (!h->dict && !h->failed) {
         errno = 0;
         h->dict = hnj_hyphen_load(h->path);
@@ -113,10 +267,17 @@ size_t lay_hyph_word(lay_hyph *h, const char *word, size_t len, bool *after)
             folio_out_of_memory();
         h->failed = !h->dict;
     }
-    if (!h->dict)
+    return h->dict && hnj_hyphen_hyphenate2(h->dict, low, (int)len, hy, NULL, rep, pos, cut) == 0;
+}
+
+static size_t word_points(lay_hyph *h, const char *word, size_t len, bool *after, bool table)
+{
+    memset(after, 0, len * sizeof *after);
+    if (!h || len < HYPH_LEFT_MIN + HYPH_RIGHT_MIN || len > HYPH_MAX_WORD)
         return 0;
     char low[HYPH_MAX_WORD + 1], hy[HYPH_MAX_WORD + 5];
     size_t nchars = 0;
+    bool ascii = true;
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)word[i];
         if (ch >= 'A' && ch <= 'Z')
@@ -126,12 +287,19 @@ size_t lay_hyph_word(lay_hyph *h, const char *word, size_t len, bool *after)
             ch = (unsigned char)(ch + 0x20);
         low[i] = (char)ch;
         nchars += (ch & 0xC0) != 0x80;
+        ascii &= ch >= 'a' && ch <= 'z';
     }
     low[len] = '\0';
     char **rep = NULL;
     int *pos = NULL, *cut = NULL;
     memset(hy, 0, sizeof hy);
-    if (hnj_hyphen_hyphenate2(h->dict, low, (int)len, hy, NULL, &rep, &pos, &cut) != 0)
+    if (table && ascii && !h->table_tried) {
+        h->table_tried = true;
+        build_table(&h->table, h->path);
+    }
+    if (table && ascii && h->table.arena)
+        table_points(&h->table, low, len, hy);
+    else if (!libhyphen_points(h, low, len, hy, &rep, &pos, &cut))
         return 0;
     size_t count = 0, before = 0;
     for (size_t i = 0; i < len; i++) {
@@ -154,4 +322,14 @@ size_t lay_hyph_word(lay_hyph *h, const char *word, size_t len, bool *after)
     free(pos);
     free(cut);
     return count;
+}
+
+size_t lay_hyph_word(lay_hyph *h, const char *word, size_t len, bool *after)
+{
+    return word_points(h, word, len, after, true);
+}
+
+size_t lay_hyph_word_reference(lay_hyph *h, const char *word, size_t len, bool *after)
+{
+    return word_points(h, word, len, after, false);
 }

@@ -16,11 +16,14 @@ typedef struct lay_hyph lay_hyph;
 
 /* Loads the patterns of a BCP 47 language ("en-GB" -> hyph_en_GB.dic, "de" -> the first
  * hyph_de_*.dic) from dir (NULL: HYPH_DIR). NULL and one warning in diag when there are none.
- * The file is parsed on the first lay_hyph_word. */
+ * The file is read on the first lay_hyph_word. */
 lay_hyph *lay_hyph_load(const char *lang, const char *dir, folio_diag *diag);
 void lay_hyph_free(lay_hyph *h);
 /* Hyphen points of a word of letters (UTF-8): after[i] is set when a hyphen may follow byte i
  * (only at character ends, with the minimums above). Returns the number of points. */
 size_t lay_hyph_word(lay_hyph *h, const char *word, size_t len, bool *after);
+/* The same through libhyphen alone, for every word: the reference lay_hyph_word's pattern table
+ * is tested against. */
+size_t lay_hyph_word_reference(lay_hyph *h, const char *word, size_t len, bool *after);
 
 #endif

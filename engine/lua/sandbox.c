@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -912,12 +913,15 @@ void folio_sandbox_free(folio_sandbox *sb)
     free(sb);
 }
 
-int folio_sandbox_load(folio_sandbox *sb, const char *text, size_t len, const char *chunkname)
+/* Loads a chunk in `mode` ("t" text, "b" the engine's own bytecode) with the plugin _ENV as its
+ * first upvalue. */
+static int load_chunk(folio_sandbox *sb, const char *text, size_t len, const char *chunkname,
+                      const char *mode)
 {
     lua_State *L = sb->L;
     if (!lua_checkstack(L, 2))
         return LUA_ERRMEM;
-    int status = luaL_loadbufferx(L, text, len, chunkname, "t"); /* f | message */
+    int status = luaL_loadbufferx(L, text, len, chunkname, mode); /* f | message */
     if (status == LUA_ERRMEM)
         stop(sb, NULL, FOLIO_KILL_MEMORY);
     if (status != LUA_OK)
@@ -926,6 +930,11 @@ int folio_sandbox_load(folio_sandbox *sb, const char *text, size_t len, const ch
     if (!lua_setupvalue(L, -2, 1))                  /* f */
         lua_pop(L, 1);
     return LUA_OK;
+}
+
+int folio_sandbox_load(folio_sandbox *sb, const char *text, size_t len, const char *chunkname)
+{
+    return load_chunk(sb, text, len, chunkname, "t");
 }
 
 /* Whether a message starts with a location "chunk:N: " (on its first line). */
@@ -1011,17 +1020,51 @@ int folio_sandbox_call(folio_sandbox *sb, int nargs, int nresults)
     return status;
 }
 
-bool folio_sandbox_run_prelude(folio_sandbox *sb, char *err, size_t errlen)
+/* The prelude compiled once per process: every sandbox loads the same bytecode (lua_dump with
+ * its debug information, so messages still say "prelude:LINE") instead of parsing the text
+ * again. Plugins never load bytecode; only this, made here from the embedded text, is. */
+static struct {
+    pthread_once_t once;
+    const folio_embedded_file *file;
+    folio_buf code; /* empty when compiling failed: the text is loaded instead */
+} prelude = {.once = PTHREAD_ONCE_INIT};
+
+static int dump_to_buf(lua_State *L, const void *p, size_t n, void *ud)
+{
+    (void)L;
+    folio_buf_append(ud, p, n);
+    return 0;
+}
+
+static void compile_prelude(void)
 {
     const folio_embedded_file *f = folio_embedded;
     while (f->name && strcmp(f->name, "prelude.lua") != 0)
         f++;
-    if (!f->name) {
+    if (!f->name)
+        return;
+    prelude.file = f;
+    lua_State *L = luaL_newstate();
+    if (L && luaL_loadbufferx(L, f->text, f->len, "=prelude", "t") == LUA_OK &&
+        lua_dump(L, dump_to_buf, &prelude.code, 0) != 0) {
+        folio_buf_free(&prelude.code);
+        prelude.code = (folio_buf){0};
+    }
+    if (L)
+        lua_close(L);
+}
+
+bool folio_sandbox_run_prelude(folio_sandbox *sb, char *err, size_t errlen)
+{
+    pthread_once(&prelude.once, compile_prelude);
+    const folio_embedded_file *f = prelude.file;
+    if (!f) {
         snprintf(err, errlen, "the prelude is not built into this folio");
         return false;
     }
     lua_State *L = sb->L;
-    int status = folio_sandbox_load(sb, f->text, f->len, "=prelude");
+    int status = prelude.code.len > 0 ? load_chunk(sb, prelude.code.data, prelude.code.len, "=prelude", "b")
+                                      : load_chunk(sb, f->text, f->len, "=prelude", "t");
     if (status == LUA_OK)
         status = folio_sandbox_call(sb, 0, 0);
     if (status != LUA_OK) {

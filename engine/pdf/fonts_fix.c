@@ -3,6 +3,7 @@
  * truncated font files (checked before libharu sees them). */
 #include <hpdf.h>
 #include <hpdf_font.h>
+#include <hpdf_encoder.h>
 #include <hpdf_fontdef.h>
 #include <hpdf_objects.h>
 #include <hpdf_streams.h>
@@ -75,6 +76,21 @@ static const char cmap_tail[] = "endcmap\n"
                                 "end\n"
                                 "end\n";
 
+/* The first code point of `used` at or after cp; 65536 when there is none. Skips empty bytes. */
+static uint32_t next_cp(const folio_cpset *used, uint32_t cp)
+{
+    while (cp < 65536) {
+        if ((cp & 7) == 0 && used->bits[cp >> 3] == 0) {
+            cp += 8;
+            continue;
+        }
+        if (folio_cpset_has(used, cp))
+            return cp;
+        cp++;
+    }
+    return 65536;
+}
+
 /* Code points a ToUnicode CMap must not map (PDF/A-2 forbids them; U+0000 means nothing). */
 static bool unmappable(uint32_t cp)
 {
@@ -103,11 +119,11 @@ bool folio_pdf_fix_tounicode(HPDF_Font font, const folio_cpset *used)
     folio_buf b = {0};
     folio_buf_puts(&b, cmap_head);
     size_t total = 0;
-    for (uint32_t cp = 0; cp < 65536; cp++)
-        total += folio_cpset_has(used, cp) && !unmappable(cp);
+    for (uint32_t cp = next_cp(used, 0); cp < 65536; cp = next_cp(used, cp + 1))
+        total += !unmappable(cp);
     size_t left = total, in_block = 0;
-    for (uint32_t cp = 0; cp < 65536; cp++) {
-        if (!folio_cpset_has(used, cp) || unmappable(cp))
+    for (uint32_t cp = next_cp(used, 0); cp < 65536; cp = next_cp(used, cp + 1)) {
+        if (unmappable(cp))
             continue;
         if (in_block == 0) {
             size_t n = left < FOLIO_PDF_BFCHAR_BLOCK ? left : FOLIO_PDF_BFCHAR_BLOCK;
@@ -205,4 +221,53 @@ long folio_pdf_fix_composites(HPDF_Font font)
                 return -1;
     }
     return added;
+}
+
+HPDF_Font folio_pdf_get_font(HPDF_Doc pdf, const char *name, const folio_cpset *used)
+{
+    HPDF_Encoder enc = HPDF_GetEncoder(pdf, "UTF-8");
+    if (!enc || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE || !enc->attr)
+        return NULL;
+    /* CIDFontType2_New looks up a glyph for each of the 65,536 codes of a UTF-8 encoder and
+     * writes /W and the CIDToGIDMap for all of them. For an encoder whose to_unicode_fn is the
+     * CMap one it walks the encoder's code-to-CID and code-to-Unicode maps instead, skipping
+     * CID 0, and stops the tables below the highest CID. So for the call the encoder becomes such
+     * an encoder holding only the used codes, plus one past the last (glyph 0, where the tables
+     * end), and is restored afterwards. */
+    HPDF_CMapEncoderAttr attr = (HPDF_CMapEncoderAttr)enc->attr;
+    HPDF_UINT16(*cids)[256] = xmalloc(sizeof attr->cid_map);
+    HPDF_UNICODE(*unicodes)[256] = xmalloc(sizeof attr->unicode_map);
+    memcpy(cids, attr->cid_map, sizeof attr->cid_map);
+    memcpy(unicodes, attr->unicode_map, sizeof attr->unicode_map);
+    HPDF_Encoder_ToUnicode_Func to_unicode = enc->to_unicode_fn;
+    memset(attr->cid_map, 0, sizeof attr->cid_map);
+    memset(attr->unicode_map, 0, sizeof attr->unicode_map);
+    uint32_t last = 0;
+    for (uint32_t cp = next_cp(used, 1); cp < 65536; cp = next_cp(used, cp + 1)) {
+        attr->cid_map[cp >> 8][cp & 0xFF] = (HPDF_UINT16)cp;
+        attr->unicode_map[cp >> 8][cp & 0xFF] = (HPDF_UNICODE)cp;
+        last = cp;
+    }
+    if (last + 1 < 65536) {
+        attr->cid_map[(last + 1) >> 8][(last + 1) & 0xFF] = (HPDF_UINT16)(last + 1);
+        attr->unicode_map[(last + 1) >> 8][(last + 1) & 0xFF] = (HPDF_UNICODE)(last + 1);
+    }
+    enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
+    HPDF_Font font = HPDF_GetFont(pdf, name, "UTF-8");
+    enc->to_unicode_fn = to_unicode;
+    memcpy(attr->cid_map, cids, sizeof attr->cid_map);
+    memcpy(attr->unicode_map, unicodes, sizeof attr->unicode_map);
+    free(cids);
+    free(unicodes);
+    return font;
+}
+
+void folio_pdf_keep_all_glyphs(HPDF_Font font)
+{
+    HPDF_FontAttr fattr = (HPDF_FontAttr)font->attr;
+    if (!fattr || !fattr->fontdef || fattr->fontdef->type != HPDF_FONTDEF_TYPE_TRUETYPE)
+        return;
+    HPDF_TTFontDefAttr attr = (HPDF_TTFontDefAttr)fattr->fontdef->attr;
+    if (attr->glyph_tbl.flgs)
+        memset(attr->glyph_tbl.flgs, 1, attr->num_glyphs);
 }

@@ -3,6 +3,7 @@
 #include "pdf/pdf.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <hpdf.h>
 #include <hpdf_encoder.h>
 #include <math.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/limits.h"
 #include "core/util.h"
@@ -27,7 +29,7 @@ typedef struct pdf_error {
 typedef struct pdf_font {
     HPDF_Font font;   /* NULL until a text op uses the face */
     const char *path; /* opt->font_files[face] it was loaded from */
-    folio_cpset used; /* code points drawn with it: its ToUnicode CMap */
+    folio_cpset used; /* code points drawn with it: its subset and its ToUnicode CMap */
 } pdf_font;
 
 /* How a path is painted; an open path is PAINT_NONE (none open), PAINT_FILL or PAINT_STROKE. */
@@ -43,8 +45,9 @@ typedef struct writer {
     folio_diag *diag;
     HPDF_Encoder utf8;
     HPDF_Page *pages;
-    pdf_font *fonts; /* nfaces: the four faces, then the fallback fonts */
-    int *slot;       /* face -> fonts[] index, -1 until loaded */
+    pdf_font *fonts;    /* nfaces: the four faces, then the fallback fonts */
+    int *slot;          /* face -> fonts[] index, -1 until loaded */
+    folio_cpset *drawn; /* nfaces: the code points each face draws in the whole document */
     int nfaces;
     folio_buf text;     /* scratch: cleaned UTF-8 */
     HPDF_Image *images; /* by folio_image.index: each image file embedded once, when first drawn */
@@ -176,14 +179,20 @@ static const char *clean_text(writer *w, const char *s, folio_cpset *used)
     return w->text.data;
 }
 
+static const char *face_path(const writer *w, int face)
+{
+    const char *path =
+        face < FOLIO_FACES ? w->opt->font_files[face] : w->opt->fallback_files[face - FOLIO_FACES];
+    return path ? path : "";
+}
+
 /* The HPDF_Font for a face, loading its file on first use. Several faces naming the same file
  * share one font (libharu refuses to load a font twice). */
 static HPDF_Font face_font(writer *w, int face)
 {
     if (w->slot[face] >= 0)
         return w->fonts[w->slot[face]].font;
-    const char *path =
-        face < FOLIO_FACES ? w->opt->font_files[face] : w->opt->fallback_files[face - FOLIO_FACES];
+    const char *path = face_path(w, face);
     static const char *const names[] = {"regular", "bold", "italic", "bold italic"};
     if (!path || !*path) {
         folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0, "no font file given for the %s face",
@@ -200,8 +209,31 @@ static HPDF_Font face_font(writer *w, int face)
         folio_diag_add(w->diag, FOLIO_ERROR, NULL, 0, 0, "cannot load font %s: %s", path, why);
         return NULL;
     }
-    const char *name = HPDF_LoadTTFontFromFile(w->pdf, path, HPDF_TRUE);
-    HPDF_Font font = name && !pending(w) ? HPDF_GetFont(w->pdf, name, "UTF-8") : NULL;
+    /* What every face drawn from this file draws (faces may share a file), then the font cut
+     * down to that before libharu loads it; if it cannot be cut, libharu gets the whole file. */
+    folio_cpset *used = &w->fonts[face].used;
+    for (int f = 0; f < w->nfaces; f++)
+        if (strcmp(face_path(w, f), path) == 0)
+            for (size_t k = 0; k < sizeof used->bits; k++)
+                used->bits[k] |= w->drawn[f].bits[k];
+    int fd = folio_pdf_subset_font(path, used, why, sizeof why);
+    char fdpath[64];
+    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+    errno = 0;
+    const char *name = fd >= 0 ? HPDF_LoadTTFontFromFile(w->pdf, fdpath, HPDF_TRUE) : NULL;
+    bool subset = name && !pending(w);
+    if (fd >= 0 && !subset && errno == ENOMEM) /* not the cut font's fault: no whole-font fallback */
+        folio_out_of_memory();
+    if (fd >= 0)
+        close(fd);
+    if (!subset) {
+        w->err = (pdf_error){0};
+        HPDF_ResetError(w->pdf);
+        name = HPDF_LoadTTFontFromFile(w->pdf, path, HPDF_TRUE);
+    }
+    HPDF_Font font = name && !pending(w) ? folio_pdf_get_font(w->pdf, name, used) : NULL;
+    if (font && subset)
+        folio_pdf_keep_all_glyphs(font);
     if (!font || pending(w)) {
         /* Files that cannot be read say why (errno); anything else is the font's fault. A
          * truncated file may fail with no error code at all (TECH-NOTES §5). */
@@ -821,6 +853,14 @@ static bool write_document(writer *w, const folio_doc *doc, const char *path)
     }
     if (!w->opt->untagged)
         w->tags = folio_tags_create(w->pdf, w->utf8, doc, l->npages);
+    /* Each font is subset to what the whole document draws with it, so that is known first. */
+    w->drawn = xcalloc((size_t)w->nfaces, sizeof *w->drawn);
+    for (size_t i = 0; i < l->npages; i++)
+        for (size_t k = 0; k < l->pages[i].n; k++) {
+            const folio_op *op = &l->pages[i].ops[k];
+            if (op->kind == FOLIO_OP_TEXT && op->text && op->face >= 0 && op->face < w->nfaces)
+                clean_text(w, op->text, &w->drawn[op->face]);
+        }
     for (size_t i = 0; i < l->npages; i++)
         if (!draw_page(w, i))
             return false;
@@ -885,6 +925,7 @@ bool folio_pdf_write(const folio_layout *layout, const folio_doc *doc, const fol
     free(w->pages);
     free(w->fonts);
     free(w->slot);
+    free(w->drawn);
     free(w->images);
     folio_buf_free(&w->text);
     free(w);

@@ -83,6 +83,20 @@ bool folio_tags_finish(folio_tags *t, HPDF_Page *pages, size_t npages, const cha
 bool folio_pdf_apply_standards(HPDF_Doc pdf, const folio_doc *doc, const folio_layout *layout,
                                const folio_pdf_options *opt, folio_diag *diag);
 
+/* A memfd holding the subset of the TrueType font at `path` for the code points in `used`
+ * (HarfBuzz's subsetter; glyph ids renumbered, the cmap kept, layout tables dropped), positioned
+ * at its start; libharu loads it as /proc/self/fd/N. -1 with the reason in `why`. */
+int folio_pdf_subset_font(const char *path, const folio_cpset *used, char *why, size_t whylen);
+
+/* HPDF_GetFont(pdf, name, "UTF-8") for a TrueType font drawn only with the code points in `used`:
+ * libharu then looks up glyphs, writes /W and the CIDToGIDMap for those alone (up to the highest
+ * one) instead of the whole BMP. NULL when libharu fails. */
+HPDF_Font folio_pdf_get_font(HPDF_Doc pdf, const char *name, const folio_cpset *used);
+
+/* Flags every glyph of an embedded TrueType font as used, so libharu's own subsetting keeps a
+ * font that is already a subset whole (its composite glyphs' components included). */
+void folio_pdf_keep_all_glyphs(HPDF_Font font);
+
 /* A file written under a temporary name in the target's directory and renamed into place. */
 #define FOLIO_STALE_TEMP_SECONDS 60 /* a temporary file of the same target this old is a leftover */
 #define FOLIO_ATOMIC_LIVE 4         /* temporary files removed at exit or on a signal, at once */
