@@ -164,8 +164,21 @@ for pair in no-xmp:xmp bad-xml:xmp xmp-compressed:xmp xmp-title:xmp-info xmp-dat
     rm -f "$TMP/broken.pdf"
 done
 check "every breakage tried" test "$(python3 tests/tools/pdfbreak.py --list | wc -l)" -eq 17
+# the default report is tagged: asked for ua-1,a-2a it is made so and passes
+run render $R --pdf-standard ua-1,a-2a -o "$TMP/ua.pdf"
+check "ua-1,a-2a: exit 0" test "$(rc)" -eq 0
+pdfcheck --expect ua-1,a-2a "$TMP/ua.pdf"
+check "ua-1,a-2a: pdfcheck.py passes" grep -q 'ua.pdf: ok (' "$TMP/check"
+# untagged (report.lua tagged = false): the tagged rules fail, and asking for them is an error
+rm -rf "$TMP/u" && cp -r $R "$TMP/u"
+sed -i 's|^  lang = "en-GB",|  lang = "en-GB", tagged = false,|' "$TMP/u/report.lua"
+run render "$TMP/u" -o "$TMP/untagged.pdf"
+pdfcheck --expect ua-1,a-2a "$TMP/untagged.pdf"
+check "an untagged file fails the tagged rules" grep -q 'untagged.pdf: tagged: no /MarkInfo' "$TMP/check"
+run render "$TMP/u" --pdf-standard ua-1 -o "$TMP/untagged-ua.pdf"
+check "ua-1 on an untagged report: exit 1" test "$(rc)" -eq 1
+check "ua-1 on an untagged report: no PDF" test ! -e "$TMP/untagged-ua.pdf"
 pdfcheck --expect ua-1,a-2a "$TMP/default.pdf"
-check "an untagged file fails the tagged rules" grep -q 'default.pdf: tagged: no /MarkInfo' "$TMP/check"
 check "an a-2b file fails a-2a's claim" grep -q 'default.pdf: pdfaid: expected pdfaid:part 2 conformance A' "$TMP/check"
 check "an a-2b file fails ua-1's claim" grep -q 'default.pdf: pdfuaid: expected pdfuaid:part 1' "$TMP/check"
 pdfcheck --expect a-2b "$TMP/none.pdf"

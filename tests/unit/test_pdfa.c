@@ -214,9 +214,11 @@ static void refuse_notdef(folio_doc *d)
 static void test_refusals(void)
 {
     folio_doc d = sample_doc();
-    refuse("ua-1 untagged", &d, options(FOLIO_PDF_UA1), "--pdf-standard ua-1 needs a tagged PDF");
-    refuse("a-2a untagged", &d, options(FOLIO_PDF_A2A | FOLIO_PDF_UA1),
-           "--pdf-standard a-2a,ua-1 needs a tagged");
+    folio_pdf_options untagged = options(FOLIO_PDF_UA1);
+    untagged.untagged = true; /* tagged is the default */
+    refuse("ua-1 untagged", &d, untagged, "--pdf-standard ua-1 needs a tagged PDF");
+    untagged.standards = FOLIO_PDF_A2A | FOLIO_PDF_UA1;
+    refuse("a-2a untagged", &d, untagged, "--pdf-standard a-2a,ua-1 needs a tagged");
 
     folio_pdf_options o = options(FOLIO_PDF_A2B);
     folio_pdf_info bad[] = {{"Title", "x"}};
@@ -260,6 +262,7 @@ static void test_default_untagged(void)
     folio_diag_init(&diag);
     folio_pdf_options o = options(FOLIO_PDF_A2A | FOLIO_PDF_UA1);
     o.standards_default = true;
+    o.untagged = true; /* tagged is the default */
     char *pdf = xasprintf("%s/untagged.pdf", tmpdir), *out;
     CHECK(folio_pdf_write(l, &d, &o, pdf, &diag));
     CHECK_INT(diag.errors + diag.warnings, 0);
