@@ -126,4 +126,9 @@ bool folio_atomic_commit(folio_atomic *a, folio_diag *diag);
 /* Closes and removes the temporary file; safe to call twice or after a commit. */
 void folio_atomic_abort(folio_atomic *a);
 
+/* Rewrites the n bytes of the PDF in `pdf` with compressed object streams and a cross-reference
+ * stream (libqpdf), keeping stream data as it is and the first /ID word, and appends the result
+ * to the open atomic file. False with "cannot write PATH: ..." and the atomic file aborted. */
+bool folio_pdf_pack(const unsigned char *pdf, size_t n, folio_atomic *a, folio_diag *diag);
+
 #endif
