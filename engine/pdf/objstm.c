@@ -10,8 +10,9 @@
 static bool failed(qpdf_data q, folio_atomic *a, const char *what, folio_diag *diag)
 {
     const char *text = qpdf_has_error(q) ? qpdf_get_error_full_text(q, qpdf_get_error(q)) : NULL;
-    folio_diag_add(diag, FOLIO_ERROR, NULL, 0, 0, "cannot write %s: cannot pack the PDF into object streams (%s%s%s)",
-                   a->path, what, text ? ": " : "", text ? text : "");
+    folio_diag_add(diag, FOLIO_ERROR, NULL, 0, 0,
+                   "cannot write %s: cannot pack the PDF into object streams (%s%s%s)", a->path, what,
+                   text ? ": " : "", text ? text : "");
     folio_atomic_abort(a);
     return false;
 }
