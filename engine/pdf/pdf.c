@@ -796,8 +796,8 @@ static bool fix_fonts(writer *w)
 }
 
 /* Serialises into libharu's memory stream, copies that into memory, packs it into object
- * streams and writes the result into a temporary file that is renamed over `path`, so a failure
- * at any point leaves the target as it was. */
+ * streams and only then writes the result into a temporary file that is renamed over `path`,
+ * so a failure at any point leaves the target as it was. */
 static bool save(writer *w, const char *path)
 {
     if (!ok(w, HPDF_SaveToStream(w->pdf)))
@@ -824,10 +824,16 @@ static bool save(writer *w, const char *path)
         }
         got += n;
     }
-    folio_atomic a;
-    bool good = folio_atomic_open(&a, path, w->diag) && folio_pdf_pack(buf, size, &a, w->diag) &&
-                folio_atomic_commit(&a, w->diag);
+    unsigned char *packed;
+    size_t npacked;
+    bool good = folio_pdf_pack(buf, size, path, &packed, &npacked, w->diag);
     free(buf);
+    if (!good)
+        return false;
+    folio_atomic a;
+    good = folio_atomic_open(&a, path, w->diag) && folio_atomic_write(&a, packed, npacked, w->diag) &&
+           folio_atomic_commit(&a, w->diag);
+    free(packed);
     return good;
 }
 

@@ -40,9 +40,15 @@ static char *tiny_pdf(size_t *n)
 /* Packs `pdf` into `path`; the file's bytes (owned) or NULL, with the diagnostics in diag. */
 static char *pack(const char *pdf, size_t n, const char *path, folio_diag *diag, size_t *outn)
 {
+    unsigned char *packed;
+    size_t npacked;
+    if (!folio_pdf_pack((const unsigned char *)pdf, n, path, &packed, &npacked, diag))
+        return NULL;
     folio_atomic a;
-    if (!folio_atomic_open(&a, path, diag) || !folio_pdf_pack((const unsigned char *)pdf, n, &a, diag) ||
-        !folio_atomic_commit(&a, diag))
+    bool good = folio_atomic_open(&a, path, diag) && folio_atomic_write(&a, packed, npacked, diag) &&
+                folio_atomic_commit(&a, diag);
+    free(packed);
+    if (!good)
         return NULL;
     FILE *f = fopen(path, "rb");
     if (!f)
