@@ -8,10 +8,10 @@ REPORT ?= reports/4pi-reality-impact
 OUT ?= out/4pi-reality-impact.pdf
 
 # Debian packages the build and the tests need.
-PACKAGES = cmake make gcc pkg-config libc6-dev libhpdf-dev liblua5.4-dev libcsv-dev libcmark-dev \
+PACKAGES = cmake make gcc g++ pkg-config libc6-dev libhpdf-dev liblua5.4-dev libcsv-dev libcmark-dev \
            libfontconfig-dev fonts-dejavu-core \
            libharfbuzz-dev libhyphen-dev hyphen-en-gb \
-           libpng-dev libjpeg-dev libjpeg-turbo-progs nettle-dev \
+           libpng-dev libjpeg-dev libjpeg-turbo-progs nettle-dev libqpdf-dev \
            poppler-utils qpdf python3 python3-yaml systemd lua-check valgrind strace time parallel \
            icc-profiles-free
 

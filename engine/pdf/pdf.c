@@ -19,7 +19,7 @@
 #include "pdf/pdf_internal.h"
 
 #define REPLACEMENT 0xFFFDu
-#define SAVE_CHUNK 65536u /* bytes copied from libharu's memory stream per write */
+#define SAVE_CHUNK 65536u /* bytes copied from libharu's memory stream per read */
 
 /* The first libharu error of the document (later ones are its consequences). */
 typedef struct pdf_error {
@@ -795,23 +795,21 @@ static bool fix_fonts(writer *w)
     return true;
 }
 
-/* Serialises into libharu's memory stream, then copies it into a temporary file that is renamed
- * over `path`, so a failure at any point leaves the target as it was. */
+/* Serialises into libharu's memory stream, copies that into memory, packs it into object
+ * streams and only then writes the result into a temporary file that is renamed over `path`,
+ * so a failure at any point leaves the target as it was. */
 static bool save(writer *w, const char *path)
 {
     if (!ok(w, HPDF_SaveToStream(w->pdf)))
         return fail(w, "cannot write %s", path);
-    HPDF_UINT32 left = HPDF_GetStreamSize(w->pdf);
-    if (left == 0 || pending(w))
+    HPDF_UINT32 size = HPDF_GetStreamSize(w->pdf);
+    if (size == 0 || pending(w))
         return fail(w, "cannot write %s", path);
-    folio_atomic a;
-    if (!folio_atomic_open(&a, path, w->diag))
-        return false;
-    HPDF_BYTE *buf = xmalloc(SAVE_CHUNK);
-    bool good = true;
-    while (good && left > 0) {
-        HPDF_UINT32 n = left < SAVE_CHUNK ? left : SAVE_CHUNK;
-        HPDF_STATUS st = HPDF_ReadFromStream(w->pdf, buf, &n);
+    HPDF_BYTE *buf = xmalloc(size);
+    HPDF_UINT32 got = 0;
+    while (got < size) {
+        HPDF_UINT32 n = size - got < SAVE_CHUNK ? size - got : SAVE_CHUNK;
+        HPDF_STATUS st = HPDF_ReadFromStream(w->pdf, buf + got, &n);
         /* The read that reaches the end reports HPDF_STREAM_EOF; the bytes are still good. */
         if (st == HPDF_STREAM_EOF) {
             if (w->err.no == HPDF_STREAM_EOF)
@@ -821,15 +819,22 @@ static bool save(writer *w, const char *path)
             st = HPDF_OK;
         }
         if (!ok(w, st) || n == 0) {
-            folio_atomic_abort(&a);
-            good = fail(w, "cannot write %s", path);
-        } else {
-            good = folio_atomic_write(&a, buf, n, w->diag);
-            left -= n;
+            free(buf);
+            return fail(w, "cannot write %s", path);
         }
+        got += n;
     }
+    unsigned char *packed;
+    size_t npacked;
+    bool good = folio_pdf_pack(buf, size, path, &packed, &npacked, w->diag);
     free(buf);
-    return good && folio_atomic_commit(&a, w->diag);
+    if (!good)
+        return false;
+    folio_atomic a;
+    good = folio_atomic_open(&a, path, w->diag) && folio_atomic_write(&a, packed, npacked, w->diag) &&
+           folio_atomic_commit(&a, w->diag);
+    free(packed);
+    return good;
 }
 
 static bool write_document(writer *w, const folio_doc *doc, const char *path)

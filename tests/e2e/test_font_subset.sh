@@ -9,8 +9,9 @@ font_programs() {
     python3 - "$1" <<'PY'
 import re, struct, subprocess, sys
 pdf = sys.argv[1]
-# libharu writes dictionaries uncompressed, outside object streams: the raw file names them.
-for m in re.finditer(rb"/FontFile2 (\d+) 0 R", open(pdf, "rb").read()):
+# The font descriptors sit in compressed object streams: qpdf --json lists every object.
+listing = subprocess.run(["qpdf", "--json", pdf], capture_output=True).stdout
+for m in re.finditer(rb'"/FontFile2": "(\d+) 0 R"', listing):
     obj = m.group(1).decode()
     data = subprocess.run(["qpdf", "--show-object=" + obj, "--filtered-stream-data", pdf], capture_output=True).stdout
     n = struct.unpack(">H", data[4:6])[0]
