@@ -1061,12 +1061,13 @@ static size_t text_start(loader *ld, const char *s, size_t n)
     return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 }
 
-/* Reads until buf is full or the file ends; -1 on a read error. */
-static ssize_t read_full(int fd, char *buf, size_t size)
+/* Reads until buf is full or the file ends, from the file's position (at < 0) or from offset
+ * at; -1 on a read error. */
+static ssize_t read_full_at(int fd, char *buf, size_t size, off_t at)
 {
     size_t got = 0;
     while (got < size) {
-        ssize_t r = read(fd, buf + got, size - got);
+        ssize_t r = at < 0 ? read(fd, buf + got, size - got) : pread(fd, buf + got, size - got, at + (off_t)got);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
@@ -1076,6 +1077,11 @@ static ssize_t read_full(int fd, char *buf, size_t size)
         got += (size_t)r;
     }
     return (ssize_t)got;
+}
+
+static ssize_t read_full(int fd, char *buf, size_t size)
+{
+    return read_full_at(fd, buf, size, -1);
 }
 
 /* Reads the whole file from fd in one pass on this thread. */
@@ -1116,18 +1122,7 @@ static folio_table *load_sequential(const folio_inputspec *spec, folio_diag *dia
 
 static ssize_t pread_full(int fd, char *buf, size_t size, off_t at)
 {
-    size_t got = 0;
-    while (got < size) {
-        ssize_t r = pread(fd, buf + got, size - got, at + (off_t)got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return -1;
-        if (r == 0)
-            break;
-        got += (size_t)r;
-    }
-    return (ssize_t)got;
+    return read_full_at(fd, buf, size, at);
 }
 
 /* Feeds bytes [from, to) of the file; false on a read error or a fatal problem. */

@@ -144,16 +144,12 @@ static size_t find_slot(const hyph_table *t, const char *k, size_t n)
  * what folio keeps. */
 static bool build_table(hyph_table *t, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    size_t len;
+    char *data = folio_read_file(path, &len);
+    if (!data)
         return false;
-    folio_buf text = {0};
-    char chunk[16384];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        folio_buf_append(&text, chunk, got);
-    bool good = !ferror(f);
-    fclose(f);
+    folio_buf text = {.data = data, .len = len, .cap = len + 1}; /* NUL-terminated: len + 1 bytes */
+    bool good = true;
     folio_buf_append(&text, "\n", 1);
 
     size_t lines = 0;
