@@ -2,7 +2,7 @@
  * with flock(2); the holder removes it before releasing, and a run that gets the lock of a file
  * that has meanwhile been removed or replaced starts again, so removing it is safe. A lock file
  * left by a killed run is only an empty file: flock locks end with their process. Lock files
- * still held when the process exits (folio exits on running out of memory) are removed then. */
+ * still held when the process exits or is ended by a signal are removed then (core/cleanup.c). */
 #include "cli/output.h"
 
 #include <errno.h>
@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/cleanup.h"
 #include "core/util.h"
 
 /* The directory part of path ("." for a bare name), owned by the caller. */
@@ -70,42 +71,6 @@ bool folio_output_make_dirs(const char *path, folio_diag *diag)
     return good;
 }
 
-/* ---- lock files held, removed at exit too (folio's out-of-memory exit included) ---- */
-
-static struct {
-    bool used;
-    char path[PATH_MAX];
-} held[FOLIO_LOCKS_HELD];
-static pthread_mutex_t held_mutex = PTHREAD_MUTEX_INITIALIZER;
-
-static void remove_held(void)
-{
-    for (int i = 0; i < FOLIO_LOCKS_HELD; i++)
-        if (held[i].used)
-            (void)unlink(held[i].path); /* still held by this process: safe to remove */
-}
-
-/* Records a lock file to remove at exit; a full table only means it may be left (harmless). */
-static void held_set(const char *path, bool used)
-{
-    static bool at_exit;
-    pthread_mutex_lock(&held_mutex);
-    if (!at_exit)
-        at_exit = atexit(remove_held) == 0;
-    for (int i = 0; i < FOLIO_LOCKS_HELD; i++) {
-        if (used && !held[i].used && strlen(path) < sizeof held[i].path) {
-            strcpy(held[i].path, path);
-            held[i].used = true;
-            break;
-        }
-        if (!used && held[i].used && !strcmp(held[i].path, path)) {
-            held[i].used = false;
-            break;
-        }
-    }
-    pthread_mutex_unlock(&held_mutex);
-}
-
 /* "dir/.name-lock" for "dir/name", owned by the caller. */
 static char *lock_path(const char *path)
 {
@@ -125,7 +90,7 @@ static long holder_pid(int fd)
 
 bool folio_output_lock(folio_lock *l, const char *path, bool wait, folio_diag *diag)
 {
-    *l = (folio_lock){.fd = -1};
+    *l = (folio_lock){.fd = -1, .slot = -1};
     if (is_special(path))
         return true;
     /* A symbolic link (-o /dev/stdout redirected to a file) is locked beside the file it names,
@@ -192,7 +157,7 @@ bool folio_output_lock(folio_lock *l, const char *path, bool wait, folio_diag *d
             }
             l->fd = fd;
             l->path = lp;
-            held_set(lp, true);
+            l->slot = folio_cleanup_add(lp);
             return true;
         }
         close(fd);
@@ -203,11 +168,11 @@ void folio_output_unlock(folio_lock *l)
 {
     if (!l || l->fd < 0)
         return;
-    (void)unlink(l->path); /* while still held: see the top of this file */
-    held_set(l->path, false);
+    folio_cleanup_forget(l->slot); /* first: a signal now leaves an empty file, never removes another's */
+    (void)unlink(l->path);         /* while still held: see the top of this file */
     close(l->fd);
     free(l->path);
-    *l = (folio_lock){.fd = -1};
+    *l = (folio_lock){.fd = -1, .slot = -1};
 }
 
 bool folio_output_check_writable(const char *path, folio_diag *diag)

@@ -7,12 +7,11 @@
 
 #include "core/diag.h"
 
-#define FOLIO_LOCKS_HELD 64 /* lock files of one process removed at exit if still held */
-
 /* The lock of one output: ".NAME-lock" beside it, held with flock(2) while the run lasts. */
 typedef struct folio_lock {
     int fd;     /* -1 when not held (also for an output that needs none: a device or a pipe) */
     char *path; /* the lock file (owned), NULL when not held */
+    int slot;   /* its core/cleanup.c slot (removed at exit or on a signal), or -1 */
 } folio_lock;
 
 /* Makes the missing folders of path's directory ("out/2025" for "out/2025/report.pdf"), as

@@ -1,7 +1,7 @@
 /* Writing a file atomically: a temporary file in the target's directory, synced, then renamed
  * over the target, so a failed or killed run never leaves a partial file at the target. The
- * temporary file is removed on every error, at exit (folio's out-of-memory exit included) and
- * on SIGINT, SIGTERM, SIGHUP and SIGQUIT; only SIGKILL (or a crash) can leave one behind, and
+ * temporary file is removed on every error, at exit and on a terminating signal (core/cleanup.c);
+ * only SIGKILL (or a crash) can leave one behind, and
  * the next successful write of the same target removes it once it is a minute old. */
 #include <dirent.h>
 #include <errno.h>
@@ -16,78 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/cleanup.h"
 #include "core/util.h"
 #include "pdf/pdf_internal.h"
-
-/* ---- temporary files to remove if the process ends before they are renamed ---- */
-
-/* A slot is written before it is marked used and unmarked before it is freed, so a signal
- * handler only ever sees complete paths. */
-static struct {
-    volatile sig_atomic_t used;
-    char path[PATH_MAX];
-} live[FOLIO_ATOMIC_LIVE];
-
-static const int cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-#define NSIGNALS (sizeof cleanup_signals / sizeof *cleanup_signals)
-static struct sigaction saved[NSIGNALS];
-static bool installed[NSIGNALS];
-static int nlive;
-
-static void remove_live(void)
-{
-    for (int i = 0; i < FOLIO_ATOMIC_LIVE; i++)
-        if (live[i].used)
-            unlink(live[i].path); /* async-signal-safe */
-}
-
-/* SA_RESETHAND restored the default action: the raised signal ends the process as it would have. */
-static void on_signal(int sig)
-{
-    int saved_errno = errno;
-    remove_live();
-    raise(sig);
-    errno = saved_errno;
-}
-
-/* Registers tmp; returns its slot, or -1 if the table is full (the file is still removed on
- * every error, only not at exit). Handlers go only where the signal's action is the default. */
-static int live_add(const char *tmp)
-{
-    static bool at_exit;
-    if (!at_exit)
-        at_exit = atexit(remove_live) == 0;
-    if (strlen(tmp) >= PATH_MAX)
-        return -1;
-    for (int i = 0; i < FOLIO_ATOMIC_LIVE; i++) {
-        if (live[i].used)
-            continue;
-        strcpy(live[i].path, tmp);
-        atomic_signal_fence(memory_order_seq_cst); /* the path is complete before it is used */
-        live[i].used = 1;
-        if (nlive++ == 0) {
-            struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESETHAND};
-            sigemptyset(&sa.sa_mask);
-            for (size_t k = 0; k < NSIGNALS; k++)
-                installed[k] = sigaction(cleanup_signals[k], NULL, &saved[k]) == 0 &&
-                               saved[k].sa_handler == SIG_DFL &&
-                               sigaction(cleanup_signals[k], &sa, NULL) == 0;
-        }
-        return i;
-    }
-    return -1;
-}
-
-static void live_remove(int slot)
-{
-    if (slot < 0 || !live[slot].used)
-        return;
-    live[slot].used = 0;
-    if (--nlive == 0)
-        for (size_t k = 0; k < NSIGNALS; k++)
-            if (installed[k])
-                sigaction(cleanup_signals[k], &saved[k], NULL);
-}
 
 /* ---- helpers ---- */
 
@@ -200,7 +131,7 @@ bool folio_atomic_open(folio_atomic *a, const char *path, folio_diag *diag)
         return false;
     }
     (void)fcntl(a->fd, F_SETFD, FD_CLOEXEC);
-    a->live = live_add(a->tmp);
+    a->live = folio_cleanup_add(a->tmp);
     return true;
 }
 
@@ -239,7 +170,7 @@ bool folio_atomic_commit(folio_atomic *a, folio_diag *diag)
     const char *target = target_of(a);
     if (close(fd) != 0 || rename(a->tmp, target) != 0)
         return fail(a, diag, errno);
-    live_remove(a->live);
+    folio_cleanup_forget(a->live);
     a->live = -1;
     free(a->tmp);
     a->tmp = NULL;
@@ -266,7 +197,7 @@ void folio_atomic_abort(folio_atomic *a)
     }
     if (a->tmp) {
         unlink(a->tmp);
-        live_remove(a->live);
+        folio_cleanup_forget(a->live);
         a->live = -1;
         free(a->tmp);
         a->tmp = NULL;

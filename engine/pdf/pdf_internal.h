@@ -99,7 +99,6 @@ void folio_pdf_keep_all_glyphs(HPDF_Font font);
 
 /* A file written under a temporary name in the target's directory and renamed into place. */
 #define FOLIO_STALE_TEMP_SECONDS 60 /* a temporary file of the same target this old is a leftover */
-#define FOLIO_ATOMIC_LIVE 4         /* temporary files removed at exit or on a signal, at once */
 
 typedef struct folio_atomic {
     int fd;           /* -1 when closed */

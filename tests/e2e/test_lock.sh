@@ -55,6 +55,24 @@ check "the second run's PDF is the one left (it wrote after the first)" grep -q 
 check "no lock file left after both" test ! -e "$LOCK"
 check "nothing else left in the folder" test "$(ls -A "$TMP/o")" = report.pdf
 
+# SIGTERM, SIGINT, SIGHUP or SIGQUIT while the lock is held: the run ends by the signal and
+# removes its lock file (and any temporary file); the PDF before it is intact.
+for sig in TERM INT HUP QUIT; do
+    cp "$TMP/prev.pdf" "$OUT" 2>/dev/null || "$FOLIO" render "$MIN" -o "$OUT" 2>/dev/null
+    cp "$OUT" "$TMP/prev.pdf"
+    # (a shell starts background jobs with SIGINT and SIGQUIT ignored: give them back)
+    env --default-signal=INT,QUIT "$FOLIO" render "$TMP/slow" -o "$OUT" 2>/dev/null &
+    pid=$!
+    check "SIG$sig: the run takes the lock" wait_for_lock
+    kill -"$sig" "$pid"
+    wait "$pid"
+    code=$?
+    check "SIG$sig: the run ends by the signal (got $code)" test "$code" -ge 128
+    check "SIG$sig: no lock file left" test ! -e "$LOCK"
+    check "SIG$sig: nothing but the PDF in the folder" test "$(ls -A "$TMP/o")" = report.pdf
+    check "SIG$sig: the PDF before it intact" cmp -s "$OUT" "$TMP/prev.pdf"
+done
+
 # A lock held by another program (flock(1)) works the same; a lock file left behind by a killed
 # run is only a file: the next run takes it and removes it.
 if command -v flock >/dev/null; then
