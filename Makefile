@@ -8,11 +8,11 @@ REPORT ?= reports/4pi-reality-impact
 OUT ?= out/4pi-reality-impact.pdf
 
 # Debian packages the build and the tests need.
-PACKAGES = cmake make gcc g++ pkg-config libc6-dev libhpdf-dev liblua5.4-dev libcsv-dev libcmark-dev \
+PACKAGES = cmake make gcc pkg-config libc6-dev libhpdf-dev liblua5.4-dev libcsv-dev libcmark-dev \
            libfontconfig-dev fonts-dejavu-core \
            libharfbuzz-dev libhyphen-dev hyphen-en-gb \
-           libpng-dev libjpeg-dev libjpeg-turbo-progs nettle-dev libqpdf-dev \
-           poppler-utils qpdf python3 python3-yaml systemd lua-check valgrind strace time parallel \
+           libpng-dev libjpeg-dev libjpeg-turbo-progs nettle-dev zlib1g-dev \
+           poppler-utils qpdf python3 python3-yaml systemd lua5.4 lua-check valgrind strace time parallel \
            icc-profiles-free
 
 CMAKE_FLAGS ?=
@@ -81,7 +81,7 @@ clean:
 # caused it is left in $(FUZZ_BUILD)/artifacts/TARGET/ and the log in $(FUZZ_BUILD)/fuzz_TARGET.log.
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= csv report markdown blocks
+FUZZ_TARGETS ?= csv report markdown blocks pdfpack
 FUZZ_FLAGS ?= -rss_limit_mb=2048 -timeout=10
 FUZZ_PACKAGES = $(PACKAGES) clang libclang-rt-14-dev
 

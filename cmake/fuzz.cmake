@@ -8,7 +8,7 @@
 # and each target is linked with libFuzzer as fuzz_TARGET; CTest runs it over the same folders
 # with -runs=0 as fuzz/TARGET. `make fuzz` builds these in build-fuzz/ and runs each for a while.
 
-set(FOLIO_FUZZ_TARGETS csv report markdown blocks)
+set(FOLIO_FUZZ_TARGETS csv report markdown blocks pdfpack)
 set(FOLIO_FUZZ_DIR ${CMAKE_SOURCE_DIR}/tests/fuzz)
 
 foreach(t ${FOLIO_FUZZ_TARGETS})

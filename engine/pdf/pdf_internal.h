@@ -125,11 +125,12 @@ bool folio_atomic_commit(folio_atomic *a, folio_diag *diag);
 /* Closes and removes the temporary file; safe to call twice or after a commit. */
 void folio_atomic_abort(folio_atomic *a);
 
-/* Rewrites the n bytes of the PDF in `pdf` with compressed object streams and a cross-reference
- * stream (libqpdf), keeping stream data as it is and the first /ID word; *out (malloc'd, the
- * caller frees it) holds the result. False with "cannot write PATH: ..."; out of memory ends
- * the process as xmalloc does. */
-#define FOLIO_PDF_MAX_PACK_ERROR 512 /* bytes of libqpdf's message kept */
+/* Rewrites the n bytes of libharu's PDF in `pdf` with compressed object streams and a
+ * cross-reference stream (objstm.c), keeping stream data as it is and the /ID; *out (malloc'd,
+ * the caller frees it) holds the result. False with "cannot write PATH: cannot pack ...". */
+#define FOLIO_PDF_MAX_PACK_ERROR 256 /* bytes of the reason kept */
+#define FOLIO_OBJSTM_PER_STREAM 100  /* objects in one object stream */
+#define FOLIO_OBJSTM_LEVEL 9         /* zlib level of the object and cross-reference streams */
 bool folio_pdf_pack(const unsigned char *pdf, size_t n, const char *path, unsigned char **out, size_t *outn,
                     folio_diag *diag);
 

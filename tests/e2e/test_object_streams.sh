@@ -1,5 +1,5 @@
-# The saved PDF is packed into compressed object streams by libqpdf (engine/pdf/objstm.c,
-# docs/pdf-size-and-startup.md): the default report is under 78 KB, most objects are in object
+# The saved PDF is packed into compressed object streams by engine/pdf/objstm.c
+# (docs/pdf-size-and-startup.md): the default report is under 78 KB, most objects are in object
 # streams, reruns are byte-identical with and without SOURCE_DATE_EPOCH, the XMP stays plain and
 # pdfcheck.py and tagcheck.py pass.
 source "$(dirname "$0")/lib.sh"

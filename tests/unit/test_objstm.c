@@ -1,5 +1,10 @@
-/* The object-stream pass (engine/pdf/objstm.c): a small PDF is packed, its bytes are the same
- * twice, and input qpdf cannot read ends in a clear error with no file at the target. */
+/* The object-stream pass (engine/pdf/objstm.c): PDFs written the way libharu writes them are
+ * packed into object streams that qpdf reads back clean, with every object's text and stream
+ * data as it was; strings that look like PDF keywords or references fool nothing; what the
+ * trailer does not reach is left out; the bytes are the same twice; and every kind of broken
+ * input ends in a message naming what is wrong, with no file at the target.
+ *
+ * FOLIO_OBJSTM_SEEDS=DIR writes the inputs into DIR (the fuzz corpus, tests/fuzz/corpus/pdfpack). */
 #define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,28 +18,59 @@
 
 static char tmpdir[64];
 
-/* One empty page, a catalog and a /ID, with correct xref offsets. */
-static char *tiny_pdf(size_t *n)
+/* A PDF of the given objects (numbered from 1; NULL leaves a free entry), with correct
+ * cross-reference offsets, CRLF-ended entries as libharu writes them, and `trailer` as the
+ * trailer's extra entries. */
+static char *make_pdf(const char *const *objs, int n, const char *trailer, size_t *len)
 {
-    const char *objs[] = {"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                          "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] >>"};
     folio_buf b = {0};
-    folio_buf_puts(&b, "%PDF-1.7\n");
-    size_t off[3];
-    for (int i = 0; i < 3; i++) {
+    folio_buf_puts(&b, "%PDF-1.7\n%\xB7\xBE\xAD\xAA\n");
+    size_t *off = xcalloc((size_t)n, sizeof *off);
+    for (int i = 0; i < n; i++) {
+        if (!objs[i])
+            continue;
         off[i] = b.len;
         folio_buf_printf(&b, "%d 0 obj\n%s\nendobj\n", i + 1, objs[i]);
     }
     size_t xref = b.len;
-    folio_buf_puts(&b, "xref\n0 4\n0000000000 65535 f \n");
-    for (int i = 0; i < 3; i++)
-        folio_buf_printf(&b, "%010zu 00000 n \n", off[i]);
-    folio_buf_printf(&b,
-                     "trailer\n<< /Size 4 /Root 1 0 R /ID [<00112233445566778899aabbccddeeff> "
-                     "<00112233445566778899aabbccddeeff>] >>\nstartxref\n%zu\n%%%%EOF\n",
-                     xref);
-    *n = b.len;
+    folio_buf_printf(&b, "xref\n0 %d\n0000000000 65535 f\r\n", n + 1);
+    for (int i = 0; i < n; i++)
+        folio_buf_printf(&b, objs[i] ? "%010zu 00000 n\r\n" : "0000000000 00000 f\r\n", off[i]);
+    folio_buf_printf(&b, "trailer\n<<\n%s\n/Size %d\n>>\nstartxref\n%zu\n%%%%EOF\n", trailer, n + 1, xref);
+    free(off);
+    *len = b.len;
     return b.data;
+}
+
+static const char *TRAILER = "/Root 1 0 R\n/ID [ <00112233445566778899AABBCCDDEEFF> <00112233445566778899AABBCCDDEEFF> ]";
+
+/* One empty page, a catalog and a /ID. */
+static char *tiny_pdf(size_t *n)
+{
+    const char *objs[] = {"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                          "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] >>"};
+    return make_pdf(objs, 3, TRAILER, n);
+}
+
+/* Keywords in strings, a stream whose /Length comes after it, one with a direct /Length and no
+ * end of line before endstream, an object nobody refers to, a reference to a missing object,
+ * the Info dictionary, nested dictionaries and arrays, a comment. */
+static char *tricky_pdf(size_t *n)
+{
+    const char *objs[] = {
+        /* 1 */ "<<\n/Type /Catalog\n/Pages 2 0 R\n/Extra (endobj stream 6 0 R \\) and (nested) endstream)\n"
+                "/Hex <656E646F626A>\n/Deep << /A [ 1 [ 2 [ 3 0 R ] ] ] /B null >>\n>>",
+        /* 2 */ "<< /Type /Pages /Kids [ 3 0 R ] /Count 1 >>",
+        /* 3 */ "<< /Type /Page /Parent 2 0 R /MediaBox [ 0 0 100 100.5 ] /Contents 4 0 R "
+                "/Missing 40 0 R /Other 8 0 R % a comment 6 0 R\n>>",
+        /* 4 */ "<<\n/Length 5 0 R\n>>\nstream\r\nBT (endstream endobj) Tj ET\nendstream",
+        /* 5 */ "27",
+        /* 6 */ "<< /Unused true /Points 9 0 R >>",
+        /* 7 */ "<< /Title (A title) /Producer (folio) >>",
+        /* 8 */ "<< /Length 10 >>\nstream\n0123456789endstream",
+        /* 9 */ "(only the unused object points here)",
+    };
+    return make_pdf(objs, 9, "/Root 1 0 R\n/Info 7 0 R\n/ID [ <AB> <AB> ]", n);
 }
 
 /* Packs `pdf` into `path`; the file's bytes (owned) or NULL, with the diagnostics in diag. */
@@ -50,19 +86,54 @@ static char *pack(const char *pdf, size_t n, const char *path, folio_diag *diag,
     free(packed);
     if (!good)
         return NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *data = xmalloc(1 << 16);
-    *outn = fread(data, 1, 1 << 16, f);
-    fclose(f);
+    size_t len;
+    char *data = folio_read_file(path, &len);
+    *outn = data ? len : 0;
     return data;
 }
 
-static void test_pack(void)
+/* The output of a shell command (owned), "" on failure. */
+static char *run(const char *fmt, const char *path)
+{
+    char *cmd = xasprintf(fmt, path);
+    FILE *f = popen(cmd, "r");
+    free(cmd);
+    folio_buf b = {0};
+    folio_buf_puts(&b, "");
+    if (!f)
+        return b.data;
+    char chunk[4096];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        folio_buf_append(&b, chunk, got);
+    pclose(f);
+    return b.data;
+}
+
+static bool has(const char *text, const char *what)
+{
+    return text && strstr(text, what) != NULL;
+}
+
+static void seed(const char *name, const char *pdf, size_t n)
+{
+    const char *dir = getenv("FOLIO_OBJSTM_SEEDS");
+    if (!dir || !*dir)
+        return;
+    char *path = xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fwrite(pdf, 1, n, f);
+        fclose(f);
+    }
+    free(path);
+}
+
+static void test_tiny(void)
 {
     size_t n, n1 = 0, n2 = 0;
     char *pdf = tiny_pdf(&n);
+    seed("tiny.pdf", pdf, n);
     folio_diag diag;
     folio_diag_init(&diag);
     char *p1 = xasprintf("%s/one.pdf", tmpdir), *p2 = xasprintf("%s/two.pdf", tmpdir);
@@ -70,21 +141,158 @@ static void test_pack(void)
     CHECK(a && b);
     CHECK_INT(diag.errors, 0);
     CHECK(a && b && n1 == n2 && memcmp(a, b, n1) == 0);
-    /* a cross-reference stream, and the first /ID word kept */
     CHECK(a && memmem(a, n1, "/Type /XRef", 11) != NULL);
-    CHECK(a && memmem(a, n1, "<00112233445566778899aabbccddeeff>", 34) != NULL);
-    free(a), free(b);
-
-    /* Not a PDF: an error naming the target and the pass, and nothing written. */
-    char *bad = xasprintf("%s/bad.pdf", tmpdir);
-    diag.quiet = true;
-    size_t nb = 0;
-    CHECK(pack("this is not a PDF", 17, bad, &diag, &nb) == NULL);
-    CHECK(access(bad, F_OK) != 0);
-    CHECK(diag.n > 0 && strstr(diag.items[diag.n - 1].text, "cannot pack the PDF into object streams"));
-    CHECK(diag.n > 0 && strstr(diag.items[diag.n - 1].text, bad));
-    free(bad), free(p1), free(p2), free(pdf);
+    CHECK(a && memmem(a, n1, "<00112233445566778899AABBCCDDEEFF>", 34) != NULL);
+    CHECK(a && n1 > 8 && memcmp(a, "%PDF-1.7\n", 9) == 0);
+    char *check = run("qpdf --check %s 2>&1", p1);
+    CHECK(has(check, "No syntax or stream encoding errors found"));
+    free(check);
+    char *xref = run("qpdf --show-xref %s 2>&1", p1);
+    CHECK(has(xref, "1/0: compressed; stream = 4, index = 0"));
+    CHECK(has(xref, "3/0: compressed; stream = 4, index = 2"));
+    free(xref);
+    free(a), free(b), free(p1), free(p2), free(pdf);
     folio_diag_free(&diag);
+}
+
+static void test_tricky(void)
+{
+    size_t n, nout = 0;
+    char *pdf = tricky_pdf(&n);
+    seed("tricky.pdf", pdf, n);
+    folio_diag diag;
+    folio_diag_init(&diag);
+    char *path = xasprintf("%s/tricky.pdf", tmpdir);
+    char *out = pack(pdf, n, path, &diag, &nout);
+    CHECK(out != NULL);
+    CHECK_INT(diag.errors, 0);
+    char *check = run("qpdf --check %s 2>&1", path);
+    CHECK(has(check, "No syntax or stream encoding errors found"));
+    free(check);
+    /* the catalog's strings and nesting are as they were; the string's "6 0 R" kept nothing */
+    char *cat = run("qpdf --show-object=1 %s 2>&1", path);
+    CHECK(has(cat, "(endobj stream 6 0 R \\) and \\(nested\\) endstream)"));
+    CHECK(has(cat, "/A [ 1 [ 2 [ 3 0 R ] ] ]"));
+    free(cat);
+    char *xref = run("qpdf --show-xref %s 2>&1", path);
+    CHECK(!has(xref, "\n5/0:")); /* the length object: written into the stream's dictionary */
+    CHECK(!has(xref, "\n6/0:")); /* nobody refers to it */
+    CHECK(!has(xref, "\n9/0:")); /* only the unreferenced object does */
+    CHECK(has(xref, "\n3/0: compressed"));
+    CHECK(has(xref, "7/0: compressed")); /* the Info dictionary */
+    CHECK(has(xref, "4/0: uncompressed")); /* streams stay objects of their own */
+    CHECK(has(xref, "8/0: uncompressed"));
+    free(xref);
+    /* stream data byte for byte, lengths now direct */
+    char *s4 = run("qpdf --show-object=4 --raw-stream-data %s 2>&1", path);
+    CHECK_STR(s4, "BT (endstream endobj) Tj ET");
+    free(s4);
+    char *d4 = run("qpdf --show-object=4 %s 2>&1", path);
+    CHECK(has(d4, "/Length 27"));
+    free(d4);
+    char *s8 = run("qpdf --show-object=8 --raw-stream-data %s 2>&1", path);
+    CHECK_STR(s8, "0123456789");
+    free(s8);
+    char *info = run("pdfinfo %s 2>&1", path);
+    CHECK(has(info, "A title"));
+    free(info);
+    /* every "endstream" keyword has an end of line before it (PDF/A-2 6.1.7.1) */
+    bool eol = true;
+    int streams = 0;
+    for (const char *p = out; p && (p = memmem(p, nout - (size_t)(p - out), "endstream\nendobj", 16)) != NULL; p += 9)
+        eol = eol && p > out && p[-1] == '\n', streams++;
+    CHECK(eol);
+    CHECK_INT(streams, 4); /* two streams, one object stream, the cross-reference stream */
+    free(out), free(path), free(pdf);
+    folio_diag_free(&diag);
+}
+
+/* A broken input: an error naming the target, the pass and `reason`, and nothing written. */
+static void broken(const char *name, const char *pdf, size_t n, const char *reason)
+{
+    seed(name, pdf, n);
+    folio_diag diag;
+    folio_diag_init(&diag);
+    diag.quiet = true;
+    char *path = xasprintf("%s/%s", tmpdir, name);
+    size_t nout = 0;
+    char *out = pack(pdf, n, path, &diag, &nout);
+    CHECK(out == NULL);
+    CHECK(access(path, F_OK) != 0);
+    const char *text = diag.n > 0 ? diag.items[diag.n - 1].text : "";
+    bool good = strstr(text, "cannot pack the PDF into object streams") && strstr(text, path) && strstr(text, reason);
+    if (!good)
+        fprintf(stderr, "%s: expected \"%s\" in \"%s\"\n", name, reason, text);
+    CHECK(good);
+    free(out), free(path);
+    folio_diag_free(&diag);
+}
+
+/* Replaces the first `from` in pdf by `to` of the same length (offsets stay right). */
+static char *patched(const char *pdf, size_t n, const char *from, const char *to)
+{
+    char *copy = xmalloc(n + 1);
+    memcpy(copy, pdf, n + 1);
+    char *at = memmem(copy, n, from, strlen(from));
+    if (at && strlen(to) == strlen(from))
+        memcpy(at, to, strlen(to));
+    else
+        fprintf(stderr, "patched: '%s' not found or lengths differ\n", from);
+    return copy;
+}
+
+static void test_broken(void)
+{
+    size_t n;
+    char *pdf = tricky_pdf(&n);
+    broken("not-a-pdf", "this is not a PDF at all, not even close", 40, "not a PDF");
+    broken("truncated", pdf, n / 2, "no startxref at the end");
+    char *p;
+    /* startxref off by one */
+    const char *sx = memmem(pdf, n, "startxref\n", 10);
+    size_t xref_at = (size_t)strtoul(sx + 10, NULL, 10);
+    char *from = xasprintf("startxref\n%zu", xref_at), *to = xasprintf("startxref\n%zu", xref_at - 1);
+    broken("startxref", p = patched(pdf, n, from, to), n, "no cross-reference table at byte");
+    free(p), free(from), free(to);
+    /* an object's offset pointing one byte late */
+    const char *obj2 = memmem(pdf, n, "2 0 obj", 7);
+    from = xasprintf("%010zu 00000 n", (size_t)(obj2 - pdf));
+    to = xasprintf("%010zu 00000 n", (size_t)(obj2 - pdf) + 1);
+    broken("offset", p = patched(pdf, n, from, to), n, "object 2: the table points at byte");
+    free(p), free(from), free(to);
+    broken("length-long", p = patched(pdf, n, "\n27\n", "\n99\n"), n, "object 4: its /Length 99 runs past the object");
+    free(p);
+    broken("length-short", p = patched(pdf, n, "\n27\n", "\n20\n"), n, "object 4: no 'endstream' where its /Length 20 ends");
+    free(p);
+    broken("length-name", p = patched(pdf, n, "/Length 5 0 R", "/Length /Five"), n, "object 4: its /Length is not a number");
+    free(p);
+    broken("string", p = patched(pdf, n, "(A title)", "(A title "), n, "an unterminated string at byte");
+    free(p);
+    broken("hex", p = patched(pdf, n, "<656E646F626A>", "<656E646F626A "), n, "");
+    free(p);
+    broken("endobj", p = patched(pdf, n, "/Title (A title) /Producer (folio) >>\nendobj",
+                                 "/Title (A title) /Producer (folio) >>\nendobx"),
+           n, "object 7:");
+    free(p);
+    broken("generation", p = patched(pdf, n, "/Pages 2 0 R", "/Pages 2 1 R"), n, "only generation 0 is written");
+    free(p);
+    broken("prev", p = patched(pdf, n, "/Info 7 0 R", "/Prev 7    "), n, "an updated or encrypted file (the trailer has /Prev)");
+    free(p);
+    broken("no-root", p = patched(pdf, n, "/Root 1 0 R", "/Rook 1 0 R"), n, "the trailer has no /Root reference");
+    free(p);
+    free(pdf);
+
+    /* nesting deeper than the parser follows */
+    folio_buf deep = {0};
+    for (int i = 0; i < 100; i++)
+        folio_buf_puts(&deep, "[ ");
+    for (int i = 0; i < 100; i++)
+        folio_buf_puts(&deep, "] ");
+    const char *objs[] = {"<< /Type /Catalog /Pages 2 0 R >>", deep.data};
+    pdf = make_pdf(objs, 2, TRAILER, &n);
+    broken("deep", pdf, n, "values nested more than 64 deep");
+    free(pdf);
+    folio_buf_free(&deep);
 }
 
 int main(void)
@@ -92,7 +300,9 @@ int main(void)
     snprintf(tmpdir, sizeof tmpdir, "/tmp/folio-objstm-XXXXXX");
     if (!mkdtemp(tmpdir))
         return 1;
-    test_pack();
+    test_tiny();
+    test_tricky();
+    test_broken();
     char *rm = xasprintf("rm -rf %s", tmpdir);
     if (system(rm) != 0)
         fprintf(stderr, "cannot remove %s\n", tmpdir);
