@@ -11,7 +11,7 @@ OUT ?= out/4pi-reality-impact.pdf
 PACKAGES = cmake make gcc pkg-config libc6-dev libhpdf-dev liblua5.4-dev libcsv-dev libcmark-dev \
            libfontconfig-dev fonts-dejavu-core \
            libharfbuzz-dev libhyphen-dev hyphen-en-gb \
-           libpng-dev libjpeg-dev libjpeg-turbo-progs nettle-dev zlib1g-dev \
+           libpng-dev libjpeg-dev libjpeg-turbo-progs nettle-dev libdeflate-dev \
            poppler-utils qpdf python3 python3-yaml systemd lua5.4 lua-check valgrind strace time parallel \
            icc-profiles-free
 

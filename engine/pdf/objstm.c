@@ -28,7 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include "core/util.h"
 #include "pdf/pdf_internal.h"
@@ -40,6 +40,7 @@ typedef struct pobj {
     bool used;               /* in use in the cross-reference table */
     bool stream;             /* has stream data */
     bool keep;               /* reachable from the trailer */
+    bool deflate;            /* a stream without a filter that this pass deflates */
     size_t body, nbody;      /* the object's text, or a stream's dictionary text */
     size_t len_at, len_end;  /* a stream's /Length value within the dictionary text */
     size_t data, ndata;      /* a stream's data */
@@ -208,8 +209,8 @@ typedef struct val {
 
 /* The top-level dictionary's entries this pass needs (of an object or of the trailer). */
 typedef struct top {
-    val length, root, info, id, prev, encrypt;
-    bool has_length, has_root, has_info, has_id, has_prev, has_encrypt;
+    val length, root, info, id, prev, encrypt, filter, type;
+    bool has_length, has_root, has_info, has_id, has_prev, has_encrypt, has_filter, has_type;
 } top;
 
 #define MAX_NESTING 64
@@ -303,6 +304,8 @@ static bool parse_value(packer *p, size_t *pos, size_t lim, int depth, bool coll
         ENTRY("/ID", id)
         ENTRY("/Prev", prev)
         ENTRY("/Encrypt", encrypt)
+        ENTRY("/Filter", filter)
+        ENTRY("/Type", type)
 #undef ENTRY
     }
 }
@@ -493,6 +496,10 @@ static bool read_object(packer *p, size_t num)
         return bad(p, "object %zu: its /Length %lld runs past the object", num, len);
     o->data = q, o->ndata = (size_t)len;
     o->len_at = t.length.at, o->len_end = t.length.end;
+    /* libharu leaves every stream unfiltered (pdf.c): deflated here, except the XMP metadata,
+     * which stays readable as it is (PDF/A) */
+    o->deflate = !t.has_filter && !(t.has_type && t.type.end - t.type.at == 9 &&
+                                     memcmp(p->in + t.type.at, "/Metadata", 9) == 0);
     q += (size_t)len;
     if (starts(p, q, "\r\n"))
         q += 2;
@@ -532,37 +539,21 @@ static void mark(packer *p)
 
 /* ---- writing ---- */
 
-/* Deflates n bytes into b (zlib format, as /FlateDecode reads). */
-static void deflate_into(folio_buf *b, const unsigned char *data, size_t n)
+/* Deflates n bytes onto the end of b (zlib format, as /FlateDecode reads). */
+static void deflate_into(struct libdeflate_compressor *c, folio_buf *b, const unsigned char *data, size_t n)
 {
-    z_stream z = {0};
-    int st = deflateInit(&z, FOLIO_OBJSTM_LEVEL);
-    if (st == Z_MEM_ERROR)
-        folio_out_of_memory();
-    if (st != Z_OK) {
-        fputs("folio: zlib cannot start deflating\n", stderr);
-        exit(1);
-    }
-    uLong bound = deflateBound(&z, (uLong)n);
+    size_t bound = libdeflate_zlib_compress_bound(c, n);
     if (b->len + bound + 1 > b->cap) {
         b->cap = b->len + bound + 1;
         b->data = xrealloc(b->data, b->cap);
     }
-    z.next_in = (Bytef *)(uintptr_t)data;
-    z.avail_in = (uInt)n;
-    z.next_out = (Bytef *)b->data + b->len;
-    z.avail_out = (uInt)bound;
-    st = deflate(&z, Z_FINISH);
-    if (st != Z_STREAM_END) {
-        deflateEnd(&z);
-        if (st == Z_MEM_ERROR || st == Z_BUF_ERROR)
-            folio_out_of_memory();
-        fputs("folio: zlib failed while deflating\n", stderr);
+    size_t got = libdeflate_zlib_compress(c, data, n, b->data + b->len, bound);
+    if (got == 0) { /* cannot happen within the bound */
+        fputs("folio: cannot deflate a PDF stream\n", stderr);
         exit(1);
     }
-    b->len += z.total_out;
+    b->len += got;
     b->data[b->len] = '\0';
-    deflateEnd(&z);
 }
 
 static void put(folio_buf *b, const packer *p, size_t at, size_t n)
@@ -570,16 +561,25 @@ static void put(folio_buf *b, const packer *p, size_t at, size_t n)
     folio_buf_append(b, (const char *)p->in + at, n);
 }
 
-/* A stream object as it was, its /Length written as the number it is. */
-static void write_stream(folio_buf *out, const packer *p, size_t num)
+/* A stream object with its /Length written as the number it is, its data deflated when it
+ * had no filter (the dictionary then gains /Filter /FlateDecode). */
+static void write_stream(folio_buf *out, const packer *p, struct libdeflate_compressor *c, folio_buf *tmp,
+                         size_t num)
 {
     const pobj *o = &p->objs[num];
+    const unsigned char *data = p->in + o->data;
+    size_t ndata = o->ndata;
+    if (o->deflate) {
+        tmp->len = 0;
+        deflate_into(c, tmp, data, ndata);
+        data = (const unsigned char *)tmp->data, ndata = tmp->len;
+    }
     folio_buf_printf(out, "%zu 0 obj\n", num);
     put(out, p, o->body, o->len_at - o->body);
-    folio_buf_printf(out, "%zu", o->ndata);
+    folio_buf_printf(out, o->deflate ? "%zu /Filter /FlateDecode" : "%zu", ndata);
     put(out, p, o->len_end, o->body + o->nbody - o->len_end);
     folio_buf_puts(out, "\nstream\n");
-    put(out, p, o->data, o->ndata);
+    folio_buf_append(out, (const char *)data, ndata);
     folio_buf_puts(out, "\nendstream\nendobj\n");
 }
 
@@ -615,11 +615,16 @@ static bool pack(packer *p, folio_buf *out)
     size_t *f2 = xcalloc(size, sizeof *f2), *f3 = xcalloc(size, sizeof *f3);
     unsigned char *type = xcalloc(size, 1);
 
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(FOLIO_PDF_DEFLATE_LEVEL);
+    if (!c)
+        folio_out_of_memory();
+    folio_buf tmp = {0};
     for (size_t i = 0; i < p->nobjs; i++)
         if (p->objs[i].keep && p->objs[i].stream) {
             type[i] = 1, f2[i] = out->len;
-            write_stream(out, p, i);
+            write_stream(out, p, c, &tmp, i);
         }
+    folio_buf_free(&tmp);
     folio_buf head = {0}, body = {0}, raw = {0};
     size_t next = 0;
     for (size_t s = 0; s < nobjstm; s++) {
@@ -639,7 +644,7 @@ static bool pack(packer *p, folio_buf *out)
         folio_buf_append(&raw, body.data, body.len);
         type[num] = 1, f2[num] = out->len;
         folio_buf deflated = {0};
-        deflate_into(&deflated, (const unsigned char *)raw.data, raw.len);
+        deflate_into(c, &deflated, (const unsigned char *)raw.data, raw.len);
         folio_buf_printf(out,
                          "%zu 0 obj\n<< /Type /ObjStm /N %zu /First %zu /Filter /FlateDecode /Length %zu >>\nstream\n",
                          num, count, head.len, deflated.len);
@@ -673,7 +678,8 @@ static bool pack(packer *p, folio_buf *out)
         memcpy(prev, row, cols);
     }
     folio_buf deflated = {0};
-    deflate_into(&deflated, rows, size * (cols + 1));
+    deflate_into(c, &deflated, rows, size * (cols + 1));
+    libdeflate_free_compressor(c);
     folio_buf_printf(out, "%zu 0 obj\n<< /Type /XRef /Size %zu /W [ 1 %u %u ] /Root %ld 0 R", xref_num, size, w2, w3,
                      p->root);
     if (p->info >= 0 && (size_t)p->info < p->nobjs && p->objs[p->info].keep)

@@ -840,7 +840,9 @@ static bool save(writer *w, const char *path)
 static bool write_document(writer *w, const folio_doc *doc, const char *path)
 {
     const folio_layout *l = w->layout;
-    if (!ok(w, HPDF_SetCompressionMode(w->pdf, HPDF_COMP_ALL)) || !ok(w, HPDF_UseUTFEncodings(w->pdf)))
+    /* Streams are written plain: objstm.c deflates them all at once with libdeflate, faster and
+     * smaller than libharu's zlib at its fixed level. */
+    if (!ok(w, HPDF_SetCompressionMode(w->pdf, HPDF_COMP_NONE)) || !ok(w, HPDF_UseUTFEncodings(w->pdf)))
         return fail(w, "cannot set up the PDF document");
     w->utf8 = HPDF_GetEncoder(w->pdf, "UTF-8");
     if (!w->utf8 || pending(w))

@@ -130,7 +130,7 @@ void folio_atomic_abort(folio_atomic *a);
  * the caller frees it) holds the result. False with "cannot write PATH: cannot pack ...". */
 #define FOLIO_PDF_MAX_PACK_ERROR 256 /* bytes of the reason kept */
 #define FOLIO_OBJSTM_PER_STREAM 100  /* objects in one object stream */
-#define FOLIO_OBJSTM_LEVEL 9         /* zlib level of the object and cross-reference streams */
+#define FOLIO_PDF_DEFLATE_LEVEL 6    /* libdeflate level of every stream folio deflates */
 bool folio_pdf_pack(const unsigned char *pdf, size_t n, const char *path, unsigned char **out, size_t *outn,
                     folio_diag *diag);
 

@@ -430,7 +430,7 @@ static bool add_output_intent(meta *m)
     free(icc);
     if (!good)
         return libharu_failed(m, "add the sRGB output intent");
-    profile->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    profile->filter = HPDF_STREAM_FILTER_NONE; /* deflated with the rest by objstm.c */
     HPDF_Dict intent = HPDF_Dict_New(mm);
     HPDF_Array intents = HPDF_Array_New(mm);
     if (!intent || !intents || HPDF_Dict_AddName(intent, "Type", "OutputIntent") != HPDF_OK ||

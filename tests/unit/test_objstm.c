@@ -62,15 +62,17 @@ static char *tricky_pdf(size_t *n)
                 "/Hex <656E646F626A>\n/Deep << /A [ 1 [ 2 [ 3 0 R ] ] ] /B null >>\n>>",
         /* 2 */ "<< /Type /Pages /Kids [ 3 0 R ] /Count 1 >>",
         /* 3 */ "<< /Type /Page /Parent 2 0 R /MediaBox [ 0 0 100 100.5 ] /Contents 4 0 R "
-                "/Missing 40 0 R /Other 8 0 R % a comment 6 0 R\n>>",
+                "/Missing 40 0 R /Other 8 0 R /Meta 10 0 R /Hexed 11 0 R % a comment 6 0 R\n>>",
         /* 4 */ "<<\n/Length 5 0 R\n>>\nstream\r\nBT (endstream endobj) Tj ET\nendstream",
         /* 5 */ "27",
         /* 6 */ "<< /Unused true /Points 9 0 R >>",
         /* 7 */ "<< /Title (A title) /Producer (folio) >>",
         /* 8 */ "<< /Length 10 >>\nstream\n0123456789endstream",
         /* 9 */ "(only the unused object points here)",
+        /* 10 */ "<< /Type /Metadata /Subtype /XML /Length 12 >>\nstream\n<x:xmpmeta/>\nendstream",
+        /* 11 */ "<< /Length 7 /Filter /ASCIIHexDecode >>\nstream\n414243>\nendstream",
     };
-    return make_pdf(objs, 9, "/Root 1 0 R\n/Info 7 0 R\n/ID [ <AB> <AB> ]", n);
+    return make_pdf(objs, 11, "/Root 1 0 R\n/Info 7 0 R\n/ID [ <AB> <AB> ]", n);
 }
 
 /* Packs `pdf` into `path`; the file's bytes (owned) or NULL, with the diagnostics in diag. */
@@ -183,16 +185,27 @@ static void test_tricky(void)
     CHECK(has(xref, "4/0: uncompressed")); /* streams stay objects of their own */
     CHECK(has(xref, "8/0: uncompressed"));
     free(xref);
-    /* stream data byte for byte, lengths now direct */
-    char *s4 = run("qpdf --show-object=4 --raw-stream-data %s 2>&1", path);
+    /* stream data byte for byte once decoded: unfiltered streams are deflated, lengths direct */
+    char *s4 = run("qpdf --show-object=4 --filtered-stream-data %s 2>&1", path);
     CHECK_STR(s4, "BT (endstream endobj) Tj ET");
     free(s4);
     char *d4 = run("qpdf --show-object=4 %s 2>&1", path);
-    CHECK(has(d4, "/Length 27"));
+    CHECK(has(d4, "/Filter /FlateDecode"));
+    CHECK(!has(d4, "/Length 5 0 R"));
     free(d4);
-    char *s8 = run("qpdf --show-object=8 --raw-stream-data %s 2>&1", path);
+    char *s8 = run("qpdf --show-object=8 --filtered-stream-data %s 2>&1", path);
     CHECK_STR(s8, "0123456789");
     free(s8);
+    /* the XMP metadata stays as it was (PDF/A), a stream with a filter is not filtered twice */
+    char *s10 = run("qpdf --show-object=10 --raw-stream-data %s 2>&1", path);
+    CHECK_STR(s10, "<x:xmpmeta/>");
+    free(s10);
+    char *d10 = run("qpdf --show-object=10 %s 2>&1", path);
+    CHECK(!has(d10, "/Filter"));
+    free(d10);
+    char *s11 = run("qpdf --show-object=11 --raw-stream-data %s 2>&1", path);
+    CHECK_STR(s11, "414243>");
+    free(s11);
     char *info = run("pdfinfo %s 2>&1", path);
     CHECK(has(info, "A title"));
     free(info);
@@ -202,7 +215,7 @@ static void test_tricky(void)
     for (const char *p = out; p && (p = memmem(p, nout - (size_t)(p - out), "endstream\nendobj", 16)) != NULL; p += 9)
         eol = eol && p > out && p[-1] == '\n', streams++;
     CHECK(eol);
-    CHECK_INT(streams, 4); /* two streams, one object stream, the cross-reference stream */
+    CHECK_INT(streams, 6); /* four streams, one object stream, the cross-reference stream */
     free(out), free(path), free(pdf);
     folio_diag_free(&diag);
 }
