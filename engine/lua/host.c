@@ -118,6 +118,30 @@ static int inspect(lua_State *L)
     return 0;
 }
 
+/* Reads the declarations of the plugin value on top of sb's stack into *def. False (sb freed)
+ * after reporting a problem. */
+static bool read_def(folio_run *run, const folio_plugin_info *info, folio_sandbox *sb, plugin_def *def)
+{
+    lua_State *L = folio_sandbox_state(sb);
+    *def = (plugin_def){0};
+    if (!lua_checkstack(L, 3)) {
+        folio_diag_add(run->diag, FOLIO_ERROR, info->display, 0, 0, "%s: out of Lua stack", info->name);
+        folio_sandbox_free(sb);
+        return false;
+    }
+    lua_pushcfunction(L, inspect);
+    lua_pushvalue(L, -2);
+    lua_pushlightuserdata(L, def);
+    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+        folio_diag_add(run->diag, FOLIO_ERROR, info->display, 0, 0,
+                       "%s: exceeded the memory limit while being read", info->name);
+        def_free(def);
+        folio_sandbox_free(sb);
+        return false;
+    }
+    return true;
+}
+
 /* Starts a sandbox for a plugin file and runs it; on success the value it returned is on the
  * stack and its declarations in *def. NULL after reporting a problem. */
 static folio_sandbox *open_plugin(folio_run *run, const folio_plugin_info *info, plugin_def *def)
@@ -148,24 +172,7 @@ static folio_sandbox *open_plugin(folio_run *run, const folio_plugin_info *info,
         folio_sandbox_free(sb);
         return NULL;
     }
-    lua_State *L = folio_sandbox_state(sb);
-    *def = (plugin_def){0};
-    if (!lua_checkstack(L, 3)) {
-        folio_diag_add(diag, FOLIO_ERROR, info->display, 0, 0, "%s: out of Lua stack", info->name);
-        folio_sandbox_free(sb);
-        return NULL;
-    }
-    lua_pushcfunction(L, inspect);
-    lua_pushvalue(L, -2);
-    lua_pushlightuserdata(L, def);
-    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
-        folio_diag_add(diag, FOLIO_ERROR, info->display, 0, 0,
-                       "%s: exceeded the memory limit while being read", info->name);
-        def_free(def);
-        folio_sandbox_free(sb);
-        return NULL;
-    }
-    return sb;
+    return read_def(run, info, sb, def) ? sb : NULL;
 }
 
 /* The line of path where `name` first appears quoted ("name", 'name' or name =) after the
@@ -501,7 +508,7 @@ static void resolve_section(folio_run *run, size_t s, plugin_def *defs, bool *ok
     folio_sandbox *sb = open_plugin(run, info, &defs[s]);
     if (!sb)
         return;
-    folio_sandbox_free(sb);
+    info->kept = sb; /* for the build */
     if (defs[s].version.kind == FOLIO_V_STRING)
         info->version = xstrdup(defs[s].version.str);
     folio_value_copy(&info->options, &defs[s].options);
@@ -919,13 +926,19 @@ static void merge_options(const plugin_def *d, const folio_value *section, folio
 /* Runs one section: a fresh sandbox, the plugin file, build(ctx), the blocks. */
 static bool build_section(folio_run *run, size_t s)
 {
-    const folio_plugin_info *info = &run->plugins[s];
+    folio_plugin_info *info = &run->plugins[s];
     if (!info->path)
         return false;
     plugin_def def = {0};
-    folio_sandbox *sb = open_plugin(run, info, &def);
-    if (!sb)
+    folio_sandbox *sb = info->kept;
+    info->kept = NULL; /* a state builds once: a second build (a burst in one process) starts afresh */
+    if (sb) {
+        folio_sandbox_restart_clock(sb);
+        if (!read_def(run, info, sb, &def))
+            return false;
+    } else if (!(sb = open_plugin(run, info, &def))) {
         return false;
+    }
     bool ok = false;
     folio_value options = {0}, result = {0};
     if (!check_def(run, info, &def))
@@ -1031,6 +1044,8 @@ void folio_plugin_info_free(folio_plugin_info *info)
     free(info->path);
     free(info->display);
     free(info->failure);
+    folio_sandbox_free(info->kept);
+    info->kept = NULL;
     folio_value_free(&info->options);
     folio_value_free(&info->needs);
     folio_value_free(&info->previous);

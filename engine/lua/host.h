@@ -23,6 +23,9 @@ typedef struct folio_plugin_info {
     folio_value previous;       /* `previous`: true or a list of inputs read over the previous period */
     double seconds;  /* wall-clock time folio_host_build spent on this section (run log) */
     bool ran, built; /* build() was called; it succeeded and its blocks were taken */
+    struct folio_sandbox *kept; /* the state folio_host_resolve read the plugin in, its value on
+                                   the stack, for the first build of this section (then NULL):
+                                   a plugin file is loaded and run once, not twice */
 } folio_plugin_info;
 
 typedef struct folio_run {

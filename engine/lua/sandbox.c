@@ -77,6 +77,12 @@ folio_sandbox *folio_sandbox_of(lua_State *L)
     return *(folio_sandbox **)lua_getextraspace(L);
 }
 
+void folio_sandbox_restart_clock(folio_sandbox *sb)
+{
+    if (sb)
+        sb->deadline = now() + sb->seconds;
+}
+
 lua_State *folio_sandbox_state(folio_sandbox *sb)
 {
     return sb->L;

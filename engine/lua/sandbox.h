@@ -44,6 +44,9 @@ typedef enum folio_sandbox_kill {
 folio_sandbox *folio_sandbox_create(const char *name, const folio_limits *limits, char *err, size_t errlen);
 void folio_sandbox_free(folio_sandbox *sb);
 lua_State *folio_sandbox_state(folio_sandbox *sb);
+/* Starts the time budget again (a state kept from reading a plugin to building with it: the
+ * inputs were loaded in between). The instruction and memory budgets go on as they were. */
+void folio_sandbox_restart_clock(folio_sandbox *sb);
 /* The sandbox a state (or any of its coroutines) belongs to. */
 folio_sandbox *folio_sandbox_of(lua_State *L);
 
