@@ -16,10 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static struct {
-    volatile sig_atomic_t used;
-    char path[PATH_MAX];
-} slots[FOLIO_CLEANUP_SLOTS];
+/* The flags apart from the paths: walking them at exit touches one page, not one per slot. */
+static volatile sig_atomic_t used[FOLIO_CLEANUP_SLOTS];
+static char paths[FOLIO_CLEANUP_SLOTS][PATH_MAX];
 
 static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 #define NSIGNALS (sizeof signals / sizeof *signals)
@@ -31,8 +30,8 @@ static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
 static void remove_all(void)
 {
     for (int i = 0; i < FOLIO_CLEANUP_SLOTS; i++)
-        if (slots[i].used)
-            (void)unlink(slots[i].path); /* async-signal-safe */
+        if (used[i])
+            (void)unlink(paths[i]); /* async-signal-safe */
 }
 
 /* SA_RESETHAND restored the default action: the raised signal ends the process as it would have. */
@@ -54,11 +53,11 @@ int folio_cleanup_add(const char *path)
         at_exit = atexit(remove_all) == 0;
     int slot = -1;
     for (int i = 0; i < FOLIO_CLEANUP_SLOTS && slot < 0; i++) {
-        if (slots[i].used)
+        if (used[i])
             continue;
-        strcpy(slots[i].path, path);
+        strcpy(paths[i], path);
         atomic_signal_fence(memory_order_seq_cst); /* the path is complete before it is used */
-        slots[i].used = 1;
+        used[i] = 1;
         slot = i;
         if (nused++ == 0) {
             struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESETHAND};
@@ -77,8 +76,8 @@ void folio_cleanup_forget(int slot)
     if (slot < 0 || slot >= FOLIO_CLEANUP_SLOTS)
         return;
     pthread_mutex_lock(&mutex);
-    if (slots[slot].used) {
-        slots[slot].used = 0;
+    if (used[slot]) {
+        used[slot] = 0;
         if (--nused == 0)
             for (size_t k = 0; k < NSIGNALS; k++)
                 if (installed[k])
