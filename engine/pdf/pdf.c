@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <hpdf.h>
 #include <hpdf_encoder.h>
+#include <hpdf_streams.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,7 +20,6 @@
 #include "pdf/pdf_internal.h"
 
 #define REPLACEMENT 0xFFFDu
-#define SAVE_CHUNK 65536u /* bytes copied from libharu's memory stream per read */
 
 /* The first libharu error of the document (later ones are its consequences). */
 typedef struct pdf_error {
@@ -795,39 +795,38 @@ static bool fix_fonts(writer *w)
     return true;
 }
 
-/* Serialises into libharu's memory stream, copies that into memory, packs it into object
- * streams and only then writes the result into a temporary file that is renamed over `path`,
- * so a failure at any point leaves the target as it was. */
+/* libharu writes the file through this callback straight into a growing buffer (stream->attr):
+ * its own memory stream copies byte by byte on the way in and again on the way out. */
+static HPDF_STATUS collect(HPDF_Stream stream, const HPDF_BYTE *ptr, HPDF_UINT siz)
+{
+    folio_buf_append(stream->attr, (const char *)ptr, siz);
+    return HPDF_OK;
+}
+
+/* Serialises the document into memory (HPDF_SaveToStream writes into the stream the document
+ * already has, here the callback above), packs it into object streams and only then writes
+ * the result into a temporary file that is renamed over `path`, so a failure at any point
+ * leaves the target as it was. */
 static bool save(writer *w, const char *path)
 {
-    if (!ok(w, HPDF_SaveToStream(w->pdf)))
+    folio_buf raw = {0};
+    if (w->pdf->stream) {
+        HPDF_Stream_Free(w->pdf->stream);
+        w->pdf->stream = NULL;
+    }
+    w->pdf->stream = HPDF_CallbackWriter_New(w->pdf->mmgr, collect, &raw);
+    if (!w->pdf->stream || pending(w)) {
+        folio_buf_free(&raw);
         return fail(w, "cannot write %s", path);
-    HPDF_UINT32 size = HPDF_GetStreamSize(w->pdf);
-    if (size == 0 || pending(w))
+    }
+    if (!ok(w, HPDF_SaveToStream(w->pdf)) || raw.len == 0 || pending(w)) {
+        folio_buf_free(&raw);
         return fail(w, "cannot write %s", path);
-    HPDF_BYTE *buf = xmalloc(size);
-    HPDF_UINT32 got = 0;
-    while (got < size) {
-        HPDF_UINT32 n = size - got < SAVE_CHUNK ? size - got : SAVE_CHUNK;
-        HPDF_STATUS st = HPDF_ReadFromStream(w->pdf, buf + got, &n);
-        /* The read that reaches the end reports HPDF_STREAM_EOF; the bytes are still good. */
-        if (st == HPDF_STREAM_EOF) {
-            if (w->err.no == HPDF_STREAM_EOF)
-                w->err = (pdf_error){0};
-            if (HPDF_GetError(w->pdf) == HPDF_STREAM_EOF)
-                HPDF_ResetError(w->pdf);
-            st = HPDF_OK;
-        }
-        if (!ok(w, st) || n == 0) {
-            free(buf);
-            return fail(w, "cannot write %s", path);
-        }
-        got += n;
     }
     unsigned char *packed;
     size_t npacked;
-    bool good = folio_pdf_pack(buf, size, path, &packed, &npacked, w->diag);
-    free(buf);
+    bool good = folio_pdf_pack((const unsigned char *)raw.data, raw.len, path, &packed, &npacked, w->diag);
+    folio_buf_free(&raw);
     if (!good)
         return false;
     folio_atomic a;
