@@ -128,6 +128,9 @@ void folio_atomic_abort(folio_atomic *a);
 /* Rewrites the n bytes of libharu's PDF in `pdf` with compressed object streams and a
  * cross-reference stream (objstm.c), keeping stream data as it is and the /ID; *out (malloc'd,
  * the caller frees it) holds the result. False with "cannot write PATH: cannot pack ...". */
+/* Calls that reached folio's HPDF_MemCpy and HPDF_MemSet (pdf.c), for the tests. */
+extern unsigned long folio_hpdf_fast_calls;
+
 #define FOLIO_PDF_MAX_PACK_ERROR 256 /* bytes of the reason kept */
 #define FOLIO_OBJSTM_PER_STREAM 100  /* objects in one object stream */
 #define FOLIO_PDF_DEFLATE_LEVEL 6    /* libdeflate level of every stream folio deflates */

@@ -3,6 +3,7 @@
  * Run from the repository root (fonts/ is read from there). */
 #include <dirent.h>
 #include <hpdf.h>
+#include <hpdf_utils.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,9 +303,12 @@ static void test_round_trip(void)
     folio_diag_init(&diag);
     char *a = xasprintf("%s/a.pdf", tmpdir), *b = xasprintf("%s/b.pdf", tmpdir);
 
+    unsigned long fast = folio_hpdf_fast_calls;
     CHECK(folio_pdf_write(&l, &doc, &opt, a, &diag));
     CHECK_INT(diag.errors, 0);
     CHECK(file_size(a) > 0);
+    /* libharu's own byte copies and fills arrive at folio's HPDF_MemCpy and HPDF_MemSet */
+    CHECK(folio_hpdf_fast_calls > fast + 100);
     printf("sample PDF: %ld bytes\n", file_size(a));
 
     /* Mode 0644 less the umask. */
@@ -747,6 +751,21 @@ static void test_paths_and_clips(void)
     layout_clear(&l);
 }
 
+/* folio's HPDF_MemCpy and HPDF_MemSet keep libharu's contract: the end pointer returned, zero
+ * bytes allowed, overlapping copies forward as libharu's loop does them. */
+static void test_mem_contract(void)
+{
+    HPDF_BYTE buf[16] = "abcdefghijklmno";
+    CHECK(HPDF_MemCpy(buf, (const HPDF_BYTE *)"XYZ", 3) == buf + 3);
+    CHECK(memcmp(buf, "XYZdefghijklmno", 15) == 0);
+    CHECK(HPDF_MemCpy(buf + 5, buf, 0) == buf + 5);
+    CHECK(HPDF_MemCpy(buf, buf + 1, 4) == buf + 4); /* out before in: a forward copy */
+    CHECK(memcmp(buf, "YZdeefghijklmno", 15) == 0);
+    CHECK((HPDF_BYTE *)HPDF_MemSet(buf + 2, '.', 5) == buf + 7);
+    CHECK(memcmp(buf, "YZ.....hijklmno", 15) == 0);
+    CHECK((HPDF_BYTE *)HPDF_MemSet(buf, 0, 0) == buf);
+}
+
 int main(void)
 {
 #ifdef FOLIO_SOURCE_DIR
@@ -760,6 +779,7 @@ int main(void)
         perror("mkdtemp");
         return 1;
     }
+    test_mem_contract();
     test_round_trip();
     test_lazy_fonts();
     test_missing_font();
