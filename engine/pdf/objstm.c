@@ -485,6 +485,8 @@ static bool read_object(packer *p, size_t num)
         q += 1;
     else
         return bad(p, "object %zu: no end of line after 'stream' at byte %zu", num, q);
+    if (q > o->end)
+        return bad(p, "object %zu: its stream starts past the object", num);
     long long len;
     if (!t.has_length)
         return bad(p, "object %zu: a stream without /Length", num);
