@@ -136,6 +136,9 @@ typedef enum folio_cmp {
  * cannot be read for the column's type, or the code is unknown. out->idx is malloc'ed. */
 bool folio_table_filter(const folio_table *t, const folio_rows *in, int col, folio_cmp op,
                         const char *value, folio_rows *out, char *err, size_t errlen);
+/* How many rows folio_table_filter would keep, without building the list (same errors). */
+bool folio_table_count_where(const folio_table *t, const folio_rows *in, int col, folio_cmp op,
+                             const char *value, size_t *count, char *err, size_t errlen);
 void folio_rows_free(folio_rows *r);
 size_t folio_rows_count(const folio_table *t, const folio_rows *sel);
 

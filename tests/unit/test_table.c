@@ -1372,6 +1372,9 @@ static void test_summaries(void)
             fprintf(stderr, "  filter error: %s\n", err_);                                                   \
         rows_str(&r_, got_, sizeof got_);                                                                    \
         CHECK_STR(got_, (want));                                                                             \
+        size_t n_ = 99; /* counting without the list agrees */                                               \
+        CHECK(folio_table_count_where((t), (in), (col), (op), (value), &n_, err_, sizeof err_));             \
+        CHECK_INT(n_, r_.n);                                                                                 \
         folio_rows_free(&r_);                                                                                \
     } while (0)
 
@@ -1382,6 +1385,10 @@ static void test_summaries(void)
         CHECK(!folio_table_filter((t), NULL, (col), (op), (value), &r_, err_, sizeof err_));                 \
         CHECK_STR(err_, (want));                                                                             \
         CHECK(r_.idx == NULL && r_.n == 0);                                                                  \
+        size_t n_ = 99;                                                                                      \
+        CHECK(!folio_table_count_where((t), NULL, (col), (op), (value), &n_, err_, sizeof err_));            \
+        CHECK_STR(err_, (want));                                                                             \
+        CHECK_INT(n_, 0);                                                                                    \
     } while (0)
 
 static void test_filter(void)
