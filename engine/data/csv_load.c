@@ -1067,7 +1067,8 @@ static ssize_t read_full_at(int fd, char *buf, size_t size, off_t at)
 {
     size_t got = 0;
     while (got < size) {
-        ssize_t r = at < 0 ? read(fd, buf + got, size - got) : pread(fd, buf + got, size - got, at + (off_t)got);
+        ssize_t r =
+            at < 0 ? read(fd, buf + got, size - got) : pread(fd, buf + got, size - got, at + (off_t)got);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
@@ -1185,27 +1186,37 @@ static void *load_second(void *arg)
     return NULL;
 }
 
-/* Appends the second half's rows (b) to the first's table (a). False, with a possibly changed
- * a, when the one-pass result could differ. */
+/* Fills map (FOLIO_MAX_CODES per column) with the index in a's dictionaries of every code of
+ * b's: codes first seen in b follow a's, in the order first seen. False if a dictionary would
+ * overflow. */
+static bool map_codes(folio_table *a, const folio_table *b, int *map)
+{
+    for (size_t c = 0; c < a->ncols; c++) {
+        folio_column *ca = &a->cols[c];
+        const folio_column *cb = &b->cols[c];
+        for (size_t k = 0; k < cb->ncodes; k++) {
+            int i = folio_cell_find_code(ca, cb->codes[k], cb->code_len[k]);
+            if (i < 0 && ca->interned && ca->ncodes < FOLIO_MAX_CODES)
+                i = folio_column_intern(ca, cb->codes[k], cb->code_len[k]);
+            map[c * FOLIO_MAX_CODES + k] = i;
+            if (i < 0)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Appends the second half's rows (b) to the first's table (a), and the rows of the previous
+ * period each kept. False, with a possibly changed a, when the one-pass result could differ. */
 static bool merge_halves(loader *a, loader *b)
 {
     folio_table *ta = a->t, *tb = b->t;
     size_t ncols = ta->ncols;
     if (ta->rows_read + tb->rows_read > FOLIO_MAX_ROWS)
         return false;
-    /* codes first seen in the second half follow the first half's, in the order first seen */
     int *map = xmalloc((ncols ? ncols : 1) * FOLIO_MAX_CODES * sizeof *map);
-    bool ok = true;
-    for (size_t c = 0; c < ncols && ok; c++) {
-        folio_column *ca = &ta->cols[c], *cb = &tb->cols[c];
-        for (size_t k = 0; k < cb->ncodes && ok; k++) {
-            int i = folio_cell_find_code(ca, cb->codes[k], cb->code_len[k]);
-            if (i < 0 && ca->interned && ca->ncodes < FOLIO_MAX_CODES)
-                i = folio_column_intern(ca, cb->codes[k], cb->code_len[k]);
-            map[c * FOLIO_MAX_CODES + k] = i;
-            ok = i >= 0;
-        }
-    }
+    int *prev_map = xmalloc((ncols ? ncols : 1) * FOLIO_MAX_CODES * sizeof *prev_map);
+    bool ok = map_codes(ta, tb, map) && (!a->prev || !b->prev || map_codes(a->prev, b->prev, prev_map));
     /* a key used in both halves: the one-pass load rejects the later row */
     folio_type key_type = a->key_c >= 0 ? ta->cols[a->key_c].type : FOLIO_TEXT;
     for (size_t r = 0; ok && a->key_c >= 0 && r < tb->nrows; r++) {
@@ -1216,55 +1227,20 @@ static bool merge_halves(loader *a, loader *b)
     }
     free(a->keys.slots); /* no row is added after the merge: the memory is the table's now */
     a->keys.slots = NULL;
-    for (size_t r = 0; ok && r < tb->nrows; r++) {
-        for (size_t c = 0; c < ncols; c++) {
-            const folio_column *cb = &tb->cols[c];
-            folio_cell *v = &a->cells[c];
-            *v = (folio_cell){.missing = true};
-            if (!cb->stored)
-                continue;
-            const int *m = map + c * FOLIO_MAX_CODES;
-            switch (cb->type) {
-            case FOLIO_TEXT:
-                v->missing = cb->text_off[r] == cb->text_off[r + 1];
-                if (!v->missing)
-                    folio_table_add_text(ta, &ta->cols[c], cb->text + cb->text_off[r],
-                                         (size_t)(cb->text_off[r + 1] - cb->text_off[r] - 1));
-                break;
-            case FOLIO_INTEGER:
-            case FOLIO_NUMBER:
-                v->num = folio_num_at(cb, r);
-                v->missing = isnan(v->num);
-                break;
-            case FOLIO_DATE:
-                v->date = cb->date[r];
-                v->missing = v->date == FOLIO_DATE_NONE;
-                break;
-            case FOLIO_YESNO:
-            case FOLIO_CODE:
-                v->small = cb->small[r];
-                v->missing = v->small < 0;
-                if (!v->missing && cb->type == FOLIO_CODE)
-                    v->small = m[v->small];
-                break;
-            case FOLIO_MULTI: {
-                uint64_t bits = folio_multi_at(cb, r);
-                v->missing = !(cb->multi_present[r / 64] >> (r % 64) & 1);
-                v->multi = 0;
-                for (; bits; bits &= bits - 1)
-                    v->multi |= UINT64_C(1) << m[__builtin_ctzll(bits)];
-                break;
-            }
-            }
-        }
-        folio_table_add_row(ta, a->cells, tb->line[r]);
+    if (ok) {
+        folio_table_append(ta, tb, map); /* column by column, each of b's freed once copied */
+        if (a->prev && b->prev)
+            folio_table_append(a->prev, b->prev, prev_map);
     }
     free(map);
+    free(prev_map);
     if (!ok)
         return false;
     ta->rows_read += tb->rows_read;
     ta->out_of_period += tb->out_of_period;
     ta->rejected += tb->rejected;
+    ta->previous_used += tb->previous_used;
+    a->prev_rejected += b->prev_rejected;
     if (tb->first_date != FOLIO_DATE_NONE &&
         (ta->first_date == FOLIO_DATE_NONE || tb->first_date < ta->first_date))
         ta->first_date = tb->first_date;

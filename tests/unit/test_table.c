@@ -1135,6 +1135,54 @@ static void test_interned_codes_and_keys(void)
     folio_diag_free(&d);
 }
 
+/* A multi-select whose codes come from the data starts at one byte a row and is widened when a
+ * row chooses its 9th, 17th and 33rd code: every earlier row keeps its codes. */
+static void test_collected_multi_widens(void)
+{
+    const folio_colspec cols[] = {{.name = "id", .type = FOLIO_INTEGER},
+                                  {.name = "tags", .type = FOLIO_MULTI}};
+    folio_inputspec spec = {.name = "w", .display_path = "w.csv", .cols = cols, .ncols = 2, .key_col = "id"};
+    folio_buf b = {0};
+    folio_buf_puts(&b, "id,tags\n");
+    /* row i (1-based) chooses c0 and c(i-1): code c(i-1) is first seen in row i */
+    for (int i = 1; i <= 40; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "%d,c0;c%d\n", i, i - 1);
+        folio_buf_puts(&b, line);
+    }
+    folio_buf_puts(&b, "41,c39;last\n");
+    folio_diag d;
+    diag_quiet(&d);
+    folio_table *t = load_text(&spec, b.data, &d);
+    folio_buf_free(&b);
+    CHECK(t != NULL);
+    CHECK_INT(folio_table_row_count(t), 41);
+    CHECK_INT(folio_table_code_count(t, 1), 41); /* c0..c39, last */
+    for (int i = 1; i <= 40; i++) {
+        uint64_t want = UINT64_C(1) | UINT64_C(1) << (i - 1);
+        if (folio_table_get_multi(t, (size_t)i - 1, 1) != want) {
+            fprintf(stderr, "row %d: %llx, not %llx\n", i,
+                    (unsigned long long)folio_table_get_multi(t, (size_t)i - 1, 1), (unsigned long long)want);
+            CHECK(false);
+        }
+    }
+    CHECK(folio_table_get_multi(t, 40, 1) == (UINT64_C(1) << 39 | UINT64_C(1) << 40));
+    folio_counts c;
+    CHECK(folio_table_count_by(t, NULL, 1, &c));
+    CHECK_INT(c.groups[0].count, 40);
+    CHECK_INT(c.groups[8].count, 1);
+    CHECK_INT(c.groups[39].count, 2);
+    folio_counts_free(&c);
+    folio_rows r;
+    char err[64];
+    CHECK(folio_table_filter(t, NULL, 1, FOLIO_HAS, "c33", &r, err, sizeof err));
+    CHECK_INT(r.n, 1);
+    CHECK_INT(r.idx[0], 33);
+    folio_rows_free(&r);
+    folio_table_free(t);
+    folio_diag_free(&d);
+}
+
 /* ---- operations ---- */
 
 static const folio_colspec OPS_COLS[] = {
@@ -1719,6 +1767,7 @@ int main(void)
     test_period();
     test_previous_period();
     test_interned_codes_and_keys();
+    test_collected_multi_widens();
     test_accessors();
     test_count_by();
     test_crosstab();
