@@ -43,7 +43,10 @@ folio_table *folio_table_create(const folio_inputspec *spec, const char *display
         c->name = xstrdup(cs->name);
         c->type = cs->type;
         c->width = value_width(cs);
-        c->stored = !cs->unread || (spec->key_col && strcmp(spec->key_col, cs->name) == 0);
+        /* a key no plugin reads is stored for the duplicate check unless it is text: that is
+         * checked by hashes (csv_load.c) */
+        c->stored =
+            !cs->unread || (spec->key_col && strcmp(spec->key_col, cs->name) == 0 && cs->type != FOLIO_TEXT);
         if (cs->type != FOLIO_CODE && cs->type != FOLIO_MULTI)
             continue;
         c->codes = xcalloc(FOLIO_MAX_CODES, sizeof *c->codes);
@@ -383,6 +386,19 @@ void folio_table_append(folio_table *t, folio_table *from, const int *map)
     t->nrows = total;
     if (t->ready < total)
         t->ready = total;
+}
+
+void folio_table_drop_column(folio_table *t, int col)
+{
+    folio_column *c = &t->cols[col];
+    if (c->type != FOLIO_TEXT || !c->stored)
+        return;
+    array_free(c->text_off, t->cap ? (t->cap + 1) * sizeof *c->text_off : 0);
+    array_free(c->text, c->text_cap);
+    c->text_off = NULL;
+    c->text = NULL;
+    c->text_len = c->text_cap = c->text_ready = 0;
+    c->stored = false;
 }
 
 void folio_table_add_text(folio_table *t, folio_column *c, const char *s, size_t n)
