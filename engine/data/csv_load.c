@@ -43,11 +43,25 @@ typedef struct slot {
     uint32_t end_line; /* line of the cell's last byte */
 } slot;
 
-/* Open-addressing set of used rows, by the value of their key column. */
+/* Open-addressing set of used rows, by the value of their key column. A slot is 32 bits of the
+ * key's hash, then row + 1; 0 = empty. A text key that no plugin reads is not stored (`hashed`):
+ * its slot is the top 37 bits of a 64-bit hash (whose low bits also place it), then row + 1 in
+ * KEY_ROW_BITS; two keys with the same 37 bits are compared by reading both back from the
+ * input (reread_key), which a million distinct keys need a few times at most. */
+#define KEY_ROW_BITS 27 /* FOLIO_MAX_ROWS + 1 fits */
+#define KEY_ROW_MASK ((UINT64_C(1) << KEY_ROW_BITS) - 1)
 typedef struct keyset {
-    uint64_t *slots; /* 32 bits of the key's hash, then row + 1; 0 = empty */
+    uint64_t *slots;
     size_t mask, n;
+    bool hashed;
 } keyset;
+
+/* Where every 64th line starts in the input, for reading a row back (reread_key). */
+#define LINE_STEP 64
+typedef struct line_mark {
+    uint32_t line;
+    off_t at;
+} line_mark;
 
 typedef struct loader {
     const folio_inputspec *spec;
@@ -73,10 +87,11 @@ typedef struct loader {
     size_t field; /* fields seen so far */
     char *scratch;
     size_t scratch_len, scratch_cap;
-    slot *slots;  /* per spec column: its raw text in scratch, if kept, and its line */
-    uint8_t *bad; /* per spec column: reason kind + 1 if the cell is bad, else 0 */
-    size_t nbad;  /* bad cells in this row */
-    uint32_t kh;  /* hash of a text key seen in this row (its slot is being fetched) */
+    slot *slots;   /* per spec column: its raw text in scratch, if kept, and its line */
+    uint8_t *bad;  /* per spec column: reason kind + 1 if the cell is bad, else 0 */
+    size_t nbad;   /* bad cells in this row */
+    uint32_t kh;   /* hash of a text key seen in this row (its slot is being fetched) */
+    uint64_t kh64; /* the same, for a key that is not stored (keyset.hashed) */
     bool key_hashed;
     bool too_many;
     char extra[VALUE_SHOWN + 8]; /* start of the first field past the header */
@@ -99,6 +114,20 @@ typedef struct loader {
     size_t *reason_count;  /* [kind][column], column ncols = no column */
     size_t shown, hidden;
     keyset keys;
+    /* Reading rows back, for keys that are not stored: the input (a file, or text in memory),
+     * the offset of the next byte fed, where lines start, and whether two rows ever started on
+     * one line (a lone CR ends a row): then rows cannot be found by line, and the input is read
+     * again with its keys stored (`again`). */
+    int src_fd;
+    const char *src_text;
+    size_t src_len;
+    off_t pos;
+    line_mark *marks;
+    size_t nmarks, marks_cap;
+    uint32_t last_row_line;
+    bool shared_line;
+    bool again;
+
     bool part;      /* one of two halves loaded in parallel: the caller merges, then reports */
     bool fini_done; /* csv_fini already ran (the second half ends the file in its thread) */
 } loader;
@@ -422,11 +451,165 @@ static size_t key_find(const loader *ld, const folio_cell *v, uint32_t h)
     return i;
 }
 
-/* Stores row `row` (just added) in the free slot i found for its key hash h. */
-static void key_add(loader *ld, size_t i, uint32_t h, uint32_t row)
+/* The row a used slot holds. */
+static uint32_t slot_row(const keyset *ks, uint64_t s)
+{
+    return ks->hashed ? (uint32_t)(s & KEY_ROW_MASK) - 1 : (uint32_t)s - 1;
+}
+
+/* The slot where a used slot's key is placed first (then the next free one). */
+static size_t slot_home(const keyset *ks, uint64_t s)
+{
+    return ks->hashed ? (size_t)(s >> KEY_ROW_BITS) & ks->mask : (uint32_t)(s >> 32) & ks->mask;
+}
+
+/* FOLIO_WEAK_KEY_HASH=N (tests) gives text keys only N hashes, so that keys that differ share
+ * one and must be told apart by reading them back. */
+static uint64_t weak_key_hashes;
+
+/* 64-bit hash of a text key that is not stored. */
+static uint64_t text_key_hash(const char *s, size_t n)
+{
+    uint64_t h = folio_cell_hash_bytes(s, n);
+    return folio_cell_hash_u64(weak_key_hashes ? h % weak_key_hashes : h);
+}
+
+/* The trimmed text of the pending row's key cell, kept in the scratch buffer. */
+static void pending_key_text(const loader *ld, const char **s, size_t *n)
+{
+    *n = ld->slots[ld->key_c].len;
+    *s = folio_trim(ld->scratch + ld->slots[ld->key_c].off, n);
+}
+
+/* Notes that line ld->line starts at ld->pos (every LINE_STEP lines, and where a loader starts). */
+static void mark_line(loader *ld)
+{
+    if (!ld->keys.hashed || (ld->nmarks && ld->line % LINE_STEP))
+        return;
+    if (ld->nmarks == ld->marks_cap) {
+        ld->marks_cap = ld->marks_cap ? ld->marks_cap * 2 : 256;
+        ld->marks = xrealloc(ld->marks, ld->marks_cap * sizeof *ld->marks);
+    }
+    ld->marks[ld->nmarks++] = (line_mark){ld->line, ld->pos};
+}
+
+/* Reads up to size bytes of the input from offset at; -1 on a read error. */
+static ssize_t read_at(const loader *ld, char *buf, size_t size, off_t at);
+
+/* Collects field `want` of the first row a parser sees. */
+typedef struct grab {
+    size_t want, field;
+    bool done;
+    folio_buf text;
+} grab;
+
+static void grab_field(void *s, size_t n, void *data)
+{
+    grab *g = data;
+    if (!g->done && g->field++ == g->want)
+        folio_buf_append(&g->text, s, n);
+}
+
+static void grab_row(int term, void *data)
+{
+    (void)term;
+    ((grab *)data)->done = true;
+}
+
+/* Reads back the key cell of the row that starts at line `line` (a used row: it was read before
+ * without an error): its trimmed text into g->text. False if it cannot be read. */
+static bool reread_key(const loader *ld, uint32_t line, grab *g)
+{
+    size_t lo = 0, hi = ld->nmarks; /* the last mark at or before the line */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (ld->marks[mid].line <= line)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (!ld->nmarks || ld->marks[lo].line > line)
+        return false;
+    uint32_t at_line = ld->marks[lo].line;
+    off_t at = ld->marks[lo].at;
+    *g = (grab){.want = (size_t)ld->t->cols[ld->key_c].pos - 1};
+    struct csv_parser p;
+    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI);
+    char buf[4096]; /* (a row is usually much shorter: it is parsed a piece at a time) */
+    bool ok = true;
+    while (!g->done) {
+        ssize_t n = read_at(ld, buf, sizeof buf, at);
+        if (n <= 0) {
+            if (n == 0 && at_line == line && csv_fini(&p, grab_field, grab_row, g) != 0)
+                ok = false;
+            break;
+        }
+        const char *s = buf, *end = buf + n;
+        while (at_line < line && s < end) { /* skip to the row's line */
+            const char *nl = memchr(s, '\n', (size_t)(end - s));
+            if (!nl) {
+                s = end;
+                break;
+            }
+            s = nl + 1;
+            at_line++;
+        }
+        if (at_line == line && s < end &&
+            csv_parse(&p, s, (size_t)(end - s), grab_field, grab_row, g) < (size_t)(end - s) && !g->done) {
+            ok = false;
+            break;
+        }
+        at += n;
+    }
+    csv_free(&p);
+    if (!ok || !g->done) {
+        folio_buf_free(&g->text);
+        return false;
+    }
+    if (g->text.data) { /* trimmed, as the key was when it was read */
+        size_t n = g->text.len;
+        const char *t = folio_trim(g->text.data, &n);
+        memmove(g->text.data, t, n);
+        g->text.len = n;
+    }
+    return true;
+}
+
+/* Whether used row `row` of ld has the key s[0..n) (the hashes agree): read back to be sure.
+ * Sets ld->again (and stops) when rows cannot be found by line. */
+static bool same_key_read_back(loader *ld, uint32_t row, const char *s, size_t n)
+{
+    grab g;
+    if (ld->shared_line || !reread_key(ld, ld->t->line[row], &g)) {
+        ld->again = ld->stop = true;
+        return false;
+    }
+    bool same = g.text.len == n && (n == 0 || memcmp(g.text.data, s, n) == 0);
+    folio_buf_free(&g.text);
+    return same;
+}
+
+/* The slot of a used row whose (unstored) text key is s[0..n), hash h; or the free slot where it
+ * would go. */
+static size_t key_find_hashed(loader *ld, uint64_t h, const char *s, size_t n)
+{
+    const keyset *ks = &ld->keys;
+    size_t i = (size_t)(h >> KEY_ROW_BITS) & ks->mask;
+    for (uint64_t v; (v = ks->slots[i]); i = (i + 1) & ks->mask) {
+        if (v >> KEY_ROW_BITS != h >> KEY_ROW_BITS)
+            continue;
+        if (same_key_read_back(ld, slot_row(ks, v), s, n) || ld->stop)
+            break;
+    }
+    return i;
+}
+
+/* Stores row `row` (just added) in the free slot i found for its key hash h (32 bits, or 64 for
+ * a key that is not stored). */
+static void key_add(loader *ld, size_t i, uint64_t h, uint32_t row)
 {
     keyset *ks = &ld->keys;
-    ks->slots[i] = (uint64_t)h << 32 | (row + 1);
+    ks->slots[i] = ks->hashed ? (h >> KEY_ROW_BITS << KEY_ROW_BITS) | (row + 1) : h << 32 | (row + 1);
     if (++ks->n * 2 <= ks->mask + 1)
         return;
     /* grow: re-place every key by its stored hash */
@@ -438,7 +621,7 @@ static void key_add(loader *ld, size_t i, uint32_t h, uint32_t row)
     for (size_t k = 0; k < oldcap; k++) {
         if (!old[k])
             continue;
-        size_t j = (uint32_t)(old[k] >> 32) & ks->mask;
+        size_t j = slot_home(ks, old[k]);
         while (ks->slots[j])
             j = (j + 1) & ks->mask;
         ks->slots[j] = old[k];
@@ -514,6 +697,8 @@ static void process_row(loader *ld, size_t nf)
 {
     folio_table *t = ld->t;
     const folio_inputspec *spec = ld->spec;
+    ld->shared_line |= ld->row_line == ld->last_row_line; /* a row began where another ended */
+    ld->last_row_line = ld->row_line;
     if (++t->rows_read > FOLIO_MAX_ROWS) {
         char msg[96];
         snprintf(msg, sizeof msg, "too many rows (at most %u)", FOLIO_MAX_ROWS);
@@ -558,12 +743,25 @@ static void process_row(loader *ld, size_t nf)
     }
     size_t ki = 0;
     bool keyed = ld->key_c >= 0 && !ld->cells[ld->key_c].missing;
-    if (keyed) {
+    if (keyed && ld->keys.hashed) {
+        const char *ks;
+        size_t kn;
+        pending_key_text(ld, &ks, &kn);
+        uint64_t h = ld->key_hashed ? ld->kh64 : text_key_hash(ks, kn);
+        ki = key_find_hashed(ld, h, ks, kn);
+        if (ld->stop)
+            return;
+        if (ld->keys.slots[ki]) {
+            reject_row(ld, R_DUPLICATE, ld->key_c, nf, t->line[slot_row(&ld->keys, ld->keys.slots[ki])]);
+            return;
+        }
+        ld->kh64 = h;
+    } else if (keyed) {
         folio_cell k = pending_key(ld);
         uint32_t h = ld->key_hashed ? ld->kh : (uint32_t)key_hash(t->cols[ld->key_c].type, &k);
         ki = key_find(ld, &k, h);
         if (ld->keys.slots[ki]) {
-            reject_row(ld, R_DUPLICATE, ld->key_c, nf, t->line[(uint32_t)ld->keys.slots[ki] - 1]);
+            reject_row(ld, R_DUPLICATE, ld->key_c, nf, t->line[slot_row(&ld->keys, ld->keys.slots[ki])]);
             return;
         }
         ld->kh = h;
@@ -572,7 +770,7 @@ static void process_row(loader *ld, size_t nf)
         keep_previous(ld); /* an "until" row counts in both periods */
     folio_table_add_row(t, ld->cells, ld->row_line);
     if (keyed)
-        key_add(ld, ki, ld->kh, (uint32_t)(t->nrows - 1));
+        key_add(ld, ki, ld->keys.hashed ? ld->kh64 : ld->kh, (uint32_t)(t->nrows - 1));
 }
 
 /* Matches the header cells with the spec's columns; reports every missing or doubled column. */
@@ -581,6 +779,7 @@ static void finish_header(loader *ld, size_t nf)
     const folio_inputspec *spec = ld->spec;
     ld->header_done = true;
     ld->nheader = nf;
+    ld->last_row_line = ld->row_line;
     ld->fieldmap = xmalloc(nf * sizeof *ld->fieldmap);
     bool failed = false;
     for (size_t i = 0; i < nf; i++) {
@@ -718,6 +917,14 @@ static void on_field(void *s, size_t n, void *data)
     if (kind != R_NKINDS) {
         ld->bad[c] = (uint8_t)(kind + 1);
         ld->nbad++;
+    } else if (c == ld->key_c && !ld->cells[c].missing && ld->keys.hashed) {
+        /* fetch the key's slot now; the rest of the row hides the cache miss */
+        const char *ks;
+        size_t kn;
+        pending_key_text(ld, &ks, &kn);
+        ld->kh64 = text_key_hash(ks, kn);
+        ld->key_hashed = true;
+        __builtin_prefetch(&ld->keys.slots[(size_t)(ld->kh64 >> KEY_ROW_BITS) & ld->keys.mask]);
     } else if (c == ld->key_c && !ld->cells[c].missing && ld->t->cols[c].type == FOLIO_TEXT) {
         /* fetch the key's slot now; the rest of the row hides the cache miss */
         folio_cell k = pending_key(ld);
@@ -817,10 +1024,12 @@ static void feed_segment(loader *ld, const char *s, size_t n, bool ends_line)
     }
     if (ld->p.quoted)
         track_open_quote(ld, s, n, was_quoted);
+    ld->pos += (off_t)n;
     if (ends_line) {
         ld->line++;
         ld->at_line_start = true;
         ld->col_chars = 0;
+        mark_line(ld);
     } else {
         ld->at_line_start = false;
         ld->col_chars += utf8_chars(s, n);
@@ -829,6 +1038,8 @@ static void feed_segment(loader *ld, const char *s, size_t n, bool ends_line)
 
 static void feed(loader *ld, const char *buf, size_t len)
 {
+    if (!ld->nmarks && ld->at_line_start)
+        mark_line(ld); /* where this loader starts */
     size_t pos = 0;
     while (pos < len && !ld->stop) {
         const char *nl = memchr(buf + pos, '\n', len - pos);
@@ -919,7 +1130,10 @@ static bool spec_ok(const folio_inputspec *spec, const char *file, folio_diag *d
     return false;
 }
 
-static void loader_init(loader *ld, const folio_inputspec *spec, folio_diag *diag, const char *file)
+/* Sets up a loader. exact: store a text key that no plugin reads while loading (dropped at the
+ * end), so duplicates are found without reading rows back. */
+static void loader_init(loader *ld, const folio_inputspec *spec, folio_diag *diag, const char *file,
+                        bool exact)
 {
     memset(ld, 0, sizeof *ld);
     ld->spec = spec;
@@ -946,9 +1160,17 @@ static void loader_init(loader *ld, const folio_inputspec *spec, folio_diag *dia
         ld->prev = folio_table_create(spec, file);
     if (ld->prev)
         ld->prev->date_col = ld->date_c;
+    ld->src_fd = -1;
+    const char *weak = getenv("FOLIO_WEAK_KEY_HASH");
+    weak_key_hashes = weak ? strtoull(weak, NULL, 10) : 0;
     if (ld->key_c >= 0) {
         ld->keys.slots = xcalloc(1024, sizeof *ld->keys.slots);
         ld->keys.mask = 1023;
+        folio_column *kc = &ld->t->cols[ld->key_c];
+        if (kc->type == FOLIO_TEXT && !kc->stored) {
+            ld->keys.hashed = !exact;
+            kc->stored = exact;
+        }
     }
     csv_init(&ld->p, CSV_STRICT | CSV_STRICT_FINI);
     csv_set_realloc_func(&ld->p, field_realloc);
@@ -1012,6 +1234,11 @@ static folio_table *loader_finish(loader *ld)
         folio_table_free(ld->prev);
     } else {
         build_reasons(ld);
+        folio_column *kc = ld->key_c >= 0 ? &t->cols[ld->key_c] : NULL;
+        if (kc && kc->type == FOLIO_TEXT && kc->stored && ld->spec->cols[ld->key_c].unread) {
+            /* stored only for the duplicate check (exact): gone, as when it is hashed */
+            folio_table_drop_column(t, ld->key_c);
+        }
         folio_table_shrink(t);
         t->counts_previous =
             ld->date_c >= 0 && ld->spec->period_rule != FOLIO_PERIOD_NONE && ld->spec->has_previous;
@@ -1038,6 +1265,7 @@ static folio_table *loader_finish(loader *ld)
     free(ld->ncodes_before);
     free(ld->reason_count);
     free(ld->keys.slots);
+    free(ld->marks);
     return t;
 }
 
@@ -1067,7 +1295,8 @@ static ssize_t read_full_at(int fd, char *buf, size_t size, off_t at)
 {
     size_t got = 0;
     while (got < size) {
-        ssize_t r = at < 0 ? read(fd, buf + got, size - got) : pread(fd, buf + got, size - got, at + (off_t)got);
+        ssize_t r =
+            at < 0 ? read(fd, buf + got, size - got) : pread(fd, buf + got, size - got, at + (off_t)got);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
@@ -1084,29 +1313,80 @@ static ssize_t read_full(int fd, char *buf, size_t size)
     return read_full_at(fd, buf, size, -1);
 }
 
+static ssize_t read_at(const loader *ld, char *buf, size_t size, off_t at)
+{
+    if (ld->src_fd >= 0)
+        return read_full_at(ld->src_fd, buf, size, at);
+    if (!ld->src_text || at < 0 || (size_t)at >= ld->src_len)
+        return 0;
+    size_t n = ld->src_len - (size_t)at < size ? ld->src_len - (size_t)at : size;
+    memcpy(buf, ld->src_text + at, n);
+    return (ssize_t)n;
+}
+
+/* Adds messages [skip, n) of `from` to `to`; at most *room warnings are shown, the rest are
+ * counted in *hidden. */
+static void replay(folio_diag *to, const folio_diag *from, size_t skip, size_t *room, size_t *hidden);
+
+/* Runs one load (the loader set up with its source), then, if its keys are hashed, passes on its
+ * messages (held back, in case the input must be read again with its keys stored). */
+static folio_table *finish_attempt(loader *ld, folio_diag *diag, folio_diag *held, bool *again)
+{
+    folio_table *t = loader_finish(ld);
+    *again = ld->again;
+    if (ld->diag == held && !ld->again) {
+        size_t room = SIZE_MAX, hidden = 0;
+        replay(diag, held, 0, &room, &hidden);
+    }
+    if (ld->diag == held)
+        folio_diag_free(held);
+    return t;
+}
+
+/* Points ld's messages at a held-back list when its keys are hashed (see finish_attempt). */
+static void hold_messages(loader *ld, folio_diag *held)
+{
+    folio_diag_init(held);
+    held->quiet = true;
+    if (ld->keys.hashed)
+        ld->diag = held;
+}
+
 /* Reads the whole file from fd in one pass on this thread. */
 static folio_table *load_sequential(const folio_inputspec *spec, folio_diag *diag, const char *file, int fd)
 {
-    loader ld;
-    loader_init(&ld, spec, diag, file);
-    char *buf = xmalloc(READ_CHUNK);
-    bool first = true;
-    while (!ld.stop) {
-        ssize_t n = read_full(fd, buf, READ_CHUNK);
-        if (n < 0) {
-            char msg[256];
-            snprintf(msg, sizeof msg, "cannot read: %s", strerror(errno));
-            fatal(&ld, 0, 0, msg);
+    folio_table *t = NULL;
+    bool again = false;
+    for (int attempt = 0; attempt < 2 && (attempt == 0 || again); attempt++) {
+        if (attempt && lseek(fd, 0, SEEK_SET) != 0)
             break;
+        loader ld;
+        folio_diag held;
+        loader_init(&ld, spec, diag, file, attempt > 0);
+        hold_messages(&ld, &held);
+        ld.src_fd = fd;
+        char *buf = xmalloc(READ_CHUNK);
+        bool first = true;
+        while (!ld.stop) {
+            ssize_t n = read_full(fd, buf, READ_CHUNK);
+            if (n < 0) {
+                char msg[256];
+                snprintf(msg, sizeof msg, "cannot read: %s", strerror(errno));
+                fatal(&ld, 0, 0, msg);
+                break;
+            }
+            if (n == 0)
+                break;
+            size_t skip = first ? text_start(&ld, buf, (size_t)n) : 0;
+            if (first)
+                ld.pos = (off_t)skip;
+            first = false;
+            feed(&ld, buf + skip, (size_t)n - skip);
         }
-        if (n == 0)
-            break;
-        size_t skip = first ? text_start(&ld, buf, (size_t)n) : 0;
-        first = false;
-        feed(&ld, buf + skip, (size_t)n - skip);
+        free(buf);
+        t = finish_attempt(&ld, diag, &held, &again);
     }
-    free(buf);
-    return loader_finish(&ld);
+    return t;
 }
 
 /* ---- two threads ----
@@ -1174,41 +1454,85 @@ static void *load_second(void *arg)
         ld->line = ld->row_line = lines;
         ld->at_line_start = true;
         ld->col_chars = 0;
+        ld->pos = h->from;
+        ld->nmarks = 0; /* rows are found from the half's first line on */
+        mark_line(ld);
         h->ok = feed_range(ld, h->fd, h->from, h->to, buf);
         if (h->ok && csv_fini(&ld->p, on_field, on_row, ld) != 0)
             h->ok = false; /* an unterminated quote: the one-pass load reports it */
         ld->fini_done = true;
-        free(ld->keys.slots); /* its duplicates are found: only the first half's keys are asked */
-        ld->keys.slots = NULL;
+        if (!ld->keys.hashed) { /* its duplicates are found: only the first half's keys are asked */
+            free(ld->keys.slots);
+            ld->keys.slots = NULL;
+        } /* (hashed keys are not stored: the merge asks the first half for each of these) */
     }
     free(buf);
     return NULL;
 }
 
-/* Appends the second half's rows (b) to the first's table (a). False, with a possibly changed
- * a, when the one-pass result could differ. */
+/* Whether a key that is not stored is used in both halves: every key of b's set whose hash's
+ * 37 bits are in a's is read back from both halves. True too if a row cannot be read back. */
+static bool hashed_key_in_both(loader *a, loader *b)
+{
+    const keyset *ka = &a->keys, *kb = &b->keys;
+    if (!ka->slots || !kb->slots)
+        return true;
+    for (size_t j = 0; j <= kb->mask; j++) {
+        uint64_t v = kb->slots[j];
+        if (!v)
+            continue;
+        for (size_t i = (size_t)(v >> KEY_ROW_BITS) & ka->mask; ka->slots[i]; i = (i + 1) & ka->mask) {
+            if (ka->slots[i] >> KEY_ROW_BITS != v >> KEY_ROW_BITS)
+                continue;
+            grab g;
+            if (b->shared_line || !reread_key(b, b->t->line[slot_row(kb, v)], &g))
+                return true;
+            bool same =
+                same_key_read_back(a, slot_row(ka, ka->slots[i]), g.text.data ? g.text.data : "", g.text.len);
+            folio_buf_free(&g.text);
+            if (same || a->stop)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Fills map (FOLIO_MAX_CODES per column) with the index in a's dictionaries of every code of
+ * b's: codes first seen in b follow a's, in the order first seen. False if a dictionary would
+ * overflow. */
+static bool map_codes(folio_table *a, const folio_table *b, int *map)
+{
+    for (size_t c = 0; c < a->ncols; c++) {
+        folio_column *ca = &a->cols[c];
+        const folio_column *cb = &b->cols[c];
+        for (size_t k = 0; k < cb->ncodes; k++) {
+            int i = folio_cell_find_code(ca, cb->codes[k], cb->code_len[k]);
+            if (i < 0 && ca->interned && ca->ncodes < FOLIO_MAX_CODES)
+                i = folio_column_intern(ca, cb->codes[k], cb->code_len[k]);
+            map[c * FOLIO_MAX_CODES + k] = i;
+            if (i < 0)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Appends the second half's rows (b) to the first's table (a), and the rows of the previous
+ * period each kept. False, with a possibly changed a, when the one-pass result could differ. */
 static bool merge_halves(loader *a, loader *b)
 {
     folio_table *ta = a->t, *tb = b->t;
     size_t ncols = ta->ncols;
     if (ta->rows_read + tb->rows_read > FOLIO_MAX_ROWS)
         return false;
-    /* codes first seen in the second half follow the first half's, in the order first seen */
     int *map = xmalloc((ncols ? ncols : 1) * FOLIO_MAX_CODES * sizeof *map);
-    bool ok = true;
-    for (size_t c = 0; c < ncols && ok; c++) {
-        folio_column *ca = &ta->cols[c], *cb = &tb->cols[c];
-        for (size_t k = 0; k < cb->ncodes && ok; k++) {
-            int i = folio_cell_find_code(ca, cb->codes[k], cb->code_len[k]);
-            if (i < 0 && ca->interned && ca->ncodes < FOLIO_MAX_CODES)
-                i = folio_column_intern(ca, cb->codes[k], cb->code_len[k]);
-            map[c * FOLIO_MAX_CODES + k] = i;
-            ok = i >= 0;
-        }
-    }
+    int *prev_map = xmalloc((ncols ? ncols : 1) * FOLIO_MAX_CODES * sizeof *prev_map);
+    bool ok = map_codes(ta, tb, map) && (!a->prev || !b->prev || map_codes(a->prev, b->prev, prev_map));
     /* a key used in both halves: the one-pass load rejects the later row */
     folio_type key_type = a->key_c >= 0 ? ta->cols[a->key_c].type : FOLIO_TEXT;
-    for (size_t r = 0; ok && a->key_c >= 0 && r < tb->nrows; r++) {
+    if (a->keys.hashed)
+        ok = ok && !hashed_key_in_both(a, b);
+    for (size_t r = 0; ok && a->key_c >= 0 && !a->keys.hashed && r < tb->nrows; r++) {
         if (folio_table_is_missing(tb, r, a->key_c))
             continue;
         folio_cell k = stored_key(tb, a->key_c, r);
@@ -1216,55 +1540,22 @@ static bool merge_halves(loader *a, loader *b)
     }
     free(a->keys.slots); /* no row is added after the merge: the memory is the table's now */
     a->keys.slots = NULL;
-    for (size_t r = 0; ok && r < tb->nrows; r++) {
-        for (size_t c = 0; c < ncols; c++) {
-            const folio_column *cb = &tb->cols[c];
-            folio_cell *v = &a->cells[c];
-            *v = (folio_cell){.missing = true};
-            if (!cb->stored)
-                continue;
-            const int *m = map + c * FOLIO_MAX_CODES;
-            switch (cb->type) {
-            case FOLIO_TEXT:
-                v->missing = cb->text_off[r] == cb->text_off[r + 1];
-                if (!v->missing)
-                    folio_table_add_text(ta, &ta->cols[c], cb->text + cb->text_off[r],
-                                         (size_t)(cb->text_off[r + 1] - cb->text_off[r] - 1));
-                break;
-            case FOLIO_INTEGER:
-            case FOLIO_NUMBER:
-                v->num = folio_num_at(cb, r);
-                v->missing = isnan(v->num);
-                break;
-            case FOLIO_DATE:
-                v->date = cb->date[r];
-                v->missing = v->date == FOLIO_DATE_NONE;
-                break;
-            case FOLIO_YESNO:
-            case FOLIO_CODE:
-                v->small = cb->small[r];
-                v->missing = v->small < 0;
-                if (!v->missing && cb->type == FOLIO_CODE)
-                    v->small = m[v->small];
-                break;
-            case FOLIO_MULTI: {
-                uint64_t bits = folio_multi_at(cb, r);
-                v->missing = !(cb->multi_present[r / 64] >> (r % 64) & 1);
-                v->multi = 0;
-                for (; bits; bits &= bits - 1)
-                    v->multi |= UINT64_C(1) << m[__builtin_ctzll(bits)];
-                break;
-            }
-            }
-        }
-        folio_table_add_row(ta, a->cells, tb->line[r]);
+    free(b->keys.slots);
+    b->keys.slots = NULL;
+    if (ok) {
+        folio_table_append(ta, tb, map); /* column by column, each of b's freed once copied */
+        if (a->prev && b->prev)
+            folio_table_append(a->prev, b->prev, prev_map);
     }
     free(map);
+    free(prev_map);
     if (!ok)
         return false;
     ta->rows_read += tb->rows_read;
     ta->out_of_period += tb->out_of_period;
     ta->rejected += tb->rejected;
+    ta->previous_used += tb->previous_used;
+    a->prev_rejected += b->prev_rejected;
     if (tb->first_date != FOLIO_DATE_NONE &&
         (ta->first_date == FOLIO_DATE_NONE || tb->first_date < ta->first_date))
         ta->first_date = tb->first_date;
@@ -1332,9 +1623,10 @@ static folio_table *load_split(const folio_inputspec *spec, folio_diag *diag, co
     folio_diag_init(&h1.diag);
     folio_diag_init(&h2.diag);
     h1.diag.quiet = h2.diag.quiet = true;
-    loader_init(&h1.ld, spec, &h1.diag, file);
-    loader_init(&h2.ld, spec, &h2.diag, file);
+    loader_init(&h1.ld, spec, &h1.diag, file, false);
+    loader_init(&h2.ld, spec, &h2.diag, file, false);
     h1.ld.part = h2.ld.part = true;
+    h1.ld.src_fd = h2.ld.src_fd = fd; /* (pread: both threads may read rows back at once) */
     h2.fd = fd;
     h2.head = head + bom;
     h2.head_len = head_len - bom;
@@ -1348,6 +1640,7 @@ static folio_table *load_split(const folio_inputspec *spec, folio_diag *diag, co
         ssize_t n = pread_full(fd, buf, READ_CHUNK < (size_t)split ? READ_CHUNK : (size_t)split, 0);
         if (n > 0) {
             size_t skip = text_start(&h1.ld, buf, (size_t)n);
+            h1.ld.pos = (off_t)skip;
             feed(&h1.ld, buf + skip, (size_t)n - skip);
             h1.ok = feed_range(&h1.ld, fd, n, split, buf);
         }
@@ -1418,11 +1711,21 @@ folio_table *folio_table_load_text(const folio_inputspec *spec, const char *text
     const char *file = display_name(spec);
     if (!spec_ok(spec, file, diag))
         return NULL;
-    loader ld;
-    loader_init(&ld, spec, diag, file);
-    if (text) {
-        size_t skip = text_start(&ld, text, len);
-        feed(&ld, text + skip, len - skip);
+    folio_table *t = NULL;
+    bool again = false;
+    for (int attempt = 0; attempt < 2 && (attempt == 0 || again); attempt++) {
+        loader ld;
+        folio_diag held;
+        loader_init(&ld, spec, diag, file, attempt > 0);
+        hold_messages(&ld, &held);
+        ld.src_text = text;
+        ld.src_len = len;
+        if (text) {
+            size_t skip = text_start(&ld, text, len);
+            ld.pos = (off_t)skip;
+            feed(&ld, text + skip, len - skip);
+        }
+        t = finish_attempt(&ld, diag, &held, &again);
     }
-    return loader_finish(&ld);
+    return t;
 }

@@ -23,6 +23,8 @@ static unsigned value_width(const folio_colspec *cs)
         return 4;
     if (cs->type == FOLIO_MULTI && cs->codes)
         return cs->ncodes <= 8 ? 1 : cs->ncodes <= 16 ? 2 : cs->ncodes <= 32 ? 4 : 8;
+    if (cs->type == FOLIO_MULTI)
+        return 1; /* codes collected from the data: widened as they come (multi_widen) */
     return 8;
 }
 
@@ -41,7 +43,10 @@ folio_table *folio_table_create(const folio_inputspec *spec, const char *display
         c->name = xstrdup(cs->name);
         c->type = cs->type;
         c->width = value_width(cs);
-        c->stored = !cs->unread || (spec->key_col && strcmp(spec->key_col, cs->name) == 0);
+        /* a key no plugin reads is stored for the duplicate check unless it is text: that is
+         * checked by hashes (csv_load.c) */
+        c->stored =
+            !cs->unread || (spec->key_col && strcmp(spec->key_col, cs->name) == 0 && cs->type != FOLIO_TEXT);
         if (cs->type != FOLIO_CODE && cs->type != FOLIO_MULTI)
             continue;
         c->codes = xcalloc(FOLIO_MAX_CODES, sizeof *c->codes);
@@ -192,9 +197,40 @@ static void resize_rows(folio_table *t, size_t cap)
         t->ready = cap;
 }
 
-static void text_append(folio_column *c, const char *s, size_t n)
+/* Bytes per value of a MULTI column holding bit set m: the least that keeps every bit. */
+static unsigned multi_width_of(uint64_t m)
 {
-    size_t need = c->text_len + n + 1;
+    return m >> 32 ? 8 : m >> 16 ? 4 : m >> 8 ? 2 : 1;
+}
+
+static void multi_put(void *multi, unsigned width, size_t r, uint64_t m)
+{
+    switch (width) {
+    case 1: ((uint8_t *)multi)[r] = (uint8_t)m; break;
+    case 2: ((uint16_t *)multi)[r] = (uint16_t)m; break;
+    case 4: ((uint32_t *)multi)[r] = (uint32_t)m; break;
+    default: ((uint64_t *)multi)[r] = m;
+    }
+}
+
+/* Gives MULTI column c `width` bytes per value (more than it has): a column whose codes come
+ * from the data starts at one byte a row and is copied wider when a row chooses its 9th, 17th
+ * or 33rd code, at most three times. */
+static void multi_widen(folio_table *t, folio_column *c, unsigned width)
+{
+    if (t->cap) {
+        void *q = array_resize(NULL, 0, t->cap * width);
+        for (size_t r = 0; r < t->nrows; r++)
+            multi_put(q, width, r, folio_multi_at(c, r));
+        array_free(c->multi, t->cap * c->width);
+        c->multi = q;
+    }
+    c->width = width;
+}
+
+/* Makes the arena of c hold `need` bytes. */
+static void text_reserve(folio_column *c, size_t need)
+{
     if (need > c->text_cap) {
         size_t cap = c->text_cap ? c->text_cap : 65536;
         while (cap < need)
@@ -202,6 +238,12 @@ static void text_append(folio_column *c, const char *s, size_t n)
         c->text = array_resize(c->text, c->text_cap, cap);
         c->text_cap = cap;
     }
+}
+
+static void text_append(folio_column *c, const char *s, size_t n)
+{
+    size_t need = c->text_len + n + 1;
+    text_reserve(c, need);
     if (need > c->text_ready) {
         size_t upto = need + PREFAULT_TEXT < c->text_cap ? need + PREFAULT_TEXT : c->text_cap;
         folio_prefault(c->text, c->text_ready, upto);
@@ -243,12 +285,9 @@ void folio_table_add_row(folio_table *t, const folio_cell *cells, uint32_t line)
         case FOLIO_CODE: c->small[r] = (int8_t)(v->missing ? -1 : v->small); break;
         case FOLIO_MULTI: {
             uint64_t m = v->missing ? 0 : v->multi;
-            switch (c->width) {
-            case 1: ((uint8_t *)c->multi)[r] = (uint8_t)m; break;
-            case 2: ((uint16_t *)c->multi)[r] = (uint16_t)m; break;
-            case 4: ((uint32_t *)c->multi)[r] = (uint32_t)m; break;
-            default: ((uint64_t *)c->multi)[r] = m;
-            }
+            if (multi_width_of(m) > c->width)
+                multi_widen(t, c, multi_width_of(m));
+            multi_put(c->multi, c->width, r, m);
             if (!v->missing)
                 c->multi_present[r / 64] |= UINT64_C(1) << (r % 64);
             break;
@@ -263,6 +302,103 @@ void folio_table_add_row(folio_table *t, const folio_cell *cells, uint32_t line)
             t->last_date = d;
     }
     t->nrows++;
+}
+
+void folio_table_append(folio_table *t, folio_table *from, const int *map)
+{
+    size_t n0 = t->nrows, n = from->nrows, total = n0 + n;
+    if (total > t->cap)
+        resize_rows(t, (total + 63) / 64 * 64);
+    if (n)
+        memcpy(t->line + n0, from->line, n * sizeof *t->line);
+    array_free(from->line, from->cap * sizeof *from->line);
+    from->line = NULL;
+    for (size_t i = 0; i < t->ncols; i++) {
+        folio_column *c = &t->cols[i], *f = &from->cols[i];
+        const int *m = map + i * FOLIO_MAX_CODES;
+        bool same = true; /* the codes keep their numbers */
+        for (size_t k = 0; k < f->ncodes; k++)
+            same &= m[k] == (int)k;
+        if (!c->stored)
+            continue;
+        switch (c->type) {
+        case FOLIO_TEXT: {
+            size_t base = c->text_len;
+            text_reserve(c, base + f->text_len);
+            if (f->text_len)
+                memcpy(c->text + base, f->text, f->text_len);
+            c->text_len = base + f->text_len;
+            if (c->text_ready < c->text_len)
+                c->text_ready = c->text_len;
+            for (size_t r = 0; r < n; r++)
+                c->text_off[n0 + r + 1] = base + f->text_off[r + 1];
+            break;
+        }
+        case FOLIO_INTEGER:
+        case FOLIO_NUMBER:
+            if (n)
+                memcpy((char *)c->num + n0 * c->width, f->num, n * c->width);
+            break;
+        case FOLIO_DATE:
+            if (n)
+                memcpy(c->date + n0, f->date, n * sizeof *c->date);
+            break;
+        case FOLIO_YESNO:
+        case FOLIO_CODE:
+            if (same && n)
+                memcpy(c->small + n0, f->small, n);
+            else
+                for (size_t r = 0; r < n; r++)
+                    c->small[n0 + r] = (int8_t)(f->small[r] < 0 ? -1 : m[f->small[r]]);
+            break;
+        case FOLIO_MULTI: {
+            unsigned w = c->ncodes <= 8 ? 1 : c->ncodes <= 16 ? 2 : c->ncodes <= 32 ? 4 : 8;
+            if (w > c->width)
+                multi_widen(t, c, w);
+            for (size_t r = 0; r < n; r++) {
+                uint64_t bits = folio_multi_at(f, r), out = bits;
+                if (!same)
+                    for (out = 0; bits; bits &= bits - 1)
+                        out |= UINT64_C(1) << m[__builtin_ctzll(bits)];
+                multi_put(c->multi, c->width, n0 + r, out);
+                if (f->multi_present[r / 64] >> (r % 64) & 1)
+                    c->multi_present[(n0 + r) / 64] |= UINT64_C(1) << ((n0 + r) % 64);
+            }
+            break;
+        }
+        }
+        /* this column of `from` is copied: its memory goes before the next one grows */
+        array_free(f->num, from->cap * f->width);
+        array_free(f->date, from->cap * sizeof *f->date);
+        array_free(f->small, from->cap * sizeof *f->small);
+        array_free(f->multi, from->cap * f->width);
+        array_free(f->multi_present, from->cap / 64 * sizeof(uint64_t));
+        array_free(f->text_off, from->cap ? (from->cap + 1) * sizeof *f->text_off : 0);
+        array_free(f->text, f->text_cap);
+        f->num = f->multi = NULL;
+        f->date = NULL;
+        f->small = NULL;
+        f->multi_present = f->text_off = NULL;
+        f->text = NULL;
+        f->text_len = f->text_cap = f->text_ready = 0;
+    }
+    from->nrows = from->cap = from->ready = 0;
+    t->nrows = total;
+    if (t->ready < total)
+        t->ready = total;
+}
+
+void folio_table_drop_column(folio_table *t, int col)
+{
+    folio_column *c = &t->cols[col];
+    if (c->type != FOLIO_TEXT || !c->stored)
+        return;
+    array_free(c->text_off, t->cap ? (t->cap + 1) * sizeof *c->text_off : 0);
+    array_free(c->text, c->text_cap);
+    c->text_off = NULL;
+    c->text = NULL;
+    c->text_len = c->text_cap = c->text_ready = 0;
+    c->stored = false;
 }
 
 void folio_table_add_text(folio_table *t, folio_column *c, const char *s, size_t n)

@@ -16,7 +16,7 @@
 typedef struct folio_column {
     char *name; /* contract name */
     folio_type type;
-    int pos; /* 1-based field in the file; 0 = the column is absent (optional) */
+    int pos;     /* 1-based field in the file; 0 = the column is absent (optional) */
     bool stored; /* false: validated while loading, but no plugin reads it, so no array is kept */
 
     /* Values: exactly one of these arrays is used, by type. Missing is a sentinel, except MULTI. */
@@ -26,7 +26,8 @@ typedef struct folio_column {
     void *multi;             /* MULTI: 1, 2, 4 or 8-byte bit sets by width: bit i = code i chosen */
     unsigned width;          /* bytes per value of num or multi, the least the spec allows: an
                                 INTEGER ranged within int8/int32 (missing = INT8_MIN/INT32_MIN),
-                                else double (missing = NAN); a MULTI with at most 8/16/32 codes */
+                                else double (missing = NAN); a MULTI with at most 8/16/32 codes,
+                                or whose codes come from the data: 1, widened as rows need */
     uint64_t *multi_present; /* MULTI: bit r of word r/64 = row r's cell was not empty */
     uint64_t *text_off;      /* TEXT: cell r is text[text_off[r] .. text_off[r+1]), NUL included;
                                 equal offsets = missing. Offsets, not pointers: the arena grows. */
@@ -59,7 +60,6 @@ struct folio_table {
     size_t previous_used;  /* rows of the previous period (kept or not) */
     bool counts_previous;  /* the input is dated and the period has a previous one */
 };
-
 
 /* The value of an INTEGER/NUMBER cell; NAN if missing. */
 static inline double folio_num_at(const folio_column *c, size_t r)
@@ -110,6 +110,13 @@ void folio_table_drop_text(folio_table *t);
 /* Appends one row of ncols validated cells (TEXT cells were added already with
  * folio_table_add_text; missing ones not at all). Amortised growth, no allocation per row. */
 void folio_table_add_row(folio_table *t, const folio_cell *cells, uint32_t line);
+/* Appends every row of `from` (same spec) to t, code k of `from`'s column c becoming code
+ * map[c * FOLIO_MAX_CODES + k] of t's (both dictionaries as they are now). Each column of
+ * `from` is freed once copied, so the two tables never both hold every row; `from` is left
+ * empty (its counts untouched). */
+void folio_table_append(folio_table *t, folio_table *from, const int *map);
+/* Frees a TEXT column's cells and marks it not stored (a key kept only for the duplicate check). */
+void folio_table_drop_column(folio_table *t, int col);
 /* Adds a code to an interned dictionary (stored lower case); returns its index. */
 int folio_column_intern(folio_column *c, const char *s, size_t n);
 /* Drops the last interned code (a row that used it was rejected). */

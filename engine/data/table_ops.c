@@ -197,6 +197,36 @@ static int cmp_value_entry(const void *a, const void *b)
     return x->v < y->v ? -1 : x->v > y->v;
 }
 
+/* Adds to bins[b] the selected rows (n of them) whose byte in v is b. Four sets of bins, so
+ * rows in a row with the same value do not wait on one counter. */
+static void byte_histogram(const uint8_t *v, const folio_rows *sel, size_t n, size_t bins[256])
+{
+    uint32_t part[4][256];
+    memset(part, 0, sizeof part);
+    size_t k = 0;
+    while (k < n) {
+        /* uint32_t bins: flushed at least every 2^32 rows */
+        size_t end = n - k > UINT32_MAX ? k + UINT32_MAX : n;
+        if (sel) {
+            for (; k < end; k++)
+                part[k & 3][v[sel->idx[k]]]++;
+        } else {
+            for (; k + 4 <= end; k += 4) {
+                part[0][v[k]]++;
+                part[1][v[k + 1]]++;
+                part[2][v[k + 2]]++;
+                part[3][v[k + 3]]++;
+            }
+            for (; k < end; k++)
+                part[0][v[k]]++;
+        }
+        for (int b = 0; b < 256; b++) {
+            bins[b] += (size_t)part[0][b] + part[1][b] + part[2][b] + part[3][b];
+            part[0][b] = part[1][b] = part[2][b] = part[3][b] = 0;
+        }
+    }
+}
+
 /* ---- grouping: the groups of one column, as count_by gives them ---- */
 
 /* Counts the selected rows of column col into out. With gid (not for MULTI), also gives each
@@ -224,6 +254,21 @@ static bool group_column(const folio_table *t, const folio_rows *sel, int col, f
         out->n = ng;
         for (size_t i = 0; i < ng; i++)
             out->groups[i].label = c->type == FOLIO_YESNO ? yesno[i] : c->codes[i];
+        if (!g && c->type != FOLIO_MULTI) {
+            /* one byte per row (a code index, 1/0, or -1 missing): count each byte value */
+            size_t bins[256] = {0};
+            byte_histogram((const uint8_t *)c->small, sel, n, bins);
+            for (int b = 0; b < 256; b++) {
+                int v = (int8_t)(uint8_t)b;
+                if (v >= 0 && c->type == FOLIO_YESNO)
+                    v = v ? 0 : 1; /* group 0 = yes */
+                if (v < 0)
+                    out->missing += bins[b];
+                else if ((size_t)v < ng)
+                    out->groups[v].count += bins[b];
+            }
+            return true;
+        }
         for (size_t k = 0; k < n; k++) {
             size_t r = sel_row(sel, k);
             if (c->type == FOLIO_MULTI) {
@@ -387,6 +432,27 @@ bool folio_table_scale(const folio_table *t, const folio_rows *sel, int col, int
         return false;
     size_t miss = 0, oth = 0;
     memset(counts, 0, ((size_t)hi - (size_t)lo + 1) * sizeof *counts);
+    if (c->width == 1) {
+        /* one byte per row: count each byte value, then place the 256 of them */
+        size_t bins[256] = {0};
+        byte_histogram((const uint8_t *)c->num, sel, sel_count(t, sel), bins);
+        for (int b = 0; b < 256; b++) {
+            int v = (int8_t)(uint8_t)b;
+            if (!bins[b])
+                continue;
+            if (v == INT8_MIN)
+                miss += bins[b];
+            else if (v >= lo && v <= hi)
+                counts[v - lo] += bins[b];
+            else
+                oth += bins[b];
+        }
+        if (missing)
+            *missing = miss;
+        if (other)
+            *other = oth;
+        return true;
+    }
     for (size_t k = 0, n = sel_count(t, sel); k < n; k++) {
         double v = folio_num_at(c, sel_row(sel, k));
         if (isnan(v))
@@ -638,6 +704,78 @@ static bool cell_matches(const folio_column *c, size_t r, folio_cmp op, const op
     }
 }
 
+/* Reads `op value` for column c into *op and o (an empty value turns EQ/NE into MISSING/PRESENT);
+ * false with a message in err. */
+static bool read_condition(const folio_table *t, const folio_rows *in, const folio_column *c, folio_cmp *op,
+                           const char *value, operand *o, char *err, size_t errlen)
+{
+    if (!sel_ok(t, in)) {
+        set_err(err, errlen, "filter: the selection holds rows that are not in %s", t->name);
+        return false;
+    }
+    if (*op < FOLIO_EQ || *op > FOLIO_PRESENT) {
+        set_err(err, errlen, "filter: unknown comparison on %s", c->name);
+        return false;
+    }
+    if (*op == FOLIO_MISSING || *op == FOLIO_PRESENT)
+        return true;
+    if (!value) {
+        set_err(err, errlen, "%s: no value to compare with", c->name);
+        return false;
+    }
+    size_t n = strlen(value);
+    folio_trim(value, &n);
+    if (n == 0 && (*op == FOLIO_EQ || *op == FOLIO_NE)) {
+        *op = *op == FOLIO_EQ ? FOLIO_MISSING : FOLIO_PRESENT;
+        return true;
+    }
+    if (n == 0) {
+        set_err(err, errlen, "%s: no value to compare with", c->name);
+        return false;
+    }
+    return read_operand(c, *op, value, o, err, errlen);
+}
+
+/* The rows of `in` (NULL = all) that match: written to idx when idx is not NULL (room for every
+ * row of `in`); returns how many. */
+static size_t select_rows(const folio_table *t, const folio_rows *in, const folio_column *c, folio_cmp op,
+                          const operand *o, uint32_t *idx)
+{
+    size_t n = sel_count(t, in), m = 0;
+    if ((c->type == FOLIO_CODE || c->type == FOLIO_YESNO) && (op == FOLIO_EQ || op == FOLIO_NE) &&
+        !o->never) {
+        /* the most asked question, one byte per row and no branch: equal to a known code
+         * (which is never the missing value, -1), or not */
+        const int8_t *v = c->small, want = (int8_t)o->small;
+        bool eq = op == FOLIO_EQ;
+        if (!idx && !in) {
+            for (size_t r = 0; r < n; r++) /* (vectorised: only a count is asked) */
+                m += v[r] == want;
+            return eq ? m : n - m;
+        }
+        if (!idx) {
+            for (size_t k = 0; k < n; k++)
+                m += v[in->idx[k]] == want;
+            return eq ? m : n - m;
+        }
+        for (size_t k = 0; k < n; k++) {
+            size_t r = sel_row(in, k);
+            idx[m] = (uint32_t)r;
+            m += (v[r] == want) == eq;
+        }
+        return m;
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t r = sel_row(in, k);
+        if (cell_matches(c, r, op, o)) {
+            if (idx)
+                idx[m] = (uint32_t)r;
+            m++;
+        }
+    }
+    return m;
+}
+
 /* NE keeps every row EQ leaves out, missing cells included, so EQ and NE split the selection.
  * An empty value means the empty cell: EQ "" is MISSING and NE "" is PRESENT. */
 bool folio_table_filter(const folio_table *t, const folio_rows *in, int col, folio_cmp op, const char *value,
@@ -649,60 +787,45 @@ bool folio_table_filter(const folio_table *t, const folio_rows *in, int col, fol
         out->idx = NULL;
         out->n = 0;
     }
-    const folio_column *c = column(t, col);
     if (!t || !out) {
         set_err(err, errlen, "filter: no table or no result given");
         return false;
     }
+    const folio_column *c = column(t, col);
+    operand o = {0};
     if (!c) {
         set_err(err, errlen, "filter: no column %d in %s", col, t->name);
         return false;
     }
-    if (!sel_ok(t, in)) {
-        set_err(err, errlen, "filter: the selection holds rows that are not in %s", t->name);
+    if (!read_condition(t, in, c, &op, value, &o, err, errlen))
         return false;
-    }
-    if (op < FOLIO_EQ || op > FOLIO_PRESENT) {
-        set_err(err, errlen, "filter: unknown comparison on %s", c->name);
-        return false;
-    }
-    operand o = {0};
-    if (op != FOLIO_MISSING && op != FOLIO_PRESENT) {
-        if (!value) {
-            set_err(err, errlen, "%s: no value to compare with", c->name);
-            return false;
-        }
-        size_t n = strlen(value);
-        folio_trim(value, &n);
-        if (n == 0 && (op == FOLIO_EQ || op == FOLIO_NE)) {
-            op = op == FOLIO_EQ ? FOLIO_MISSING : FOLIO_PRESENT;
-        } else if (n == 0) {
-            set_err(err, errlen, "%s: no value to compare with", c->name);
-            return false;
-        } else if (!read_operand(c, op, value, &o, err, errlen)) {
-            return false;
-        }
-    }
-    size_t n = sel_count(t, in), m = 0;
+    size_t n = sel_count(t, in);
     uint32_t *idx = xmalloc((n ? n : 1) * sizeof *idx);
-    if ((c->type == FOLIO_CODE || c->type == FOLIO_YESNO) && (op == FOLIO_EQ || op == FOLIO_NE) && !o.never) {
-        /* the most asked question, one byte per row and no branch: equal to a known code
-         * (which is never the missing value, -1), or not */
-        const int8_t *v = c->small, want = (int8_t)o.small;
-        bool eq = op == FOLIO_EQ;
-        for (size_t k = 0; k < n; k++) {
-            size_t r = sel_row(in, k);
-            idx[m] = (uint32_t)r;
-            m += (v[r] == want) == eq;
-        }
-    } else {
-        for (size_t k = 0; k < n; k++) {
-            size_t r = sel_row(in, k);
-            if (cell_matches(c, r, op, &o))
-                idx[m++] = (uint32_t)r;
-        }
-    }
+    size_t m = select_rows(t, in, c, op, &o, idx);
     out->idx = xrealloc(idx, (m ? m : 1) * sizeof *idx);
     out->n = m;
+    return true;
+}
+
+bool folio_table_count_where(const folio_table *t, const folio_rows *in, int col, folio_cmp op,
+                             const char *value, size_t *count, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (count)
+        *count = 0;
+    if (!t || !count) {
+        set_err(err, errlen, "filter: no table or no result given");
+        return false;
+    }
+    const folio_column *c = column(t, col);
+    operand o = {0};
+    if (!c) {
+        set_err(err, errlen, "filter: no column %d in %s", col, t->name);
+        return false;
+    }
+    if (!read_condition(t, in, c, &op, value, &o, err, errlen))
+        return false;
+    *count = select_rows(t, in, c, op, &o, NULL);
     return true;
 }

@@ -19,11 +19,18 @@
 #define MAX_SCALE_BOUND 1000000000 /* |LO| and |HI| of a scale */
 #define MAX_ERROR 512              /* an error text from folio_table_filter */
 
-/* One table object. The selection is owned; `all` means every row (sel unused). */
+/* One table object. The selection is owned; `all` means every row (sel unused). A view made by
+ * t:where(COL, ...) is counted at once but keeps its condition instead of its rows (`pending`)
+ * until a method needs them: `where(...):count()`, the usual question, never builds a list of
+ * rows. A pending view's user values are the view it narrows and the value compared with. */
 typedef struct view {
     folio_table *t; /* NULL once collected */
     folio_rows sel;
     bool all;
+    bool pending;     /* the rows are not listed yet: they are those of user value 1 matching */
+    size_t pending_n; /* how many they are */
+    int col;          /* the condition: column, comparison; the value is user value 2 */
+    folio_cmp op;
 } view;
 
 /* C results that must be freed even if building their Lua form raises (memory cap). */
@@ -62,6 +69,8 @@ static const folio_rows *view_sel(const view *v)
 
 static size_t view_count(const view *v)
 {
+    if (v->pending)
+        return v->pending_n;
     return v->all ? folio_table_row_count(v->t) : v->sel.n;
 }
 
@@ -71,7 +80,8 @@ static size_t view_row(const view *v, size_t i)
     return v->all ? i : v->sel.idx[i];
 }
 
-static view *check_view(lua_State *L, int arg)
+/* The view at `arg`, whose rows may still be pending (for methods that only count them). */
+static view *check_view_counted(lua_State *L, int arg)
 {
     view *v = luaL_checkudata(L, arg, TABLE_MT);
     if (!v->t)
@@ -79,10 +89,43 @@ static view *check_view(lua_State *L, int arg)
     return v;
 }
 
+/* Lists the rows of the pending view at `arg` (their memory was charged when it was made). */
+static void list_rows(lua_State *L, int arg, view *v)
+{
+    arg = lua_absindex(L, arg);
+    lua_getiuservalue(L, arg, 1); /* ... parent */
+    lua_getiuservalue(L, arg, 2); /* ... parent value */
+    const view *parent = lua_touserdata(L, -2);
+    char err[MAX_ERROR] = "";
+    folio_rows r = {0};
+    if (!parent || !folio_table_filter(v->t, parent->all ? NULL : &parent->sel, v->col, v->op,
+                                       lua_tostring(L, -1), &r, err, sizeof err)) {
+        folio_rows_free(&r);
+        luaL_error(L, "cannot list the rows of a where(): %s", err); /* (it was read once already) */
+    }
+    lua_pop(L, 2); /* ... */
+    v->sel = r;
+    v->all = false;
+    v->pending = false;
+    lua_pushnil(L); /* ... nil: the parent may go now */
+    lua_setiuservalue(L, arg, 1);
+    lua_pushnil(L);
+    lua_setiuservalue(L, arg, 2);
+}
+
+/* The view at `arg`, with its rows listed. */
+static view *check_view(lua_State *L, int arg)
+{
+    view *v = check_view_counted(L, arg);
+    if (v->pending)
+        list_rows(L, arg, v);
+    return v;
+}
+
 /* Pushes a new view of all rows of t and returns it. */
 static view *new_view(lua_State *L, folio_table *t)
 {
-    view *v = lua_newuserdatauv(L, sizeof *v, 0); /* ... ud */
+    view *v = lua_newuserdatauv(L, sizeof *v, 2); /* ... ud */
     *v = (view){.t = t, .all = true};
     luaL_setmetatable(L, TABLE_MT);
     return v;
@@ -275,14 +318,14 @@ static void push_values(lua_State *L, folio_type type, const folio_counts *c)
 
 static int t_count(lua_State *L)
 {
-    view *v = check_view(L, 1);
+    view *v = check_view_counted(L, 1);
     lua_pushinteger(L, (lua_Integer)view_count(v));
     return 1;
 }
 
 static int t_tostring(lua_State *L)
 {
-    view *v = check_view(L, 1);
+    view *v = check_view_counted(L, 1);
     size_t n = view_count(v);
     lua_pushfstring(L, "folio.table %s (%I %s)", folio_table_name(v->t), (lua_Integer)n,
                     n == 1 ? "row" : "rows");
@@ -292,26 +335,29 @@ static int t_tostring(lua_State *L)
 static int t_gc(lua_State *L)
 {
     view *v = luaL_checkudata(L, 1, TABLE_MT);
-    if (!v->all) {
+    if (v->pending) {
+        folio_sandbox_release(L, v->pending_n * sizeof(uint32_t));
+    } else if (!v->all) {
         folio_sandbox_release(L, v->sel.n * sizeof(uint32_t));
         folio_rows_free(&v->sel);
     }
     v->sel = (folio_rows){0};
     v->all = true;
+    v->pending = false;
     v->t = NULL;
     return 0;
 }
 
 static int t_name(lua_State *L)
 {
-    view *v = check_view(L, 1);
+    view *v = check_view_counted(L, 1);
     lua_pushstring(L, folio_table_name(v->t));
     return 1;
 }
 
 static int t_file(lua_State *L)
 {
-    view *v = check_view(L, 1);
+    view *v = check_view_counted(L, 1);
     lua_pushstring(L, folio_table_path(v->t));
     return 1;
 }
@@ -516,8 +562,28 @@ static int t_where(lua_State *L)
     } else {
         value = value_text(L, v, value_arg, value_arg, col, buf, sizeof buf);
     }
+    /* counted now (a bad value raises here), listed when a method needs the rows; the memory
+     * of the list is charged now, as narrow() does */
+    int blame = op == FOLIO_MISSING || op == FOLIO_PRESENT ? 3 : value_arg;
+    const folio_rows *in = view_sel(v);
+    size_t bound = (in ? in->n : folio_table_row_count(v->t)) * sizeof(uint32_t), n = 0;
+    char err[MAX_ERROR] = "";
+    folio_sandbox_charge(L, bound);
+    if (!folio_table_count_where(v->t, in, col, op, value, &n, err, sizeof err)) {
+        folio_sandbox_release(L, bound);
+        luaL_argerror(L, blame, lua_pushstring(L, err[0] ? err : "cannot filter on this value"));
+    }
+    folio_sandbox_release(L, bound - n * sizeof(uint32_t));
     view *out = new_view(L, v->t); /* ... out */
-    narrow(L, out, view_sel(v), col, op, value, op == FOLIO_MISSING || op == FOLIO_PRESENT ? 3 : value_arg);
+    out->all = false;
+    out->pending = true;
+    out->pending_n = n;
+    out->col = col;
+    out->op = op;
+    lua_pushvalue(L, 1); /* ... out parent */
+    lua_setiuservalue(L, -2, 1);
+    lua_pushstring(L, value); /* ... out value */
+    lua_setiuservalue(L, -2, 2);
     return 1;
 }
 
@@ -667,7 +733,7 @@ static int t_sum(lua_State *L)
 
 static int t_codes(lua_State *L)
 {
-    view *v = check_view(L, 1);
+    view *v = check_view_counted(L, 1);
     int col = check_column(L, v, 2);
     check_column_type(L, v, 2, col, T_CODES, "a code or multi-select column");
     size_t n = folio_table_code_count(v->t, col);
@@ -730,7 +796,7 @@ static int t_rows(lua_State *L)
 
 static int t_stats(lua_State *L)
 {
-    view *v = check_view(L, 1);
+    view *v = check_view_counted(L, 1);
     folio_table_stats st;
     folio_table_get_stats(v->t, &st);
     lua_createtable(L, 0, 9); /* ... stats */

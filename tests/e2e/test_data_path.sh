@@ -61,11 +61,14 @@ EOF
 }
 
 # Renders DATA with and without the split; both PDFs and both sets of messages must be the same.
-same_both_ways() { # same_both_ways NAME DATA EXPECTED_READ
-    FOLIO_SPLIT_BYTES=1 FOLIO_SPLIT_REPORT=1 "$FOLIO" render reports/4pi-reality-impact --data "$2" -o "$TMP/$1-split.pdf" \
-        2>"$TMP/$1-split.err"
+same_both_ways() { # same_both_ways NAME DATA EXPECTED_READ [RENDER OPTIONS...]
+    local name=$1 data=$2 read=$3
+    shift 3
+    set -- "$name" "$data" "$read" "$@"
+    FOLIO_SPLIT_BYTES=1 FOLIO_SPLIT_REPORT=1 "$FOLIO" render reports/4pi-reality-impact --data "$2" "${@:4}" \
+        -o "$TMP/$1-split.pdf" 2>"$TMP/$1-split.err"
     local s1=$?
-    "$FOLIO" render reports/4pi-reality-impact --data "$2" -o "$TMP/$1-one.pdf" 2>"$TMP/$1-one.err"
+    "$FOLIO" render reports/4pi-reality-impact --data "$2" "${@:4}" -o "$TMP/$1-one.pdf" 2>"$TMP/$1-one.err"
     local s2=$?
     check "$1: renders both ways" test $s1 -eq 0 -a $s2 -eq 0
     check "$1: survey.csv read $3" contains "$TMP/$1-split.err" "survey.csv: read $3"
@@ -89,12 +92,30 @@ check "warnings past 20 are counted, not shown" contains "$TMP/plain-one.err" "m
 # numbered anew and mapped onto the first's, so the counts of benefits seen depend on the merge)
 check "benefits seen are counted" has "Respondents who have seen the benefit"
 
+# A period with a previous one: the rows of the previous period (kept and counted in each half)
+# are merged too (the second half's were once lost: "24,827 more" instead of "140 fewer").
+same_both_ways period "$TMP/plain" "in two halves" --from 2026-07-01 --to 2026-12-31
+pdf_text "$TMP/period-split.pdf" "$TMP/period.txt"
+check "period: compared with the previous period" contains "$TMP/period.txt" "than"
+
+# respondent_id is read by no plugin: it is not stored, and duplicates are found by hashes, the
+# rows read back when two agree. With every key given one of 512 hashes, keys that differ share
+# one all the time: the PDF and the messages stay those of the stored keys.
+export FOLIO_WEAK_KEY_HASH=512
+same_both_ways weak "$TMP/plain" "in two halves"
+check "weak hashes: the same PDF as with strong ones" cmp -s "$TMP/weak-one.pdf" "$TMP/plain-one.pdf"
+grep -v '^folio: wrote ' "$TMP/plain-one.err" >"$TMP/plain-one.msg2"
+check "weak hashes: the same messages" cmp -s "$TMP/weak-one.msg" "$TMP/plain-one.msg2"
+unset FOLIO_WEAK_KEY_HASH
+
 make_data "$TMP/straddle" straddle
 same_both_ways straddle "$TMP/straddle" "in one pass"
 make_data "$TMP/cross" cross
 same_both_ways cross "$TMP/cross" "in one pass"
 pdf_text "$TMP/cross-split.pdf" "$TMP/cross.txt"
 check "cross: the key used in both halves is rejected" contains "$TMP/cross.txt" "duplicate respondent_id 2"
+FOLIO_WEAK_KEY_HASH=512 same_both_ways cross-weak "$TMP/cross" "in one pass"
+check "cross, weak hashes: the same PDF" cmp -s "$TMP/cross-weak-one.pdf" "$TMP/cross-one.pdf"
 
 # A plugin that reads a column it does not list in its needs.
 cp -r reports/4pi-reality-impact "$TMP/r"

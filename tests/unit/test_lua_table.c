@@ -172,6 +172,19 @@ static void test_where(void)
     CHECK_STR(eval("return #survey:where{}"), "9");
     CHECK_STR(eval("return #survey:where('org_type', 'company')"), "0");
     CHECK_STR(eval("return #survey:where('org_type', 'company'):where('rating', '>', 1)"), "0");
+    /* a where() is counted at once and lists its rows when a method needs them: the view it
+     * narrows stays alive until then, whatever the collector does */
+    CHECK_STR(
+        eval("local v = survey:where('rating', '>=', 1) local w = v:where('org_type', 'charity') "
+             "v = nil collectgarbage() collectgarbage() "
+             "local ids = {} for r in w:rows('id') do ids[#ids + 1] = r.id end "
+             "return #w .. ' ' .. table.concat(ids, ',') .. ' ' .. tostring(w) .. ' ' .. #w:where('uses', "
+             "'has', 'training') .. ' ' .. dump(w:count_by('heard_of_4pi'))"),
+        "2 R02,R09 folio.table survey (2 rows) 2 {{count=1, value=\"yes\"}, {count=1, value=\"no\"}, "
+        "base=2, missing=0}");
+    CHECK_STR(eval("local w = survey:where('heard_of_4pi', '~=', 'yes') collectgarbage() "
+                   "return dump({#w, w:scale('rating', 1, 5).counts, w:count_by('org_type')[1].count, #w})"),
+              "{4, {0, 1, 0, 1, 1}, 1, 4}");
 }
 
 static void test_aggregates(void)
@@ -229,7 +242,8 @@ static void test_stats(void)
 static void test_errors(void)
 {
     CHECK_STR(eval("return survey:where('org_typ', 'charity')"),
-              "error: t:1: bad argument #1 to 'where' (no column 'org_typ' in survey.csv; did you mean 'org_type'?)");
+              "error: t:1: bad argument #1 to 'where' (no column 'org_typ' in survey.csv; did you mean "
+              "'org_type'?)");
     CHECK_STR(eval("return survey:count_by('org_typ')"),
               "error: t:1: bad argument #1 to 'count_by' (no column 'org_typ' in survey.csv; did you mean "
               "'org_type'?)");
@@ -240,7 +254,8 @@ static void test_errors(void)
               "error: t:1: bad argument #1 to 'count_by' (no column 'orgtype' in survey.csv; did you mean "
               "'org_type'?)");
     CHECK_STR(eval("return survey:where{ org_typ = 'charity' }"),
-              "error: t:1: bad argument #1 to 'where' (no column 'org_typ' in survey.csv; did you mean 'org_type'?)");
+              "error: t:1: bad argument #1 to 'where' (no column 'org_typ' in survey.csv; did you mean "
+              "'org_type'?)");
     CHECK_STR(eval("return survey:crosstab('org_type', 'heard')"),
               "error: t:1: bad argument #2 to 'crosstab' (no column 'heard' in survey.csv)");
     CHECK_STR(eval("return survey:where('org_type', 'bogus', 'x')"),

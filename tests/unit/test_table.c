@@ -1135,6 +1135,121 @@ static void test_interned_codes_and_keys(void)
     folio_diag_free(&d);
 }
 
+/* A multi-select whose codes come from the data starts at one byte a row and is widened when a
+ * row chooses its 9th, 17th and 33rd code: every earlier row keeps its codes. */
+static void test_collected_multi_widens(void)
+{
+    const folio_colspec cols[] = {{.name = "id", .type = FOLIO_INTEGER},
+                                  {.name = "tags", .type = FOLIO_MULTI}};
+    folio_inputspec spec = {.name = "w", .display_path = "w.csv", .cols = cols, .ncols = 2, .key_col = "id"};
+    folio_buf b = {0};
+    folio_buf_puts(&b, "id,tags\n");
+    /* row i (1-based) chooses c0 and c(i-1): code c(i-1) is first seen in row i */
+    for (int i = 1; i <= 40; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "%d,c0;c%d\n", i, i - 1);
+        folio_buf_puts(&b, line);
+    }
+    folio_buf_puts(&b, "41,c39;last\n");
+    folio_diag d;
+    diag_quiet(&d);
+    folio_table *t = load_text(&spec, b.data, &d);
+    folio_buf_free(&b);
+    CHECK(t != NULL);
+    CHECK_INT(folio_table_row_count(t), 41);
+    CHECK_INT(folio_table_code_count(t, 1), 41); /* c0..c39, last */
+    for (int i = 1; i <= 40; i++) {
+        uint64_t want = UINT64_C(1) | UINT64_C(1) << (i - 1);
+        if (folio_table_get_multi(t, (size_t)i - 1, 1) != want) {
+            fprintf(stderr, "row %d: %llx, not %llx\n", i,
+                    (unsigned long long)folio_table_get_multi(t, (size_t)i - 1, 1), (unsigned long long)want);
+            CHECK(false);
+        }
+    }
+    CHECK(folio_table_get_multi(t, 40, 1) == (UINT64_C(1) << 39 | UINT64_C(1) << 40));
+    folio_counts c;
+    CHECK(folio_table_count_by(t, NULL, 1, &c));
+    CHECK_INT(c.groups[0].count, 40);
+    CHECK_INT(c.groups[8].count, 1);
+    CHECK_INT(c.groups[39].count, 2);
+    folio_counts_free(&c);
+    folio_rows r;
+    char err[64];
+    CHECK(folio_table_filter(t, NULL, 1, FOLIO_HAS, "c33", &r, err, sizeof err));
+    CHECK_INT(r.n, 1);
+    CHECK_INT(r.idx[0], 33);
+    folio_rows_free(&r);
+    folio_table_free(t);
+    folio_diag_free(&d);
+}
+
+/* Loads text with its text key `id` read by a plugin (stored) and not (checked by hashes,
+ * rows read back when hashes agree), and checks both give the same rows and messages. */
+static void check_hashed_keys_agree(const char *text, size_t want_rows, size_t want_dups)
+{
+    folio_colspec cols[] = {{.name = "id", .type = FOLIO_TEXT, .required_value = true},
+                            {.name = "v", .type = FOLIO_INTEGER}};
+    folio_inputspec spec = {.name = "k", .display_path = "k.csv", .cols = cols, .ncols = 2, .key_col = "id"};
+    folio_diag stored, hashed;
+    diag_quiet(&stored);
+    diag_quiet(&hashed);
+    folio_table *a = load_text(&spec, text, &stored);
+    cols[0].unread = true;
+    folio_table *b = load_text(&spec, text, &hashed);
+    CHECK(a && b);
+    if (!a || !b)
+        return;
+    CHECK_INT(folio_table_row_count(a), want_rows);
+    CHECK_INT(folio_table_row_count(b), want_rows);
+    CHECK_INT(reason_count(b, "duplicate id"), want_dups);
+    CHECK_INT(reason_count(a, "duplicate id"), want_dups);
+    CHECK(folio_table_column_index(a, "id") == 0);
+    CHECK(folio_table_column_index(b, "id") == -1 && folio_table_column_is_unread(b, "id"));
+    CHECK_INT(hashed.n, stored.n);
+    for (size_t i = 0; i < stored.n && i < hashed.n; i++) {
+        CHECK_STR(hashed.items[i].text, stored.items[i].text);
+        CHECK_INT(hashed.items[i].line, stored.items[i].line);
+    }
+    for (size_t r = 0; r < want_rows; r++)
+        CHECK(folio_table_get_number(a, r, 1) == folio_table_get_number(b, r, 1));
+    folio_table_free(a);
+    folio_table_free(b);
+    folio_diag_free(&stored);
+    folio_diag_free(&hashed);
+}
+
+/* A text key no plugin reads is not stored: duplicates are found by 64-bit hashes, and rows whose
+ * hashes agree are read back and compared (FOLIO_WEAK_KEY_HASH=4 gives every key one of four
+ * hashes, so keys that differ share one). */
+static void test_hashed_keys(void)
+{
+    static const char *const texts[] = {
+        "id,v\na,1\nb,2\nc,3\n a ,4\nA,5\nb,6\nab,7\nba,8\n",
+        /* a key holding a line break; lines of 64 and more (where rows are found from) */
+        "id,v\n\"x\ny\",1\nz,2\n\"x\ny\",3\n\"x\nY\",4\n",
+        /* CRLF and a byte-order mark */
+        "\xEF\xBB\xBFid,v\r\nk1,1\r\nk2,2\r\nk1,3\r\n",
+        /* a lone CR ends rows: they cannot be found by line, so the keys are stored after all */
+        "id,v\rk1,1\rk2,2\rk1,3\rk3,4\r",
+    };
+    static const size_t rows[] = {6, 3, 2, 3}, dups[] = {2, 1, 1, 1};
+    for (int weak = 0; weak < 2; weak++) {
+        setenv("FOLIO_WEAK_KEY_HASH", weak ? "4" : "0", 1);
+        for (size_t i = 0; i < N(texts); i++)
+            check_hashed_keys_agree(texts[i], rows[i], dups[i]);
+        folio_buf b = {0}; /* 300 rows, a duplicate every 50th, found past several line marks */
+        folio_buf_puts(&b, "id,v\n");
+        for (int r = 0; r < 300; r++) {
+            char line[64];
+            snprintf(line, sizeof line, "key%d,%d\n", r % 50 == 49 ? r - 40 : r, r);
+            folio_buf_puts(&b, line);
+        }
+        check_hashed_keys_agree(b.data, 294, 6);
+        folio_buf_free(&b);
+    }
+    unsetenv("FOLIO_WEAK_KEY_HASH");
+}
+
 /* ---- operations ---- */
 
 static const folio_colspec OPS_COLS[] = {
@@ -1372,6 +1487,9 @@ static void test_summaries(void)
             fprintf(stderr, "  filter error: %s\n", err_);                                                   \
         rows_str(&r_, got_, sizeof got_);                                                                    \
         CHECK_STR(got_, (want));                                                                             \
+        size_t n_ = 99; /* counting without the list agrees */                                               \
+        CHECK(folio_table_count_where((t), (in), (col), (op), (value), &n_, err_, sizeof err_));             \
+        CHECK_INT(n_, r_.n);                                                                                 \
         folio_rows_free(&r_);                                                                                \
     } while (0)
 
@@ -1382,6 +1500,10 @@ static void test_summaries(void)
         CHECK(!folio_table_filter((t), NULL, (col), (op), (value), &r_, err_, sizeof err_));                 \
         CHECK_STR(err_, (want));                                                                             \
         CHECK(r_.idx == NULL && r_.n == 0);                                                                  \
+        size_t n_ = 99;                                                                                      \
+        CHECK(!folio_table_count_where((t), NULL, (col), (op), (value), &n_, err_, sizeof err_));            \
+        CHECK_STR(err_, (want));                                                                             \
+        CHECK_INT(n_, 0);                                                                                    \
     } while (0)
 
 static void test_filter(void)
@@ -1712,6 +1834,8 @@ int main(void)
     test_period();
     test_previous_period();
     test_interned_codes_and_keys();
+    test_collected_multi_widens();
+    test_hashed_keys();
     test_accessors();
     test_count_by();
     test_crosstab();
