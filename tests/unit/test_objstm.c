@@ -117,6 +117,26 @@ static bool has(const char *text, const char *what)
     return text && strstr(text, what) != NULL;
 }
 
+/* Whether the output of the command (fmt with the path) contains `what`. */
+static bool says(const char *fmt, const char *path, const char *what)
+{
+    char *out = run(fmt, path);
+    bool found = has(out, what);
+    free(out);
+    return found;
+}
+
+/* Whether the command's output is exactly `what` (printed when it is not). */
+static bool prints(const char *fmt, const char *path, const char *what)
+{
+    char *out = run(fmt, path);
+    bool same = strcmp(out, what) == 0;
+    if (!same)
+        fprintf(stderr, "expected \"%s\", got \"%s\"\n", what, out);
+    free(out);
+    return same;
+}
+
 static void seed(const char *name, const char *pdf, size_t n)
 {
     const char *dir = getenv("FOLIO_OBJSTM_SEEDS");
@@ -146,13 +166,9 @@ static void test_tiny(void)
     CHECK(a && memmem(a, n1, "/Type /XRef", 11) != NULL);
     CHECK(a && memmem(a, n1, "<00112233445566778899AABBCCDDEEFF>", 34) != NULL);
     CHECK(a && n1 > 8 && memcmp(a, "%PDF-1.7\n", 9) == 0);
-    char *check = run("qpdf --check %s 2>&1", p1);
-    CHECK(has(check, "No syntax or stream encoding errors found"));
-    free(check);
-    char *xref = run("qpdf --show-xref %s 2>&1", p1);
-    CHECK(has(xref, "1/0: compressed; stream = 4, index = 0"));
-    CHECK(has(xref, "3/0: compressed; stream = 4, index = 2"));
-    free(xref);
+    CHECK(says("qpdf --check %s 2>&1", p1, "No syntax or stream encoding errors found"));
+    CHECK(says("qpdf --show-xref %s 2>&1", p1, "1/0: compressed; stream = 4, index = 0"));
+    CHECK(says("qpdf --show-xref %s 2>&1", p1, "3/0: compressed; stream = 4, index = 2"));
     free(a), free(b), free(p1), free(p2), free(pdf);
     folio_diag_free(&diag);
 }
@@ -168,14 +184,10 @@ static void test_tricky(void)
     char *out = pack(pdf, n, path, &diag, &nout);
     CHECK(out != NULL);
     CHECK_INT(diag.errors, 0);
-    char *check = run("qpdf --check %s 2>&1", path);
-    CHECK(has(check, "No syntax or stream encoding errors found"));
-    free(check);
+    CHECK(says("qpdf --check %s 2>&1", path, "No syntax or stream encoding errors found"));
     /* the catalog's strings and nesting are as they were; the string's "6 0 R" kept nothing */
-    char *cat = run("qpdf --show-object=1 %s 2>&1", path);
-    CHECK(has(cat, "(endobj stream 6 0 R \\) and \\(nested\\) endstream)"));
-    CHECK(has(cat, "/A [ 1 [ 2 [ 3 0 R ] ] ]"));
-    free(cat);
+    CHECK(says("qpdf --show-object=1 %s 2>&1", path, "(endobj stream 6 0 R \\) and \\(nested\\) endstream)"));
+    CHECK(says("qpdf --show-object=1 %s 2>&1", path, "/A [ 1 [ 2 [ 3 0 R ] ] ]"));
     char *xref = run("qpdf --show-xref %s 2>&1", path);
     CHECK(!has(xref, "\n5/0:")); /* the length object: written into the stream's dictionary */
     CHECK(!has(xref, "\n6/0:")); /* nobody refers to it */
@@ -186,29 +198,15 @@ static void test_tricky(void)
     CHECK(has(xref, "8/0: uncompressed"));
     free(xref);
     /* stream data byte for byte once decoded: unfiltered streams are deflated, lengths direct */
-    char *s4 = run("qpdf --show-object=4 --filtered-stream-data %s 2>&1", path);
-    CHECK_STR(s4, "BT (endstream endobj) Tj ET");
-    free(s4);
-    char *d4 = run("qpdf --show-object=4 %s 2>&1", path);
-    CHECK(has(d4, "/Filter /FlateDecode"));
-    CHECK(!has(d4, "/Length 5 0 R"));
-    free(d4);
-    char *s8 = run("qpdf --show-object=8 --filtered-stream-data %s 2>&1", path);
-    CHECK_STR(s8, "0123456789");
-    free(s8);
+    CHECK(prints("qpdf --show-object=4 --filtered-stream-data %s 2>&1", path, "BT (endstream endobj) Tj ET"));
+    CHECK(says("qpdf --show-object=4 %s 2>&1", path, "/Filter /FlateDecode"));
+    CHECK(!says("qpdf --show-object=4 %s 2>&1", path, "/Length 5 0 R"));
+    CHECK(prints("qpdf --show-object=8 --filtered-stream-data %s 2>&1", path, "0123456789"));
     /* the XMP metadata stays as it was (PDF/A), a stream with a filter is not filtered twice */
-    char *s10 = run("qpdf --show-object=10 --raw-stream-data %s 2>&1", path);
-    CHECK_STR(s10, "<x:xmpmeta/>");
-    free(s10);
-    char *d10 = run("qpdf --show-object=10 %s 2>&1", path);
-    CHECK(!has(d10, "/Filter"));
-    free(d10);
-    char *s11 = run("qpdf --show-object=11 --raw-stream-data %s 2>&1", path);
-    CHECK_STR(s11, "414243>");
-    free(s11);
-    char *info = run("pdfinfo %s 2>&1", path);
-    CHECK(has(info, "A title"));
-    free(info);
+    CHECK(prints("qpdf --show-object=10 --raw-stream-data %s 2>&1", path, "<x:xmpmeta/>"));
+    CHECK(!says("qpdf --show-object=10 %s 2>&1", path, "/Filter"));
+    CHECK(prints("qpdf --show-object=11 --raw-stream-data %s 2>&1", path, "414243>"));
+    CHECK(says("pdfinfo %s 2>&1", path, "A title"));
     /* every "endstream" keyword has an end of line before it (PDF/A-2 6.1.7.1) */
     bool eol = true;
     int streams = 0;
@@ -273,26 +271,24 @@ static void test_broken(void)
     to = xasprintf("%010zu 00000 n", (size_t)(obj2 - pdf) + 1);
     broken("offset", p = patched(pdf, n, from, to), n, "object 2: the table points at byte");
     free(p), free(from), free(to);
-    broken("length-long", p = patched(pdf, n, "\n27\n", "\n99\n"), n, "object 4: its /Length 99 runs past the object");
-    free(p);
-    broken("length-short", p = patched(pdf, n, "\n27\n", "\n20\n"), n, "object 4: no 'endstream' where its /Length 20 ends");
-    free(p);
-    broken("length-name", p = patched(pdf, n, "/Length 5 0 R", "/Length /Five"), n, "object 4: its /Length is not a number");
-    free(p);
-    broken("string", p = patched(pdf, n, "(A title)", "(A title "), n, "an unterminated string at byte");
-    free(p);
-    broken("hex", p = patched(pdf, n, "<656E646F626A>", "<656E646F626A "), n, "");
-    free(p);
-    broken("endobj", p = patched(pdf, n, "/Title (A title) /Producer (folio) >>\nendobj",
-                                 "/Title (A title) /Producer (folio) >>\nendobx"),
-           n, "object 7:");
-    free(p);
-    broken("generation", p = patched(pdf, n, "/Pages 2 0 R", "/Pages 2 1 R"), n, "only generation 0 is written");
-    free(p);
-    broken("prev", p = patched(pdf, n, "/Info 7 0 R", "/Prev 7    "), n, "an updated or encrypted file (the trailer has /Prev)");
-    free(p);
-    broken("no-root", p = patched(pdf, n, "/Root 1 0 R", "/Rook 1 0 R"), n, "the trailer has no /Root reference");
-    free(p);
+    /* one same-length change each */
+    static const struct {
+        const char *name, *from, *to, *reason;
+    } cases[] = {
+        {"length-long", "\n27\n", "\n99\n", "object 4: its /Length 99 runs past the object"},
+        {"length-short", "\n27\n", "\n20\n", "object 4: no 'endstream' where its /Length 20 ends"},
+        {"length-name", "/Length 5 0 R", "/Length /Five", "object 4: its /Length is not a number"},
+        {"string", "(A title)", "(A title ", "an unterminated string at byte"},
+        {"hex", "<656E646F626A>", "<656E646F626A ", ""},
+        {"endobj", "(folio) >>\nendobj", "(folio) >>\nendobx", "object 7:"},
+        {"generation", "/Pages 2 0 R", "/Pages 2 1 R", "only generation 0 is written"},
+        {"prev", "/Info 7 0 R", "/Prev 7    ", "an updated or encrypted file (the trailer has /Prev)"},
+        {"no-root", "/Root 1 0 R", "/Rook 1 0 R", "the trailer has no /Root reference"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        broken(cases[i].name, p = patched(pdf, n, cases[i].from, cases[i].to), n, cases[i].reason);
+        free(p);
+    }
     free(pdf);
 
     /* nesting deeper than the parser follows */
