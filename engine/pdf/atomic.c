@@ -1,14 +1,12 @@
 /* Writing a file atomically: a temporary file in the target's directory, synced, then renamed
  * over the target, so a failed or killed run never leaves a partial file at the target. The
  * temporary file is removed on every error, at exit and on a terminating signal (core/cleanup.c);
- * only SIGKILL (or a crash) can leave one behind, and
- * the next successful write of the same target removes it once it is a minute old. */
+ * only SIGKILL (or a crash) can leave one behind, and the next successful write of the same
+ * target removes it once it is a minute old. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -125,12 +125,14 @@ bool folio_atomic_commit(folio_atomic *a, folio_diag *diag);
 /* Closes and removes the temporary file; safe to call twice or after a commit. */
 void folio_atomic_abort(folio_atomic *a);
 
-/* Rewrites the n bytes of libharu's PDF in `pdf` with compressed object streams and a
- * cross-reference stream (objstm.c), keeping stream data as it is and the /ID; *out (malloc'd,
- * the caller frees it) holds the result. False with "cannot write PATH: cannot pack ...". */
 /* Calls that reached folio's HPDF_MemCpy and HPDF_MemSet (pdf.c), for the tests. */
 extern unsigned long folio_hpdf_fast_calls;
 
+/* Rewrites the n bytes of libharu's PDF in `pdf` with compressed object streams and a
+ * cross-reference stream (objstm.c): unfiltered streams deflated (the XMP metadata excepted),
+ * filtered ones copied as they are, the /ID kept; *out (malloc'd, the caller frees it) holds
+ * the result. False with "cannot write PATH: cannot pack ..."; out of memory ends the process
+ * as xmalloc does. */
 #define FOLIO_PDF_MAX_PACK_ERROR 256 /* bytes of the reason kept */
 #define FOLIO_OBJSTM_PER_STREAM 100  /* objects in one object stream */
 #define FOLIO_PDF_DEFLATE_LEVEL 6    /* libdeflate level of every stream folio deflates */
