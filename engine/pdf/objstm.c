@@ -11,8 +11,9 @@
  * 3. objects not reachable from the trailer's /Root and /Info are left out; a stream's
  *    indirect /Length is written into its dictionary as a number, so the tiny length objects
  *    go too;
- * 4. streams are written as they are (content and fonts stay deflated once, the XMP metadata
- *    unfiltered), with an end-of-line before "endstream" (PDF/A-2 6.1.7.1); every other object
+ * 4. streams stay objects of their own: libharu writes them all plain (pdf.c), and each one
+ *    without a filter is deflated here with libdeflate, except the XMP metadata (PDF/A keeps it
+ *    readable); "endstream" has an end of line before it (PDF/A-2 6.1.7.1); every other object
  *    goes, in number order, into object streams of at most FOLIO_OBJSTM_PER_STREAM objects; the
  *    cross-reference stream (PNG "up" predictor, deflated) carries /Root, /Info and the /ID
  *    exactly as libharu's trailer had them (pdfa.c's content digest), so two runs are
@@ -22,7 +23,6 @@
  * renumbered. Anything unexpected in the input is an error naming the object and byte, not a
  * guess: the writer is only ever given libharu's own output. This replaced a libqpdf pass that
  * did the same in about 15 ms and 8 ms of library loading (bench/RESULTS.md). */
-#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -200,17 +200,17 @@ static void add_ref(packer *p, size_t num)
 }
 
 /* One parsed value: where it is, and what it is when that matters. */
-typedef enum { V_INT, V_REF, V_OTHER } val_kind;
+typedef enum { V_NONE, V_INT, V_REF, V_OTHER } val_kind; /* V_NONE: an entry not there */
 typedef struct val {
     val_kind kind;
     long long num; /* V_INT: the value; V_REF: the object number */
     size_t at, end;
 } val;
 
-/* The top-level dictionary's entries this pass needs (of an object or of the trailer). */
+/* The top-level dictionary's entries this pass needs (of an object or of the trailer); an
+ * entry the dictionary does not have stays V_NONE. */
 typedef struct top {
     val length, root, info, id, prev, encrypt, filter, type;
-    bool has_length, has_root, has_info, has_id, has_prev, has_encrypt, has_filter, has_type;
 } top;
 
 #define MAX_NESTING 64
@@ -290,14 +290,14 @@ static bool parse_value(packer *p, size_t *pos, size_t lim, int depth, bool coll
         bool at_top = depth == 0 && t;
         bool is_length = at_top && name_is(p, &k, "/Length");
         /* a stream's /Length is written into its dictionary: its reference is not counted here
-         * (scan_object counts it if the object turns out not to be a stream) */
+         * (read_object counts it if the object turns out not to be a stream) */
         if (!parse_value(p, pos, lim, depth + 1, collect && !is_length, NULL, &e))
             return false;
         if (!at_top)
             continue;
 #define ENTRY(key, field)                                                                                   \
     if (name_is(p, &k, key))                                                                                \
-        t->field = e, t->has_##field = true;
+        t->field = e;
         ENTRY("/Length", length)
         ENTRY("/Root", root)
         ENTRY("/Info", info)
@@ -403,13 +403,14 @@ static bool read_table(packer *p)
         return false;
     if (p->in[whole.at] != '<')
         return bad(p, "the trailer is not a dictionary");
-    if (tr.has_prev || tr.has_encrypt)
-        return bad(p, "an updated or encrypted file (the trailer has %s)", tr.has_prev ? "/Prev" : "/Encrypt");
-    if (!tr.has_root || tr.root.kind != V_REF)
+    if (tr.prev.kind != V_NONE || tr.encrypt.kind != V_NONE)
+        return bad(p, "an updated or encrypted file (the trailer has %s)",
+                   tr.prev.kind != V_NONE ? "/Prev" : "/Encrypt");
+    if (tr.root.kind != V_REF)
         return bad(p, "the trailer has no /Root reference");
     p->root = (long)tr.root.num;
-    p->info = tr.has_info && tr.info.kind == V_REF ? (long)tr.info.num : -1;
-    if (tr.has_id)
+    p->info = tr.info.kind == V_REF ? (long)tr.info.num : -1;
+    if (tr.id.kind != V_NONE)
         p->id = tr.id.at, p->nid = tr.id.end - tr.id.at;
 
     /* each object runs to the next one's start (or the table) */
@@ -469,7 +470,7 @@ static bool read_object(packer *p, size_t num)
     o->body = v.at, o->nbody = v.end - v.at;
     o->ref0 = ref0;
     if (keyword_is(p, &k, "endobj")) {
-        if (t.has_length && t.length.kind == V_REF)
+        if (t.length.kind == V_REF)
             add_ref(p, (size_t)t.length.num); /* a plain dictionary: /Length is an ordinary reference */
         o->nrefs = p->nrefs - ref0;
         return true;
@@ -488,7 +489,7 @@ static bool read_object(packer *p, size_t num)
     if (q > o->end)
         return bad(p, "object %zu: its stream starts past the object", num);
     long long len;
-    if (!t.has_length)
+    if (t.length.kind == V_NONE)
         return bad(p, "object %zu: a stream without /Length", num);
     if (t.length.kind == V_INT)
         len = t.length.num;
@@ -500,8 +501,8 @@ static bool read_object(packer *p, size_t num)
     o->len_at = t.length.at, o->len_end = t.length.end;
     /* libharu leaves every stream unfiltered (pdf.c): deflated here, except the XMP metadata,
      * which stays readable as it is (PDF/A) */
-    o->deflate = !t.has_filter && !(t.has_type && t.type.end - t.type.at == 9 &&
-                                     memcmp(p->in + t.type.at, "/Metadata", 9) == 0);
+    o->deflate = t.filter.kind == V_NONE &&
+                 !(t.type.end - t.type.at == 9 && memcmp(p->in + t.type.at, "/Metadata", 9) == 0);
     q += (size_t)len;
     if (starts(p, q, "\r\n"))
         q += 2;
@@ -585,6 +586,21 @@ static void write_stream(folio_buf *out, const packer *p, struct libdeflate_comp
     folio_buf_puts(out, "\nendstream\nendobj\n");
 }
 
+/* A stream object this pass makes: its dictionary's `entries`, /Filter /FlateDecode, the
+ * filter's `parms` ("" or " /DecodeParms << ... >>"), /Length, and the n bytes of data,
+ * deflated. */
+static void put_deflated(folio_buf *out, struct libdeflate_compressor *c, size_t num, const char *entries,
+                         const char *parms, const unsigned char *data, size_t n)
+{
+    folio_buf deflated = {0};
+    deflate_into(c, &deflated, data, n);
+    folio_buf_printf(out, "%zu 0 obj\n<< %s /Filter /FlateDecode%s /Length %zu >>\nstream\n", num, entries, parms,
+                     deflated.len);
+    folio_buf_append(out, deflated.data, deflated.len);
+    folio_buf_puts(out, "\nendstream\nendobj\n");
+    folio_buf_free(&deflated);
+}
+
 static unsigned bytes_for(size_t v)
 {
     unsigned n = 1;
@@ -608,10 +624,10 @@ static bool pack(packer *p, folio_buf *out)
     int minor = p->in[7] >= '5' && p->in[7] <= '9' ? p->in[7] - '0' : 5;
     folio_buf_printf(out, "%%PDF-1.%d\n%%\xE2\xE3\xCF\xD3\n", minor);
 
-    size_t nobjstm = 0, packed = 0;
+    size_t packed = 0;
     for (size_t i = 0; i < p->nobjs; i++)
         packed += p->objs[i].keep && !p->objs[i].stream;
-    nobjstm = (packed + FOLIO_OBJSTM_PER_STREAM - 1) / FOLIO_OBJSTM_PER_STREAM;
+    size_t nobjstm = (packed + FOLIO_OBJSTM_PER_STREAM - 1) / FOLIO_OBJSTM_PER_STREAM;
     size_t size = p->nobjs + nobjstm + 1, xref_num = size - 1;
     /* where each object ends up: type 1 (offset) or 2 (object stream, index) */
     size_t *f2 = xcalloc(size, sizeof *f2), *f3 = xcalloc(size, sizeof *f3);
@@ -627,11 +643,12 @@ static bool pack(packer *p, folio_buf *out)
             write_stream(out, p, c, &tmp, i);
         }
     folio_buf_free(&tmp);
-    folio_buf head = {0}, body = {0}, raw = {0};
+    folio_buf head = {0}, body = {0};
+    char entries[128];
     size_t next = 0;
     for (size_t s = 0; s < nobjstm; s++) {
         size_t num = p->nobjs + s, count = 0;
-        head.len = body.len = raw.len = 0;
+        head.len = body.len = 0;
         for (; next < p->nobjs && count < FOLIO_OBJSTM_PER_STREAM; next++) {
             const pobj *o = &p->objs[next];
             if (!o->keep || o->stream)
@@ -642,19 +659,12 @@ static bool pack(packer *p, folio_buf *out)
             type[next] = 2, f2[next] = num, f3[next] = count++;
         }
         head.data[head.len - 1] = '\n';
-        folio_buf_append(&raw, head.data, head.len);
-        folio_buf_append(&raw, body.data, body.len);
+        snprintf(entries, sizeof entries, "/Type /ObjStm /N %zu /First %zu", count, head.len);
+        folio_buf_append(&head, body.data, body.len); /* the offsets, then the objects */
         type[num] = 1, f2[num] = out->len;
-        folio_buf deflated = {0};
-        deflate_into(c, &deflated, (const unsigned char *)raw.data, raw.len);
-        folio_buf_printf(out,
-                         "%zu 0 obj\n<< /Type /ObjStm /N %zu /First %zu /Filter /FlateDecode /Length %zu >>\nstream\n",
-                         num, count, head.len, deflated.len);
-        folio_buf_append(out, deflated.data, deflated.len);
-        folio_buf_puts(out, "\nendstream\nendobj\n");
-        folio_buf_free(&deflated);
+        put_deflated(out, c, num, entries, "", (const unsigned char *)head.data, head.len);
     }
-    folio_buf_free(&head), folio_buf_free(&body), folio_buf_free(&raw);
+    folio_buf_free(&head), folio_buf_free(&body);
 
     /* the cross-reference stream: free entries chained from object 0, as a table's are */
     type[xref_num] = 1, f2[xref_num] = out->len;
@@ -679,22 +689,20 @@ static bool pack(packer *p, folio_buf *out)
             r[1 + k] = (unsigned char)(row[k] - prev[k]);
         memcpy(prev, row, cols);
     }
-    folio_buf deflated = {0};
-    deflate_into(c, &deflated, rows, size * (cols + 1));
-    libdeflate_free_compressor(c);
-    folio_buf_printf(out, "%zu 0 obj\n<< /Type /XRef /Size %zu /W [ 1 %u %u ] /Root %ld 0 R", xref_num, size, w2, w3,
-                     p->root);
+    folio_buf xe = {0};
+    folio_buf_printf(&xe, "/Type /XRef /Size %zu /W [ 1 %u %u ] /Root %ld 0 R", size, w2, w3, p->root);
     if (p->info >= 0 && (size_t)p->info < p->nobjs && p->objs[p->info].keep)
-        folio_buf_printf(out, " /Info %ld 0 R", p->info);
+        folio_buf_printf(&xe, " /Info %ld 0 R", p->info);
     if (p->nid) {
-        folio_buf_puts(out, " /ID ");
-        put(out, p, p->id, p->nid);
+        folio_buf_puts(&xe, " /ID ");
+        put(&xe, p, p->id, p->nid);
     }
-    folio_buf_printf(out, " /Filter /FlateDecode /DecodeParms << /Columns %u /Predictor 12 >> /Length %zu >>\nstream\n",
-                     cols, deflated.len);
-    folio_buf_append(out, deflated.data, deflated.len);
-    folio_buf_printf(out, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", f2[xref_num]);
-    folio_buf_free(&deflated);
+    char parms[64];
+    snprintf(parms, sizeof parms, " /DecodeParms << /Columns %u /Predictor 12 >>", cols);
+    put_deflated(out, c, xref_num, xe.data, parms, rows, size * (cols + 1));
+    folio_buf_printf(out, "startxref\n%zu\n%%%%EOF\n", f2[xref_num]);
+    folio_buf_free(&xe);
+    libdeflate_free_compressor(c);
     free(rows), free(prev), free(f2), free(f3), free(type);
     return true;
 }

@@ -284,6 +284,11 @@ static void test_broken(void)
         {"generation", "/Pages 2 0 R", "/Pages 2 1 R", "only generation 0 is written"},
         {"prev", "/Info 7 0 R", "/Prev 7    ", "an updated or encrypted file (the trailer has /Prev)"},
         {"no-root", "/Root 1 0 R", "/Rook 1 0 R", "the trailer has no /Root reference"},
+        {"no-length", "<< /Length 10 >>", "<< /Lenxth 10 >>", "object 8: a stream without /Length"},
+        {"stream-eol", "stream\n0123456789", "stream 0123456789", "object 8: no end of line after 'stream'"},
+        {"stream-endobj", "0123456789endstream\nendobj", "0123456789endstream\nendobx",
+         "object 8: no 'endobj' after its stream"},
+        {"xref-entry", "0000000000 65535 f\r\n", "0000000000 65535 x\r\n", "a bad cross-reference entry at byte"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         broken(cases[i].name, p = patched(pdf, n, cases[i].from, cases[i].to), n, cases[i].reason);
