@@ -923,7 +923,8 @@ static void merge_options(const plugin_def *d, const folio_value *section, folio
     }
 }
 
-/* Runs one section: a fresh sandbox, the plugin file, build(ctx), the blocks. */
+/* Runs one section: the state its plugin was read in (else a fresh sandbox and the plugin
+ * file), build(ctx), the blocks. */
 static bool build_section(folio_run *run, size_t s)
 {
     folio_plugin_info *info = &run->plugins[s];
