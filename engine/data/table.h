@@ -22,22 +22,20 @@ typedef enum folio_type {
 
 /* What one column of an input must hold. Strings are owned by the spec's creator. */
 typedef struct folio_colspec {
-    const char *name;   /* contract name, as plugins use it, e.g. "org_type" */
-    const char *header; /* header text in the file; NULL = name (compared trimmed, case-insensitively) */
+    const char *name;            /* contract name, as plugins use it, e.g. "org_type" */
+    const char *header;          /* header text in the file; NULL = name (compared trimmed, case-insensitively) */
     folio_type type;
-    const char *const
-        *codes; /* allowed codes for CODE/MULTI, in display order; NULL = any (interned, first seen first) */
+    const char *const *codes;    /* allowed codes for CODE/MULTI, in display order; NULL = any (interned, first seen first) */
     size_t ncodes;
-    const char *const
-        *map_from; /* `values` map: raw answer -> code, compared trimmed and case-insensitively */
+    const char *const *map_from; /* `values` map: raw answer -> code, compared trimmed and case-insensitively */
     const char *const *map_to;
     size_t nmap;
-    bool has_range; /* INTEGER/NUMBER: reject values outside [min, max] */
+    bool has_range;              /* INTEGER/NUMBER: reject values outside [min, max] */
     double min, max;
-    bool optional;       /* the column may be missing from the file (all values missing) */
-    bool required_value; /* an empty cell rejects the row (default false: empty = missing) */
-    bool unread;         /* no plugin reads it: every cell is still validated (and can reject
-                            its row), none is stored; the input's key column is always stored */
+    bool optional;               /* the column may be missing from the file (all values missing) */
+    bool required_value;         /* an empty cell rejects the row (default false: empty = missing) */
+    bool unread;                 /* no plugin reads it: every cell is still validated (and can reject
+                                    its row), none is stored; the input's key column is always stored */
 } folio_colspec;
 
 typedef enum folio_period_rule {
@@ -52,12 +50,12 @@ typedef struct folio_inputspec {
     const char *display_path; /* how messages name the file, e.g. "data/survey.csv"; NULL = path */
     const folio_colspec *cols;
     size_t ncols;
-    const char *date_col; /* a DATE column among cols, or NULL */
-    const char *key_col;  /* a column whose values must be unique, or NULL (duplicates rejected) */
+    const char *date_col;     /* a DATE column among cols, or NULL */
+    const char *key_col;      /* a column whose values must be unique, or NULL (duplicates rejected) */
     folio_period_rule period_rule;
-    int32_t from, to;  /* period bounds in days; FOLIO_DATE_NONE = open */
-    bool has_previous; /* the period has a previous one, [prev_from, prev_to] (the same rule
-                          applies): its rows are counted (stats previous_used) */
+    int32_t from, to;         /* period bounds in days; FOLIO_DATE_NONE = open */
+    bool has_previous;        /* the period has a previous one, [prev_from, prev_to] (the same rule
+                                 applies): its rows are counted (stats previous_used) */
     int32_t prev_from, prev_to;
     bool keep_previous; /* and kept, in a second table (folio_table_previous) */
 } folio_inputspec;
@@ -71,10 +69,10 @@ typedef struct folio_reason {
 } folio_reason;
 
 typedef struct folio_table_stats {
-    size_t rows_read;            /* data rows in the file (header and blank lines excluded) */
-    size_t rows_used;            /* rows held in the table */
-    size_t out_of_period;        /* valid rows left out by the period */
-    size_t rejected;             /* rows rejected for a bad value */
+    size_t rows_read;     /* data rows in the file (header and blank lines excluded) */
+    size_t rows_used;     /* rows held in the table */
+    size_t out_of_period; /* valid rows left out by the period */
+    size_t rejected;      /* rows rejected for a bad value */
     const folio_reason *reasons; /* rejected, by reason, most frequent first */
     size_t nreasons;
     int32_t first_date, last_date; /* over the used rows' date column; FOLIO_DATE_NONE if none */
@@ -108,18 +106,16 @@ void folio_table_get_stats(const folio_table *t, folio_table_stats *out);
 
 /* ---- cells (row = 0-based index among used rows) ---- */
 bool folio_table_is_missing(const folio_table *t, size_t row, int col);
-const char *
-folio_table_get_text(const folio_table *t, size_t row, int col,
-                     size_t *len); /* TEXT; CODE/YESNO give the code/"yes"/"no"; NULL if missing */
-double folio_table_get_number(const folio_table *t, size_t row, int col); /* INTEGER/NUMBER; NAN if missing */
-int32_t folio_table_get_date(const folio_table *t, size_t row, int col);  /* FOLIO_DATE_NONE if missing */
-int folio_table_get_yesno(const folio_table *t, size_t row, int col);     /* 1, 0, -1 missing */
-int folio_table_get_code(const folio_table *t, size_t row, int col);      /* code index, -1 missing */
+const char *folio_table_get_text(const folio_table *t, size_t row, int col, size_t *len); /* TEXT; CODE/YESNO give the code/"yes"/"no"; NULL if missing */
+double folio_table_get_number(const folio_table *t, size_t row, int col);  /* INTEGER/NUMBER; NAN if missing */
+int32_t folio_table_get_date(const folio_table *t, size_t row, int col);   /* FOLIO_DATE_NONE if missing */
+int folio_table_get_yesno(const folio_table *t, size_t row, int col);      /* 1, 0, -1 missing */
+int folio_table_get_code(const folio_table *t, size_t row, int col);       /* code index, -1 missing */
 uint64_t folio_table_get_multi(const folio_table *t, size_t row, int col); /* bit i = code i chosen */
 size_t folio_table_code_count(const folio_table *t, int col);              /* CODE/MULTI dictionary size */
 const char *folio_table_code_name(const folio_table *t, int col, size_t i);
 int folio_table_find_code(const folio_table *t, int col, const char *code); /* -1 if unknown */
-int folio_table_row_line(const folio_table *t, size_t row);     /* file line where the row starts */
+int folio_table_row_line(const folio_table *t, size_t row);  /* file line where the row starts */
 int folio_table_column_position(const folio_table *t, int col); /* 1-based column in the file, 0 if absent */
 
 /* ---- selections: a set of rows, in file order. NULL selection = all rows. ---- */
@@ -129,22 +125,17 @@ typedef struct folio_rows {
 } folio_rows;
 
 typedef enum folio_cmp {
-    FOLIO_EQ,
-    FOLIO_NE, /* any type; a CODE compares by code, a YESNO by truth */
-    FOLIO_LT,
-    FOLIO_LE,
-    FOLIO_GT,
-    FOLIO_GE,  /* INTEGER, NUMBER, DATE */
-    FOLIO_HAS, /* MULTI: the cell includes the code */
-    FOLIO_MISSING,
-    FOLIO_PRESENT /* any type; value ignored */
+    FOLIO_EQ, FOLIO_NE,            /* any type; a CODE compares by code, a YESNO by truth */
+    FOLIO_LT, FOLIO_LE, FOLIO_GT, FOLIO_GE, /* INTEGER, NUMBER, DATE */
+    FOLIO_HAS,                     /* MULTI: the cell includes the code */
+    FOLIO_MISSING, FOLIO_PRESENT   /* any type; value ignored */
 } folio_cmp;
 
 /* Keeps the rows of `in` (NULL = all) whose cell satisfies `op value`, value written as in a CSV
  * cell ("nhs_trust", "yes", "2025-04-01", "3"). false + message in err (size errlen) if the value
  * cannot be read for the column's type, or the code is unknown. out->idx is malloc'ed. */
-bool folio_table_filter(const folio_table *t, const folio_rows *in, int col, folio_cmp op, const char *value,
-                        folio_rows *out, char *err, size_t errlen);
+bool folio_table_filter(const folio_table *t, const folio_rows *in, int col, folio_cmp op,
+                        const char *value, folio_rows *out, char *err, size_t errlen);
 /* How many rows folio_table_filter would keep, without building the list (same errors). */
 bool folio_table_count_where(const folio_table *t, const folio_rows *in, int col, folio_cmp op,
                              const char *value, size_t *count, char *err, size_t errlen);
@@ -160,8 +151,8 @@ typedef struct folio_group {
 typedef struct folio_counts {
     folio_group *groups; /* malloc'ed */
     size_t n;
-    size_t missing; /* rows whose cell is empty */
-    size_t base;    /* rows considered */
+    size_t missing;      /* rows whose cell is empty */
+    size_t base;         /* rows considered */
 } folio_counts;
 
 /* Counts rows by value. CODE: every code in dictionary order, zeros included. MULTI: rows
@@ -182,8 +173,8 @@ void folio_crosstab_free(folio_crosstab *x);
 
 /* Distribution of an INTEGER column over [lo, hi]: counts[v - lo]; out-of-range values are
  * impossible after validation with a range, otherwise counted in `other`. */
-bool folio_table_scale(const folio_table *t, const folio_rows *sel, int col, int lo, int hi, size_t *counts,
-                       size_t *missing, size_t *other);
+bool folio_table_scale(const folio_table *t, const folio_rows *sel, int col, int lo, int hi,
+                       size_t *counts, size_t *missing, size_t *other);
 
 /* Number of distinct non-missing values. */
 size_t folio_table_count_distinct(const folio_table *t, const folio_rows *sel, int col);

@@ -704,11 +704,24 @@ static bool cell_matches(const folio_column *c, size_t r, folio_cmp op, const op
     }
 }
 
-/* Reads `op value` for column c into *op and o (an empty value turns EQ/NE into MISSING/PRESENT);
- * false with a message in err. */
-static bool read_condition(const folio_table *t, const folio_rows *in, const folio_column *c, folio_cmp *op,
-                           const char *value, operand *o, char *err, size_t errlen)
+/* Reads `op value` for column col of t (in *c) into *op and o (an empty value turns EQ/NE into
+ * MISSING/PRESENT); false with a message in err. `given` is false when the caller has no
+ * table or nowhere to put the result. */
+static bool read_condition(const folio_table *t, bool given, const folio_rows *in, int col,
+                           const folio_column **cp, folio_cmp *op, const char *value, operand *o, char *err,
+                           size_t errlen)
 {
+    if (err && errlen)
+        err[0] = '\0';
+    if (!t || !given) {
+        set_err(err, errlen, "filter: no table or no result given");
+        return false;
+    }
+    const folio_column *c = *cp = column(t, col);
+    if (!c) {
+        set_err(err, errlen, "filter: no column %d in %s", col, t->name);
+        return false;
+    }
     if (!sel_ok(t, in)) {
         set_err(err, errlen, "filter: the selection holds rows that are not in %s", t->name);
         return false;
@@ -781,23 +794,13 @@ static size_t select_rows(const folio_table *t, const folio_rows *in, const foli
 bool folio_table_filter(const folio_table *t, const folio_rows *in, int col, folio_cmp op, const char *value,
                         folio_rows *out, char *err, size_t errlen)
 {
-    if (err && errlen)
-        err[0] = '\0';
     if (out) {
         out->idx = NULL;
         out->n = 0;
     }
-    if (!t || !out) {
-        set_err(err, errlen, "filter: no table or no result given");
-        return false;
-    }
-    const folio_column *c = column(t, col);
+    const folio_column *c;
     operand o = {0};
-    if (!c) {
-        set_err(err, errlen, "filter: no column %d in %s", col, t->name);
-        return false;
-    }
-    if (!read_condition(t, in, c, &op, value, &o, err, errlen))
+    if (!read_condition(t, out != NULL, in, col, &c, &op, value, &o, err, errlen))
         return false;
     size_t n = sel_count(t, in);
     uint32_t *idx = xmalloc((n ? n : 1) * sizeof *idx);
@@ -810,21 +813,11 @@ bool folio_table_filter(const folio_table *t, const folio_rows *in, int col, fol
 bool folio_table_count_where(const folio_table *t, const folio_rows *in, int col, folio_cmp op,
                              const char *value, size_t *count, char *err, size_t errlen)
 {
-    if (err && errlen)
-        err[0] = '\0';
     if (count)
         *count = 0;
-    if (!t || !count) {
-        set_err(err, errlen, "filter: no table or no result given");
-        return false;
-    }
-    const folio_column *c = column(t, col);
+    const folio_column *c;
     operand o = {0};
-    if (!c) {
-        set_err(err, errlen, "filter: no column %d in %s", col, t->name);
-        return false;
-    }
-    if (!read_condition(t, in, c, &op, value, &o, err, errlen))
+    if (!read_condition(t, count != NULL, in, col, &c, &op, value, &o, err, errlen))
         return false;
     *count = select_rows(t, in, c, op, &o, NULL);
     return true;
