@@ -14,6 +14,7 @@
 #include "cli/provenance.h"
 #include "cli/runlog.h"
 #include "core/diag.h"
+#include "core/heap.h"
 #include "core/limits.h"
 #include "core/util.h"
 #include "data/table.h"
@@ -746,6 +747,7 @@ done:
 
 int main(int argc, char **argv)
 {
+    folio_heap_init((size_t)4 << 20); /* before anything allocates much (core/heap.h) */
     /* commands with arguments of their own (cli/commands.h) */
     if (argc >= 2 && strcmp(argv[1], "test") == 0)
         return folio_cmd_test(argc - 2, argv + 2, folio_home());

@@ -1,0 +1,125 @@
+/* The heap on transparent huge pages (engine/core/heap.c): after folio_heap_init the heap's
+ * mapping is advised for huge pages (VmFlags "hg" in /proc/self/smaps) and memory touched there
+ * is backed by them (AnonHugePages); with FOLIO_HUGE_PAGES=0 the heap is left as glibc made it;
+ * and malloc/realloc/free work as before across the reserve's edge. Where the kernel has huge
+ * pages off, or under a sanitizer (its allocator is not glibc's), folio_heap_init must say 0. */
+#define _GNU_SOURCE
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/heap.h"
+#include "harness.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
+/* The smaps entry of the mapping holding p: its VmFlags line and AnonHugePages in KiB. */
+static bool mapping_of(const void *p, char *flags, size_t flags_size, long *huge_kb)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f)
+        return false;
+    char line[512];
+    bool in = false, found = false;
+    uintptr_t a = (uintptr_t)p;
+    *huge_kb = -1;
+    flags[0] = '\0';
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+            if (found)
+                break;
+            in = a >= lo && a < hi;
+            continue;
+        }
+        if (!in)
+            continue;
+        found = true;
+        if (!strncmp(line, "AnonHugePages:", 14))
+            *huge_kb = strtol(line + 14, NULL, 10);
+        else if (!strncmp(line, "VmFlags:", 8))
+            snprintf(flags, flags_size, "%s", line + 8);
+    }
+    fclose(f);
+    return found;
+}
+
+static bool huge_pages_on(void)
+{
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    char line[128] = "";
+    if (f) {
+        if (!fgets(line, sizeof line, f))
+            line[0] = '\0';
+        fclose(f);
+    }
+    return strstr(line, "[always]") || strstr(line, "[madvise]");
+}
+
+int main(void)
+{
+    unsetenv("FOLIO_HUGE_PAGES"); /* (the parent's own check wants the default) */
+    bool on = huge_pages_on() && !SANITIZED;
+    char flags[600];
+    long huge_kb;
+
+    /* FOLIO_HUGE_PAGES=0, in a child (folio_heap_init is once per process) */
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        setenv("FOLIO_HUGE_PAGES", "0", 1);
+        int r = folio_heap_init((size_t)4 << 20);
+        char *p = malloc(1000);
+        bool ok = r == 0 && p && mapping_of(p, flags, sizeof flags, &huge_kb) && !strstr(flags, " hg");
+        free(p);
+        _exit(ok ? 0 : 1);
+    }
+    int status = -1;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    int r = folio_heap_init((size_t)4 << 20);
+    CHECK_INT(r, on ? 1 : 0);
+    /* small allocations land in the reserve: its mapping is advised, and what is touched there
+     * is on huge pages */
+    enum { N = 256 };
+    char *blocks[N];
+    for (int i = 0; i < N; i++) {
+        blocks[i] = malloc(8000);
+        CHECK(blocks[i] != NULL);
+        memset(blocks[i], i, 8000);
+    }
+    CHECK(mapping_of(blocks[N / 2], flags, sizeof flags, &huge_kb));
+    if (on) {
+        CHECK(strstr(flags, " hg") != NULL);
+        CHECK(huge_kb >= 2048);
+    } else {
+        printf("huge pages are off here (or a sanitizer's allocator is in use): checked only that the heap works\n");
+    }
+    /* the heap still works as a heap: beyond the reserve, and shrinking and growing in place */
+    char *big = malloc((size_t)6 << 20);
+    CHECK(big != NULL);
+    memset(big, 7, (size_t)6 << 20);
+    for (int i = 0; i < N; i++) {
+        blocks[i] = realloc(blocks[i], i % 2 ? 100 : 20000);
+        CHECK(blocks[i] != NULL && (unsigned char)blocks[i][99] == (unsigned char)i);
+    }
+    CHECK(big[(6 << 20) - 1] == 7);
+    free(big);
+    for (int i = 0; i < N; i++)
+        free(blocks[i]);
+    return harness_summary();
+}
