@@ -140,6 +140,11 @@ bool folio_table_filter(const folio_table *t, const folio_rows *in, int col, fol
 bool folio_table_count_where(const folio_table *t, const folio_rows *in, int col, folio_cmp op,
                              const char *value, size_t *count, char *err, size_t errlen);
 void folio_rows_free(folio_rows *r);
+/* Making a list: room for `cap` rows (r->n = 0), filled by the caller, then folio_rows_fit
+ * gives back what r->n does not use. A long list is a mapping of its own, on huge pages where
+ * it can be, so folio_rows_free must get a list made this way (or by folio_table_filter). */
+void folio_rows_room(folio_rows *r, size_t cap);
+void folio_rows_fit(folio_rows *r, size_t cap);
 size_t folio_rows_count(const folio_table *t, const folio_rows *sel);
 
 /* One group of a count. `label` points into the table (or a static string). */

@@ -124,6 +124,11 @@ void folio_column_unintern(folio_column *c);
 /* Makes bytes [from, to) of an allocation resident in one system call where the system can
  * (Linux MADV_POPULATE_WRITE): far cheaper than one page fault per 4 KiB while filling a column. */
 void folio_prefault(void *p, size_t from, size_t to);
+/* Resizes an array of `old` bytes to `bytes` (old 0: a new one). From 256 KiB an array is a
+ * mapping of its own, on huge pages where it can be, grown with mremap; below, malloc's. Free it
+ * with folio_array_free and the size it has now. (Row columns, and the row lists of filters.) */
+void *folio_array_resize(void *p, size_t old, size_t bytes);
+void folio_array_free(void *p, size_t bytes);
 /* Appends to `to` a copy of the row pending in `from` (its TEXT cells added to from's columns,
  * the rest in cells, codes as from's indices), translating codes of interned dictionaries.
  * Both tables have the same spec. (table_previous.c) */

@@ -545,11 +545,23 @@ size_t folio_rows_count(const folio_table *t, const folio_rows *sel)
     return t ? t->nrows : 0;
 }
 
+void folio_rows_room(folio_rows *r, size_t cap)
+{
+    r->idx = folio_array_resize(NULL, 0, (cap ? cap : 1) * sizeof *r->idx);
+    r->n = 0;
+}
+
+void folio_rows_fit(folio_rows *r, size_t cap)
+{
+    if (r->n != cap)
+        r->idx = folio_array_resize(r->idx, (cap ? cap : 1) * sizeof *r->idx, (r->n ? r->n : 1) * sizeof *r->idx);
+}
+
 void folio_rows_free(folio_rows *r)
 {
     if (!r)
         return;
-    free(r->idx);
+    folio_array_free(r->idx, (r->n ? r->n : 1) * sizeof *r->idx); /* as folio_table_filter sized it */
     r->idx = NULL;
     r->n = 0;
 }
@@ -803,10 +815,9 @@ bool folio_table_filter(const folio_table *t, const folio_rows *in, int col, fol
     if (!read_condition(t, out != NULL, in, col, &c, &op, value, &o, err, errlen))
         return false;
     size_t n = sel_count(t, in);
-    uint32_t *idx = xmalloc((n ? n : 1) * sizeof *idx);
-    size_t m = select_rows(t, in, c, op, &o, idx);
-    out->idx = xrealloc(idx, (m ? m : 1) * sizeof *idx);
-    out->n = m;
+    folio_rows_room(out, n);
+    out->n = select_rows(t, in, c, op, &o, out->idx);
+    folio_rows_fit(out, n);
     return true;
 }
 

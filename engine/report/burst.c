@@ -288,12 +288,12 @@ char **folio_burst_values(const folio_table *t, int col, size_t *n, size_t *miss
 void folio_burst_rows(const folio_table *t, int col, const char *value, folio_rows *out)
 {
     size_t rows = folio_table_row_count(t);
-    out->idx = xmalloc((rows ? rows : 1) * sizeof *out->idx);
-    out->n = 0;
+    folio_rows_room(out, rows);
     for (size_t r = 0; r < rows; r++) {
         char buf[32];
         const char *v = folio_burst_cell(t, r, col, buf, sizeof buf);
         if (v && !strcmp(v, value))
             out->idx[out->n++] = (uint32_t)r;
     }
+    folio_rows_fit(out, rows);
 }

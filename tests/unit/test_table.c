@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1816,6 +1818,90 @@ static void test_generated_messy(void)
     folio_diag_free(&d);
 }
 
+/* The smaps VmFlags of the mapping holding p ("" if not found). */
+static void vmflags_of(const void *p, char *out, size_t size)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char line[512];
+    bool in = false;
+    out[0] = '\0';
+    while (f && fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        char c;
+        if (sscanf(line, "%lx-%lx%c", &lo, &hi, &c) == 3 && c == ' ') {
+            in = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+            continue;
+        }
+        if (in && !strncmp(line, "VmFlags:", 8)) {
+            snprintf(out, size, "%.*s", (int)(size - 1), line + 8);
+            break;
+        }
+    }
+    if (f)
+        fclose(f);
+}
+
+static bool thp_available(void)
+{
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    char line[128] = "";
+    if (f) {
+        if (!fgets(line, sizeof line, f))
+            line[0] = '\0';
+        fclose(f);
+    }
+    return strstr(line, "[always]") || strstr(line, "[madvise]");
+}
+
+/* Row lists (folio_rows_room/fit, as filters make them): a long one is a mapping of its own on a
+ * 2 MiB boundary advised for huge pages, shrinks in place keeping its rows, and frees with
+ * folio_rows_free; a short one is malloc's. Columns grown past 2 MiB are advised the same way. */
+static void test_row_lists_and_huge_pages(void)
+{
+    char flags[512];
+    folio_rows r;
+    folio_rows_room(&r, 1000000);
+    CHECK(r.idx != NULL && r.n == 0);
+    CHECK(((uintptr_t)r.idx & ((2u << 20) - 1)) == 0);
+    for (size_t i = 0; i < 1000000; i += 3)
+        r.idx[r.n++] = (uint32_t)i;
+    vmflags_of(r.idx, flags, sizeof flags);
+    if (thp_available())
+        CHECK(strstr(flags, " hg") != NULL);
+    folio_rows_fit(&r, 1000000);
+    CHECK_INT(r.n, 333334);
+    CHECK_INT(r.idx[0], 0);
+    CHECK_INT(r.idx[333333], 999999);
+    folio_rows_free(&r);
+    CHECK(r.idx == NULL && r.n == 0);
+    folio_rows_room(&r, 10);
+    r.idx[r.n++] = 7;
+    folio_rows_fit(&r, 10);
+    CHECK_INT(r.idx[0], 7);
+    folio_rows_free(&r);
+    folio_rows_room(&r, 0); /* an empty list still frees */
+    folio_rows_fit(&r, 0);
+    folio_rows_free(&r);
+    /* a column array grown from malloc's to a mapping, then to more than 2 MiB */
+    uint8_t *a = folio_array_resize(NULL, 0, 1000);
+    memset(a, 5, 1000);
+    a = folio_array_resize(a, 1000, (size_t)300 << 10);
+    CHECK(a[999] == 5);
+    memset(a, 6, (size_t)300 << 10);
+    a = folio_array_resize(a, (size_t)300 << 10, (size_t)5 << 20);
+    CHECK(a[(300 << 10) - 1] == 6);
+    memset(a, 7, (size_t)5 << 20);
+    a = folio_array_resize(a, (size_t)5 << 20, 100);
+    CHECK(a[99] == 7);
+    folio_array_free(a, 100);
+    uint8_t *b = folio_array_resize(NULL, 0, (size_t)4 << 20);
+    CHECK(((uintptr_t)b & ((2u << 20) - 1)) == 0);
+    vmflags_of(b, flags, sizeof flags);
+    if (thp_available())
+        CHECK(strstr(flags, " hg") != NULL);
+    folio_array_free(b, (size_t)4 << 20);
+}
+
 int main(void)
 {
     test_bom_crlf_blank_lines();
@@ -1846,5 +1932,6 @@ int main(void)
     test_limits();
     test_tidy_and_messy_agree();
     test_generated_messy();
+    test_row_lists_and_huge_pages();
     return harness_summary();
 }
