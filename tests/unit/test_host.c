@@ -678,6 +678,39 @@ static void test_bytecode(void)
     free(text);
 }
 
+/* ---- copying Lua data out: the order of keys and the path in messages ---- */
+
+static void test_value_copy(void)
+{
+    lua_State *L = luaL_newstate();
+    const char *src = "return { 'a', 'b', [4] = 'd', [0] = 'z', [true] = 1, x = 2, [2.5] = 3, [-1] = 4 },"
+                      "{ [2] = 'b', [1] = 'a', [3] = 'c' },"
+                      "{ list = { 1, { f = { ['a b'] = { function() end } } } } }";
+    CHECK(luaL_loadstring(L, src) == LUA_OK && lua_pcall(L, 0, 3, 0) == LUA_OK);
+    folio_value v;
+    char err[256];
+    /* the list part first, in order, then booleans, numbers and strings ascending */
+    CHECK(folio_value_from_lua(L, 1, &v, "", err, sizeof err));
+    char order[128] = "";
+    for (size_t i = 0; i < v.n; i++) {
+        char key[64];
+        folio_value_path(key, sizeof key, "", &v.keys[i]);
+        strcat(order, key);
+    }
+    CHECK_STR(order, "[1][2][true][-1][0][2.5][4]x");
+    CHECK_INT(folio_value_len(&v), 2);
+    folio_value_free(&v);
+    CHECK(folio_value_from_lua(L, 2, &v, "", err, sizeof err));
+    CHECK(v.n == 3 && folio_value_len(&v) == 3 && strcmp(v.vals[2].str, "c") == 0);
+    folio_value_free(&v);
+    /* a value that is not data: the path from the root's */
+    CHECK(!folio_value_from_lua(L, 3, &v, "result", err, sizeof err));
+    CHECK_STR(err, "result.list[2].f[\"a b\"][1]: expected plain data (a string, number, boolean or table), "
+                   "got function");
+    CHECK_INT(v.kind, FOLIO_V_NIL);
+    lua_close(L);
+}
+
 /* ---- limits as people write them ---- */
 
 static void test_limit_readers(void)
@@ -906,6 +939,7 @@ int main(void)
     test_lua_ok();
     test_good_report();
     test_bytecode();
+    test_value_copy();
     test_limit_readers();
     test_charge();
     test_keep_going();
