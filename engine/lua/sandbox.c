@@ -25,8 +25,9 @@
 #include "lua/embedded.h"
 #pragma GCC diagnostic pop
 
-#define MAX_TRACEBACK 8      /* plugin frames shown under an error */
-#define RANDOM_SEED 0x464f4c /* math.random is seeded the same way every run: reproducible output */
+#define MAX_TRACEBACK 8       /* plugin frames shown under an error */
+#define ENV_FIELDS 40         /* names in a plugin's _ENV once the prelude has run (36), sized once */
+#define RANDOM_SEED 0x464f4c  /* math.random is seeded the same way every run: reproducible output */
 
 struct folio_sandbox {
     lua_State *L;
@@ -735,9 +736,16 @@ static void set_blocked_lib(lua_State *L, int env, const char *lib)
  * blocked stub). */
 static void push_lib_copy(lua_State *L, const char *lib, const char *const *drop)
 {
-    lua_newtable(L); /* ... copy */
-    int copy = lua_gettop(L);
-    lua_getglobal(L, lib); /* ... copy lib */
+    lua_getglobal(L, lib); /* ... lib */
+    int n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, -2)) { /* ... lib k v */
+        lua_pop(L, 1);
+        n++;
+    }
+    lua_createtable(L, 0, n + 1); /* ... lib copy (sized once: no rehash while filling) */
+    lua_insert(L, -2);            /* ... copy lib */
+    int copy = lua_gettop(L) - 1;
     lua_pushnil(L);
     while (lua_next(L, -2)) { /* ... copy lib k v */
         lua_pushvalue(L, -2); /* ... copy lib k v k */
@@ -786,7 +794,7 @@ static int setup(lua_State *L)
     lua_call(L, 1, 0);
     lua_pop(L, 1);
 
-    lua_newtable(L); /* env */
+    lua_createtable(L, 0, ENV_FIELDS); /* env */
     int env = lua_gettop(L);
     static const char *const base[] = {"assert",   "error",        "ipairs",   "next",     "pairs",  "select",
                                        "tonumber", "tostring",     "type",     "rawequal", "rawget", "rawset",
