@@ -25,9 +25,9 @@
 #include "lua/embedded.h"
 #pragma GCC diagnostic pop
 
-#define MAX_TRACEBACK 8       /* plugin frames shown under an error */
-#define ENV_FIELDS 40         /* names in a plugin's _ENV once the prelude has run (36), sized once */
-#define RANDOM_SEED 0x464f4c  /* math.random is seeded the same way every run: reproducible output */
+#define MAX_TRACEBACK 8      /* plugin frames shown under an error */
+#define ENV_FIELDS 40        /* names in a plugin's _ENV once the prelude has run (36), sized once */
+#define RANDOM_SEED 0x464f4c /* math.random is seeded the same way every run: reproducible output */
 
 struct folio_sandbox {
     lua_State *L;
