@@ -63,14 +63,37 @@ static void format_number(double v, char *out, size_t size)
             *p = '.';
 }
 
+/* Writes path, then the pieces, into buf, cut to size - 1 bytes as snprintf would. The path of
+ * every field checked is written, so this is plain copying, not a formatted print. */
+static void join(char *buf, size_t size, const char *path, const char *a, const char *b, const char *c)
+{
+    const char *parts[] = {path, a, b, c};
+    size_t used = 0;
+    for (size_t i = 0; i < 4 && size; i++) {
+        size_t n = strlen(parts[i]);
+        if (n > size - 1 - used)
+            n = size - 1 - used;
+        memcpy(buf + used, parts[i], n);
+        used += n;
+    }
+    if (size)
+        buf[used] = '\0';
+}
+
 static void sub(char *buf, size_t size, const char *path, const char *field)
 {
-    folio_format_cut(buf, size, "%s.%s", path, field);
+    join(buf, size, path, ".", field, "");
 }
 
 static void item(char *buf, size_t size, const char *path, size_t i)
 {
-    folio_format_cut(buf, size, "%s[%zu]", path, i + 1);
+    char digits[24], *d = digits + sizeof digits;
+    *--d = '\0';
+    size_t k = i + 1;
+    do
+        *--d = (char)('0' + k % 10);
+    while ((k /= 10) > 0);
+    join(buf, size, path, "[", d, "]");
 }
 
 /* True when t is a TABLE holding only the keys 1..n, plus the string keys in `extra`. */

@@ -163,7 +163,7 @@ static folio_sandbox *open_plugin(folio_run *run, const folio_plugin_info *info,
     }
     char chunk[1100];
     snprintf(chunk, sizeof chunk, "@%s", info->display);
-    int status = folio_sandbox_load(sb, text, len, chunk);
+    int status = folio_sandbox_load_file(sb, text, len, chunk);
     free(text);
     if (status == LUA_OK)
         status = folio_sandbox_call(sb, 0, 1); /* plugin */

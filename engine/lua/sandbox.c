@@ -10,7 +10,6 @@
 
 #include <ctype.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +26,7 @@
 #pragma GCC diagnostic pop
 
 #define MAX_TRACEBACK 8      /* plugin frames shown under an error */
+#define ENV_FIELDS 40        /* names in a plugin's _ENV once the prelude has run (36), sized once */
 #define RANDOM_SEED 0x464f4c /* math.random is seeded the same way every run: reproducible output */
 
 struct folio_sandbox {
@@ -736,9 +736,16 @@ static void set_blocked_lib(lua_State *L, int env, const char *lib)
  * blocked stub). */
 static void push_lib_copy(lua_State *L, const char *lib, const char *const *drop)
 {
-    lua_newtable(L); /* ... copy */
-    int copy = lua_gettop(L);
-    lua_getglobal(L, lib); /* ... copy lib */
+    lua_getglobal(L, lib); /* ... lib */
+    int n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, -2)) { /* ... lib k v */
+        lua_pop(L, 1);
+        n++;
+    }
+    lua_createtable(L, 0, n + 1); /* ... lib copy (sized once: no rehash while filling) */
+    lua_insert(L, -2);            /* ... copy lib */
+    int copy = lua_gettop(L) - 1;
     lua_pushnil(L);
     while (lua_next(L, -2)) { /* ... copy lib k v */
         lua_pushvalue(L, -2); /* ... copy lib k v k */
@@ -787,7 +794,7 @@ static int setup(lua_State *L)
     lua_call(L, 1, 0);
     lua_pop(L, 1);
 
-    lua_newtable(L); /* env */
+    lua_createtable(L, 0, ENV_FIELDS); /* env */
     int env = lua_gettop(L);
     static const char *const base[] = {"assert",   "error",        "ipairs",   "next",     "pairs",  "select",
                                        "tonumber", "tostring",     "type",     "rawequal", "rawget", "rawset",
@@ -1026,51 +1033,35 @@ int folio_sandbox_call(folio_sandbox *sb, int nargs, int nresults)
     return status;
 }
 
-/* The prelude compiled once per process: every sandbox loads the same bytecode (lua_dump with
- * its debug information, so messages still say "prelude:LINE") instead of parsing the text
- * again. Plugins never load bytecode; only this, made here from the embedded text, is. */
-static struct {
-    pthread_once_t once;
-    const folio_embedded_file *file;
-    folio_buf code; /* empty when compiling failed: the text is loaded instead */
-} prelude = {.once = PTHREAD_ONCE_INIT};
-
-static int dump_to_buf(lua_State *L, const void *p, size_t n, void *ud)
+int folio_sandbox_load_file(folio_sandbox *sb, const char *text, size_t len, const char *chunkname)
 {
-    (void)L;
-    folio_buf_append(ud, p, n);
-    return 0;
+    const unsigned char *code;
+    size_t code_len;
+    if (folio_chunk_find(chunkname, text, len, &code, &code_len)) {
+        int status = load_chunk(sb, (const char *)code, code_len, chunkname, "b"); /* host-made bytes */
+        if (status == LUA_OK || sb->killed)
+            return status;
+        lua_pop(sb->L, 1); /* cannot happen (the code is this Lua's): the text is loaded instead */
+    }
+    int status = load_chunk(sb, text, len, chunkname, "t");
+    if (status == LUA_OK)
+        folio_chunk_keep(sb->L, chunkname, text, len);
+    return status;
 }
 
-static void compile_prelude(void)
+/* The prelude is loaded from the bytecode made of it at build time (cmake/embed_lua.c, with its
+ * debug information, so messages still say "prelude:LINE"), or else compiled once per process. */
+bool folio_sandbox_run_prelude(folio_sandbox *sb, char *err, size_t errlen)
 {
     const folio_embedded_file *f = folio_embedded;
     while (f->name && strcmp(f->name, "prelude.lua") != 0)
         f++;
-    if (!f->name)
-        return;
-    prelude.file = f;
-    lua_State *L = luaL_newstate();
-    if (L && luaL_loadbufferx(L, f->text, f->len, "=prelude", "t") == LUA_OK &&
-        lua_dump(L, dump_to_buf, &prelude.code, 0) != 0) {
-        folio_buf_free(&prelude.code);
-        prelude.code = (folio_buf){0};
-    }
-    if (L)
-        lua_close(L);
-}
-
-bool folio_sandbox_run_prelude(folio_sandbox *sb, char *err, size_t errlen)
-{
-    pthread_once(&prelude.once, compile_prelude);
-    const folio_embedded_file *f = prelude.file;
-    if (!f) {
+    if (!f->name) {
         snprintf(err, errlen, "the prelude is not built into this folio");
         return false;
     }
     lua_State *L = sb->L;
-    int status = prelude.code.len > 0 ? load_chunk(sb, prelude.code.data, prelude.code.len, "=prelude", "b")
-                                      : load_chunk(sb, f->text, f->len, "=prelude", "t");
+    int status = folio_sandbox_load_file(sb, f->text, f->len, "=prelude");
     if (status == LUA_OK)
         status = folio_sandbox_call(sb, 0, 0);
     if (status != LUA_OK) {

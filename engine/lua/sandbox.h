@@ -28,6 +28,12 @@
 #define FOLIO_VALUE_MAX_NODES (1u << 20)
 #define FOLIO_VALUE_MAX_BYTES (16u << 20)
 
+/* The bytecode kept in memory for texts loaded with folio_sandbox_load_file (chunks.c): at most
+ * this many chunks, and this many bytes of text and code together; past either, texts are
+ * parsed every time. */
+#define FOLIO_CHUNKS_KEPT 256
+#define FOLIO_CHUNK_BYTES_KEPT (32u << 20)
+
 typedef struct folio_sandbox folio_sandbox;
 
 /* Why a sandbox was stopped. Once set it stays set: every later instruction raises. */
@@ -54,6 +60,11 @@ folio_sandbox *folio_sandbox_of(lua_State *L);
  * with the sandbox _ENV. Pushes the function and returns LUA_OK, or pushes the message and
  * returns the load status. Never raises. */
 int folio_sandbox_load(folio_sandbox *sb, const char *text, size_t len, const char *chunkname);
+/* Loads a plugin file's text like folio_sandbox_load, from the bytecode folio made of the same
+ * text under the same chunk name when there is one (at build time for the standard plugins, or
+ * by an earlier load in this process), so a file is parsed at most once per process. Messages
+ * and lines are the same either way; a file holding bytecode is refused as always. */
+int folio_sandbox_load_file(folio_sandbox *sb, const char *text, size_t len, const char *chunkname);
 /* Runs the embedded prelude (the `blocks` and `fmt` globals). false + message in err. */
 bool folio_sandbox_run_prelude(folio_sandbox *sb, char *err, size_t errlen);
 /* Like lua_pcall with a message handler that adds a short traceback of plugin files, with
@@ -81,6 +92,18 @@ void folio_sandbox_release(lua_State *L, size_t bytes);
  * text"; a traceback stays in the text), `display` when the message names no file. Pops the
  * message. */
 void folio_sandbox_report_error(folio_diag *diag, folio_sandbox *sb, const char *display);
+
+/* ---- bytecode of loaded texts (chunks.c) ---- */
+
+/* The code folio made of text[0..len) as chunkname: built in, or kept by folio_chunk_keep.
+ * The bytes stay valid for the life of the process. false if none. */
+bool folio_chunk_find(const char *chunkname, const char *text, size_t len, const unsigned char **code,
+                      size_t *code_len);
+/* Keeps the bytecode of the function at the top of L's stack, just loaded from text[0..len) in
+ * mode "t" as chunkname (not yet run), for folio_chunk_find; nothing past the limits above. */
+void folio_chunk_keep(lua_State *L, const char *chunkname, const char *text, size_t len);
+/* How many chunks folio_chunk_keep holds. */
+size_t folio_chunks_kept(void);
 
 /* ---- folio_value: plain data copied out of Lua (value.c) ---- */
 

@@ -101,18 +101,24 @@ void folio_value_path(char *buf, size_t size, const char *prefix, const folio_va
 
 /* ---- Lua -> folio_value ---- */
 
+/* A copy in progress. The path of the value being copied ("[2].rows[1]") is only written out
+ * for a message: the root's path and the key taken at each depth. */
 typedef struct conv {
     lua_State *L;
     const void *stack[FOLIO_MAX_BLOCK_DEPTH + 1]; /* tables being copied, for cycles */
+    const folio_value *keys[FOLIO_MAX_BLOCK_DEPTH + 1];
+    const char *root;
     size_t nodes, bytes;
     char *err;
     size_t errlen;
 } conv;
 
+/* The depth of a key being copied: its path is "". */
+#define KEY_DEPTH (-1)
+
 /* Orders keys: booleans (false first), then numbers, then strings (bytewise). */
-static int key_cmp(const void *pa, const void *pb)
+static int key_cmp(const folio_value *a, const folio_value *b)
 {
-    const folio_value *a = pa, *b = pb;
     if (a->kind != b->kind)
         return a->kind == FOLIO_V_BOOL     ? -1
                : b->kind == FOLIO_V_BOOL   ? 1
@@ -139,17 +145,37 @@ static int pair_cmp(const void *a, const void *b)
     return key_cmp(&((const pair *)a)->k, &((const pair *)b)->k);
 }
 
+static bool is_index(const folio_value *k, size_t i)
+{
+    return k->kind == FOLIO_V_NUMBER && k->is_int && k->num == (double)i;
+}
+
+/* Whether p[0..n) is in the order order_pairs gives: the list part (1, 2, ... m) first, then the
+ * other keys ascending, m + 1 not among them. Lua's lua_next gives a list in this order. */
+static bool in_order(const pair *p, size_t n)
+{
+    size_t m = 0;
+    while (m < n && is_index(&p[m].k, m + 1))
+        m++;
+    for (size_t i = m; i < n; i++)
+        if ((i > m && key_cmp(&p[i - 1].k, &p[i].k) >= 0) || is_index(&p[i].k, m + 1))
+            return false;
+    return true;
+}
+
 /* Puts the list part (integer keys 1, 2, ... n) first, in order, then the other keys sorted. */
 static void order_pairs(pair *p, size_t n)
 {
+    if (in_order(p, n))
+        return;
     qsort(p, n, sizeof *p, pair_cmp);
     size_t a = 0;
-    while (a < n && !(p[a].k.kind == FOLIO_V_NUMBER && p[a].k.is_int && p[a].k.num == 1))
+    while (a < n && !is_index(&p[a].k, 1))
         a++;
     if (a == n || a == 0)
         return;
     size_t b = a;
-    while (b < n && p[b].k.kind == FOLIO_V_NUMBER && p[b].k.is_int && p[b].k.num == (double)(b - a + 1))
+    while (b < n && is_index(&p[b].k, b - a + 1))
         b++;
     /* rotate [0, a) behind [a, b) */
     pair *tmp = xmalloc(a * sizeof *tmp);
@@ -159,14 +185,30 @@ static void order_pairs(pair *p, size_t n)
     free(tmp);
 }
 
-static bool fail(conv *c, const char *path, const char *what)
+/* Writes the path of the value at `depth` (the root's path, then a segment per key). */
+static void path_at(const conv *c, int depth, char *buf, size_t size)
 {
-    if (c->err && !*c->err)
-        snprintf(c->err, c->errlen, "%s%s%s", path, *path ? ": " : "", what);
+    snprintf(buf, size, "%s", depth == KEY_DEPTH ? "" : c->root);
+    for (int i = 0; i < depth; i++) {
+        char sub[512];
+        folio_value_path(sub, sizeof sub, buf, c->keys[i]);
+        snprintf(buf, size, "%s", sub);
+    }
+}
+
+/* Records the first problem, at the path of the value at `depth` (with `suffix` after it). */
+static bool fail(conv *c, int depth, const char *suffix, const char *what)
+{
+    if (c->err && !*c->err) {
+        char path[512], full[600];
+        path_at(c, depth, path, sizeof path);
+        snprintf(full, sizeof full, "%s%s", path, suffix);
+        snprintf(c->err, c->errlen, "%s%s%s", full, *full ? ": " : "", what);
+    }
     return false;
 }
 
-static bool convert(conv *c, int idx, folio_value *out, const char *path, int depth);
+static bool convert(conv *c, int idx, folio_value *out, int depth);
 
 /* Copies a key (string, number or boolean); false for other keys. Raises nothing. */
 static bool convert_key(conv *c, int idx, folio_value *out)
@@ -175,44 +217,50 @@ static bool convert_key(conv *c, int idx, folio_value *out)
     switch (lua_type(L, idx)) {
     case LUA_TSTRING:
     case LUA_TNUMBER:
-    case LUA_TBOOLEAN: return convert(c, idx, out, "", 0);
+    case LUA_TBOOLEAN: return convert(c, idx, out, KEY_DEPTH);
     default: return false;
     }
 }
 
-static bool convert_table(conv *c, int idx, folio_value *out, const char *path, int depth)
+#define INLINE_PAIRS 16 /* pairs of a table collected on the C stack before any allocation */
+
+static bool convert_table(conv *c, int idx, folio_value *out, int depth)
 {
     lua_State *L = c->L;
     const void *self = lua_topointer(L, idx);
     for (int i = 0; i < depth; i++)
         if (c->stack[i] == self)
-            return fail(c, path, "a table that contains itself (a cycle)");
+            return fail(c, depth, "", "a table that contains itself (a cycle)");
     if (depth >= FOLIO_MAX_BLOCK_DEPTH)
-        return fail(c, path, "tables nested too deeply");
+        return fail(c, depth, "", "tables nested too deeply");
     c->stack[depth] = self;
     if (!lua_checkstack(L, 4))
-        return fail(c, path, "out of Lua stack");
+        return fail(c, depth, "", "out of Lua stack");
 
     /* Collect the pairs first, then order them. */
-    size_t n = 0, cap = 8;
-    pair *p = xcalloc(cap, sizeof *p);
+    pair local[INLINE_PAIRS], *p = local;
+    size_t n = 0, cap = INLINE_PAIRS;
     bool ok = true;
     lua_pushnil(L);            /* ... nil */
     while (lua_next(L, idx)) { /* ... key value */
         if (n == cap) {
             cap *= 2;
-            p = xrealloc(p, cap * sizeof *p);
-            memset(p + n, 0, (cap - n) * sizeof *p);
+            if (p == local) {
+                p = xmalloc(cap * sizeof *p);
+                memcpy(p, local, n * sizeof *p);
+            } else {
+                p = xrealloc(p, cap * sizeof *p);
+            }
         }
         pair *e = &p[n++];
+        e->v = (folio_value){0};
         if (!convert_key(c, lua_absindex(L, -2), &e->k)) {
-            char sub[512];
-            snprintf(sub, sizeof sub, "%s[%s]", path, luaL_typename(L, -2));
-            ok = fail(c, sub, "table keys must be strings, numbers or booleans");
+            char sub[64];
+            snprintf(sub, sizeof sub, "[%s]", luaL_typename(L, -2));
+            ok = fail(c, depth, sub, "table keys must be strings, numbers or booleans");
         } else {
-            char sub[512];
-            folio_value_path(sub, sizeof sub, path, &e->k);
-            ok = convert(c, lua_absindex(L, -1), &e->v, sub, depth + 1);
+            c->keys[depth] = &e->k;
+            ok = convert(c, lua_absindex(L, -1), &e->v, depth + 1);
         }
         lua_pop(L, 1); /* ... key */
         if (!ok) {
@@ -225,23 +273,25 @@ static bool convert_table(conv *c, int idx, folio_value *out, const char *path, 
             folio_value_free(&p[i].k);
             folio_value_free(&p[i].v);
         }
-        free(p);
+        if (p != local)
+            free(p);
         return false;
     }
     order_pairs(p, n);
     out->kind = FOLIO_V_TABLE;
     out->n = n;
-    out->keys = xcalloc(n ? n : 1, sizeof *out->keys);
-    out->vals = xcalloc(n ? n : 1, sizeof *out->vals);
+    out->keys = xmalloc((n ? n : 1) * sizeof *out->keys);
+    out->vals = xmalloc((n ? n : 1) * sizeof *out->vals);
     for (size_t i = 0; i < n; i++) {
         out->keys[i] = p[i].k;
         out->vals[i] = p[i].v;
     }
-    free(p);
+    if (p != local)
+        free(p);
     return true;
 }
 
-static bool convert(conv *c, int idx, folio_value *out, const char *path, int depth)
+static bool convert(conv *c, int idx, folio_value *out, int depth)
 {
     lua_State *L = c->L;
     *out = (folio_value){0};
@@ -251,7 +301,7 @@ static bool convert(conv *c, int idx, folio_value *out, const char *path, int de
                  "more than %u values, too large a result for a report section (is a table shared "
                  "many times over?)",
                  FOLIO_VALUE_MAX_NODES);
-        return fail(c, path, what);
+        return fail(c, depth, "", what);
     }
     switch (lua_type(L, idx)) {
     case LUA_TNIL: return true;
@@ -276,7 +326,7 @@ static bool convert(conv *c, int idx, folio_value *out, const char *path, int de
             char what[120];
             snprintf(what, sizeof what, "more than %u MiB of text, too large a result for a report section",
                      FOLIO_VALUE_MAX_BYTES >> 20);
-            return fail(c, path, what);
+            return fail(c, depth, "", what);
         }
         out->kind = FOLIO_V_STRING;
         out->str = xmalloc(len + 1);
@@ -285,22 +335,22 @@ static bool convert(conv *c, int idx, folio_value *out, const char *path, int de
         out->len = len;
         return true;
     }
-    case LUA_TTABLE: return convert_table(c, lua_absindex(L, idx), out, path, depth);
+    case LUA_TTABLE: return convert_table(c, lua_absindex(L, idx), out, depth);
     default: {
         char what[128];
         snprintf(what, sizeof what, "expected plain data (a string, number, boolean or table), got %s",
                  luaL_typename(L, idx));
-        return fail(c, path, what);
+        return fail(c, depth, "", what);
     }
     }
 }
 
 bool folio_value_from_lua(lua_State *L, int idx, folio_value *out, const char *path, char *err, size_t errlen)
 {
-    conv c = {.L = L, .err = err, .errlen = errlen};
+    conv c = {.L = L, .root = path ? path : "", .err = err, .errlen = errlen};
     if (err && errlen)
         *err = '\0';
-    if (!convert(&c, lua_absindex(L, idx), out, path ? path : "", 0)) {
+    if (!convert(&c, lua_absindex(L, idx), out, 0)) {
         folio_value_free(out);
         return false;
     }

@@ -3,7 +3,9 @@
  * checks on what build() returns. Fixtures: tests/data/plugins/ and tests/data/reports/good. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/util.h"
 #include "harness.h"
@@ -562,6 +564,153 @@ static void test_good_report(void)
     teardown(&f);
 }
 
+/* ---- bytecode: the standard plugins built in, every plugin file parsed once per process ---- */
+
+static void write_text(const char *path, const char *text, size_t len)
+{
+    FILE *out = fopen(path, "wb");
+    CHECK(out != NULL);
+    if (out) {
+        fwrite(text, 1, len, out);
+        fclose(out);
+    }
+}
+
+static void test_bytecode(void)
+{
+    /* A standard plugin loads from the code built into folio, and its errors still name its
+     * file and line. */
+    size_t len;
+    char *text = folio_read_file("plugins/text.lua", &len);
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    const unsigned char *code = NULL;
+    size_t code_len = 0;
+    CHECK(folio_chunk_find("@plugins/text.lua", text, len, &code, &code_len));
+    CHECK(code_len > 4 && memcmp(code, "\x1bLua", 4) == 0);
+    size_t kept = folio_chunks_kept();
+    fixture f;
+    setup(&f, small);
+    f.run.std_plugins = "plugins";
+    CHECK(!run_section(&f, "text", "file", "missing.md"));
+    CHECK(
+        has(&f.diag, FOLIO_ERROR, "plugins/text.lua", 11, "ctx.markdown: no file " GOOD "/missing.md", true));
+    CHECK_INT(folio_chunks_kept(), kept); /* built in: nothing parsed, nothing kept */
+    teardown(&f);
+
+    /* The same plugin with one line more is not the text the code was made from: it is parsed,
+     * and its lines are its own. A folder named "plugins" elsewhere shows as "plugins". */
+    char dir[] = "/tmp/folio-bytecode-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char std[64], path[96];
+    snprintf(std, sizeof std, "%s/plugins", dir);
+    CHECK(mkdir(std, 0700) == 0);
+    snprintf(path, sizeof path, "%s/text.lua", std);
+    char *changed = xasprintf("-- one more line\n%s", text);
+    write_text(path, changed, strlen(changed));
+    setup(&f, small);
+    f.run.std_plugins = std;
+    CHECK(!run_section(&f, "text", "file", "missing.md"));
+    CHECK(
+        has(&f.diag, FOLIO_ERROR, "plugins/text.lua", 12, "ctx.markdown: no file " GOOD "/missing.md", true));
+    CHECK_INT(folio_chunks_kept(), kept + 1); /* its code is kept for the next build */
+    teardown(&f);
+
+    /* The unchanged text in that folder loads from the built-in code again. */
+    write_text(path, text, len);
+    setup(&f, small);
+    f.run.std_plugins = std;
+    CHECK(!run_section(&f, "text", "file", "missing.md"));
+    CHECK(
+        has(&f.diag, FOLIO_ERROR, "plugins/text.lua", 11, "ctx.markdown: no file " GOOD "/missing.md", true));
+    CHECK_INT(folio_chunks_kept(), kept + 1);
+    teardown(&f);
+
+    /* A plugin file holding bytecode, even folio's own, is refused as ever. */
+    write_text(path, (const char *)code, code_len);
+    setup(&f, small);
+    f.run.std_plugins = std;
+    only_section(&f, "text", "file", "missing.md", 0);
+    CHECK(!folio_host_resolve(&f.run));
+    CHECK(has(&f.diag, FOLIO_ERROR, "plugins/text.lua", 0, "attempt to load a binary chunk (mode is 't')",
+              false));
+    teardown(&f);
+
+    /* A plugin file is parsed once per process: test_plugin_errors built "broken" already, and
+     * every later build loads the kept code, with the same message, lines and traceback. */
+    char *broken = folio_read_file(STD "/broken.lua", &len);
+    CHECK(broken && folio_chunk_find("@" STD "/broken.lua", broken, len, &code, &code_len));
+    free(broken);
+    kept = folio_chunks_kept();
+    for (int round = 0; round < 2; round++) {
+        setup(&f, small);
+        CHECK(!run_section(&f, "broken", NULL, NULL));
+        CHECK(has(&f.diag, FOLIO_ERROR, STD "/broken.lua", 4,
+                  "attempt to index a nil value (local 'x')\nstack traceback:\n"
+                  "  tests/data/plugins/broken.lua:4: in upvalue 'helper'\n"
+                  "  tests/data/plugins/broken.lua:11: in function <tests/data/plugins/broken.lua:10>",
+                  true));
+        teardown(&f);
+        CHECK_INT(folio_chunks_kept(), kept);
+    }
+
+    /* A file that changed between two builds in one process is read as it is now. */
+    const char *v1 = "return { name = \"text\", version = \"1\", build = function() return { "
+                     "blocks.paragraph(\"one\") } end }\n";
+    const char *v2 = "return { name = \"text\", version = \"2\", build = function() return { "
+                     "blocks.paragraph(\"two\") } end }\n";
+    for (int round = 0; round < 3; round++) {
+        const char *v = round == 1 ? v2 : v1;
+        write_text(path, v, strlen(v));
+        setup(&f, small);
+        f.run.std_plugins = std;
+        CHECK(run_section(&f, "text", NULL, NULL));
+        CHECK_STR(f.run.plugins[0].version, round == 1 ? "2" : "1");
+        CHECK(f.doc->n == 1 &&
+              strcmp(flat(&f.doc->blocks[0]->u.paragraph.text), round == 1 ? "two" : "one") == 0);
+        teardown(&f);
+    }
+    remove(path);
+    rmdir(std);
+    rmdir(dir);
+    free(changed);
+    free(text);
+}
+
+/* ---- copying Lua data out: the order of keys and the path in messages ---- */
+
+static void test_value_copy(void)
+{
+    lua_State *L = luaL_newstate();
+    const char *src = "return { 'a', 'b', [4] = 'd', [0] = 'z', [true] = 1, x = 2, [2.5] = 3, [-1] = 4 },"
+                      "{ [2] = 'b', [1] = 'a', [3] = 'c' },"
+                      "{ list = { 1, { f = { ['a b'] = { function() end } } } } }";
+    CHECK(luaL_loadstring(L, src) == LUA_OK && lua_pcall(L, 0, 3, 0) == LUA_OK);
+    folio_value v;
+    char err[256];
+    /* the list part first, in order, then booleans, numbers and strings ascending */
+    CHECK(folio_value_from_lua(L, 1, &v, "", err, sizeof err));
+    char order[128] = "";
+    for (size_t i = 0; i < v.n; i++) {
+        char key[64];
+        folio_value_path(key, sizeof key, "", &v.keys[i]);
+        strcat(order, key);
+    }
+    CHECK_STR(order, "[1][2][true][-1][0][2.5][4]x");
+    CHECK_INT(folio_value_len(&v), 2);
+    folio_value_free(&v);
+    CHECK(folio_value_from_lua(L, 2, &v, "", err, sizeof err));
+    CHECK(v.n == 3 && folio_value_len(&v) == 3 && strcmp(v.vals[2].str, "c") == 0);
+    folio_value_free(&v);
+    /* a value that is not data: the path from the root's */
+    CHECK(!folio_value_from_lua(L, 3, &v, "result", err, sizeof err));
+    CHECK_STR(err, "result.list[2].f[\"a b\"][1]: expected plain data (a string, number, boolean or table), "
+                   "got function");
+    CHECK_INT(v.kind, FOLIO_V_NIL);
+    lua_close(L);
+}
+
 /* ---- limits as people write them ---- */
 
 static void test_limit_readers(void)
@@ -789,6 +938,8 @@ int main(void)
     test_ctx_errors();
     test_lua_ok();
     test_good_report();
+    test_bytecode();
+    test_value_copy();
     test_limit_readers();
     test_charge();
     test_keep_going();
