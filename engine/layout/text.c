@@ -240,8 +240,8 @@ static const char *const CURRENCIES[] = {"€", "$", "£", "¥", "EUR", "USD", "
 
 static bool in_list(const char *const *list, const char *s, size_t n)
 {
-    for (size_t i = 0; list[i]; i++)
-        if (strlen(list[i]) == n && memcmp(list[i], s, n) == 0)
+    for (size_t i = 0; list[i] && n; i++)
+        if (list[i][0] == s[0] && strlen(list[i]) == n && memcmp(list[i], s, n) == 0)
             return true;
     return false;
 }
@@ -268,10 +268,11 @@ static void keep_units(lay_para *p)
         const char *as = p->buf.data + a->off, *bs = p->buf.data + b->off;
         bool number_before = a->len && is_digit((unsigned char)as[a->len - 1]);
         bool digit_after = b->len && is_digit((unsigned char)bs[0]);
-        size_t ul = unit_len(bs, b->len);
-        bool unit_after =
-            in_list(UNITS, bs, ul) || (b->len && (bs[0] == '%' || !strncmp(bs, "‰", strlen("‰"))));
-        if ((number_before && unit_after) || (digit_after && in_list(CURRENCIES, as, a->len)))
+        if (!number_before && !digit_after)
+            continue; /* most spaces: the lists below are not searched */
+        bool unit_after = number_before && (in_list(UNITS, bs, unit_len(bs, b->len)) ||
+                                            (b->len && (bs[0] == '%' || !strncmp(bs, "‰", strlen("‰")))));
+        if (unit_after || (digit_after && in_list(CURRENCIES, as, a->len)))
             it->flags |= LB_NOBREAK;
     }
 }
@@ -469,7 +470,8 @@ static void split_long_words(lay_para *p)
     free(runs);
 }
 
-lay_para *lay_para_make(const lay_ctx *c, const folio_text *t, const lay_style *st, double width)
+/* The items of a text, not yet broken into lines. */
+static lay_para *para_items(const lay_ctx *c, const folio_text *t, const lay_style *st, double width)
 {
     lay_para *p = xcalloc(1, sizeof *p);
     p->c = c;
@@ -477,6 +479,12 @@ lay_para *lay_para_make(const lay_ctx *c, const folio_text *t, const lay_style *
     p->width = width > 1 ? width : 1;
     tokenize(p, t);
     keep_units(p);
+    return p;
+}
+
+lay_para *lay_para_make(const lay_ctx *c, const folio_text *t, const lay_style *st, double width)
+{
+    lay_para *p = para_items(c, t, st, width);
     split_long_words(p);
     /* As TeX does: words are hyphenated only when the paragraph cannot be set well without
      * (within the first pass's tolerance when justified; the second's when ragged). */
@@ -769,7 +777,9 @@ void lay_para_emit(const lay_para *p, size_t line, folio_page *pg, double x, dou
 void lay_text_measure(const lay_ctx *c, const folio_text *t, const lay_style *st, double *natural,
                       double *minw)
 {
-    lay_para *p = lay_para_make(c, t, st, INFINITY);
+    /* Only the items are read: no word is wider than an infinite line and nothing is
+     * hyphenated, so breaking them into lines (quadratic at that width) would change nothing. */
+    lay_para *p = para_items(c, t, st, INFINITY);
     double line = 0, word = 0, maxline = 0, maxword = 0;
     for (size_t k = 0; k <= p->n; k++) {
         const lb_item *it = k < p->n ? &p->items[k] : NULL;
