@@ -560,6 +560,7 @@ static void ctx_free(lay_ctx *c)
     if (c->fallback)
         lay_fallback_free(c->fallback);
     lay_hyph_free(c->hyph);
+    lay_words_free(c->words);
 }
 
 folio_layout *folio_layout_render(const folio_doc *doc, const folio_theme *theme, const folio_fontset *fonts,
@@ -585,6 +586,8 @@ folio_layout *folio_layout_render(const folio_doc *doc, const folio_theme *theme
     c.diag = diag;
     for (int f = 0; f < FOLIO_FACES; f++)
         c.face[f] = fonts->face[f] ? fonts->face[f] : fonts->face[FOLIO_FACE_REGULAR];
+    lay_advance_init(&c);
+    c.words = lay_words_create();
     lay_fallback fallback;
     lay_fallback_init(&fallback, fonts, diag);
     c.fallback = &fallback;

@@ -84,10 +84,10 @@ static double kern_at(const folio_font *f, uint32_t a, uint32_t b)
     return fabs(k) >= KERN_MIN ? k : 0;
 }
 
-/* Width in points of UTF-8 text with the kerning that lay_para_emit applies; each character
+/* Width in 1/1000 em of UTF-8 text with the kerning that lay_para_emit applies; each character
  * is measured with the font that draws it (the face's own or a fallback: fallback.c), and
  * kerning comes from the face's font only (pairs it lacks a glyph for have none). */
-static double measure(const lay_ctx *c, int face, const char *s, size_t n, double size)
+static double measure_units(const lay_ctx *c, int face, const char *s, size_t n)
 {
     const folio_font *f = c->face[face];
     double total = 0;
@@ -99,7 +99,95 @@ static double measure(const lay_ctx *c, int face, const char *s, size_t n, doubl
             total += kern_at(f, prev, cp);
         prev = cp;
     }
-    return total * size / 1000.0;
+    return total;
+}
+
+/* ---- word widths ---- */
+
+/* The same words recur through a report (and through its table cells, measured for the column
+ * widths and then set), so each word's width in 1/1000 em is kept per face, to be scaled to
+ * each size: the very sum measure_units makes, so widths are the same bits either way. */
+#define WORDS_MAX_LEN 64    /* bytes: longer boxes are measured each time */
+#define WORDS_FIRST_CAP 512 /* slots; a power of 2, doubled at half full */
+
+typedef struct word_slot {
+    uint32_t off;  /* of the word's bytes in the arena */
+    uint8_t len;   /* 0: an empty slot */
+    uint8_t face;
+    double units;
+} word_slot;
+
+struct lay_words {
+    word_slot *slots;
+    size_t cap, used;
+    folio_buf arena;
+};
+
+lay_words *lay_words_create(void)
+{
+    lay_words *w = xcalloc(1, sizeof *w);
+    w->cap = WORDS_FIRST_CAP;
+    w->slots = xcalloc(w->cap, sizeof *w->slots);
+    return w;
+}
+
+void lay_words_free(lay_words *w)
+{
+    if (!w)
+        return;
+    free(w->slots);
+    folio_buf_free(&w->arena);
+    free(w);
+}
+
+static size_t word_hash(int face, const char *s, size_t n)
+{
+    uint32_t x = 2166136261u ^ (uint32_t)face; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        x = (x ^ (unsigned char)s[i]) * 16777619u;
+    return x;
+}
+
+/* The slot holding the word, or the empty one where it would go. */
+static word_slot *word_slot_of(const lay_words *w, int face, const char *s, size_t n)
+{
+    size_t mask = w->cap - 1, i = word_hash(face, s, n) & mask;
+    for (;; i = (i + 1) & mask) {
+        word_slot *sl = &w->slots[i];
+        if (!sl->len || (sl->len == n && sl->face == face && memcmp(w->arena.data + sl->off, s, n) == 0))
+            return sl;
+    }
+}
+
+static void word_grow(lay_words *w)
+{
+    word_slot *old = w->slots;
+    size_t oldcap = w->cap;
+    w->cap *= 2;
+    w->slots = xcalloc(w->cap, sizeof *w->slots);
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i].len)
+            *word_slot_of(w, old[i].face, w->arena.data + old[i].off, old[i].len) = old[i];
+    free(old);
+}
+
+/* Width in points of UTF-8 text at a size (measure_units), from the cache when it is a word
+ * measured before. */
+static double measure(const lay_ctx *c, int face, const char *s, size_t n, double size)
+{
+    lay_words *w = c->words;
+    if (!w || n == 0 || n > WORDS_MAX_LEN || face < 0 || face > UINT8_MAX || w->arena.len > UINT32_MAX - n)
+        return measure_units(c, face, s, n) * size / 1000.0;
+    word_slot *sl = word_slot_of(w, face, s, n);
+    if (!sl->len) {
+        double units = measure_units(c, face, s, n);
+        *sl = (word_slot){(uint32_t)w->arena.len, (uint8_t)n, (uint8_t)face, units};
+        folio_buf_append(&w->arena, s, n);
+        if (2 * ++w->used > w->cap)
+            word_grow(w);
+        return units * size / 1000.0;
+    }
+    return sl->units * size / 1000.0;
 }
 
 static double space_width(const lay_para *p, const folio_font *f, uint32_t cp)
