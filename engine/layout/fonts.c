@@ -476,8 +476,9 @@ static void kern_grow(struct kern_cache *k)
 
 double folio_font_kern(const folio_font *f, uint32_t left, uint32_t right)
 {
-    if (!f || !f->kern || left > 0x10FFFF || right > 0x10FFFF || !glyph_of(f, left) || !glyph_of(f, right))
+    if (!f || !f->kern || left > 0x10FFFF || right > 0x10FFFF)
         return 0;
+    /* Only pairs the font has both glyphs of are kept, so a pair found needs no cmap lookup. */
     struct kern_cache *k = f->kern;
     uint64_t key = ((uint64_t)left << 21 | right) + 1;
     size_t h = (size_t)(key * 0x9E3779B97F4A7C15ull >> 20) & (k->cap - 1);
@@ -486,6 +487,8 @@ double folio_font_kern(const folio_font *f, uint32_t left, uint32_t right)
             return k->slots[h].value;
         h = (h + 1) & (k->cap - 1);
     }
+    if (!glyph_of(f, left) || !glyph_of(f, right))
+        return 0;
     float v = kern_shape(f, left, right);
     if (2 * (k->used + 1) > k->cap) {
         kern_grow(k);
