@@ -114,6 +114,8 @@ static bool needs_split(const lay_ctx *c, folio_layout *l, const folio_op *op)
     size_t n = strlen(op->text);
     for (size_t i = 0; i < n;) {
         uint32_t cp = folio_utf8_next(op->text, n, &i);
+        if (cp < LAY_FAST_CHARS && c->advance[op->face][cp])
+            continue; /* the face's own font draws it */
         int f = lay_face_for(c, op->face, cp);
         bool missing = cp >= 0x20 && f == op->face && !folio_font_has_glyph(c->face[op->face], drawn_as(cp));
         if (missing || cp > BMP_LAST)

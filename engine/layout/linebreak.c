@@ -152,9 +152,8 @@ static bool run_pass(lb_run *r, int pass)
                 continue;
             /* Past BADNESS_MAX (only in the last pass) badness keeps growing, so that of two
              * very loose settings the less loose one wins. */
-            double bad = ratio <= 0
-                             ? 100 * fabs(ratio * ratio * ratio)
-                             : fmin(pass == 3 ? BADNESS_LIMIT : BADNESS_MAX, 100 * ratio * ratio * ratio);
+            double cap = pass == 3 ? BADNESS_LIMIT : BADNESS_MAX, cube = 100 * ratio * ratio * ratio;
+            double bad = ratio <= 0 ? 100 * fabs(ratio * ratio * ratio) : cube < cap ? cube : cap; /* fmin, inline */
             if (bad > tolerance)
                 continue;
             double d = (LINE_PENALTY + bad) * (LINE_PENALTY + bad);
