@@ -197,14 +197,26 @@ static double space_width(const lay_para *p, const folio_font *f, uint32_t cp)
     return folio_font_advance(f, ' ') * p->st.size / 1000.0 * (cp == 0x202F ? 0.6 : 1);
 }
 
-/* The open box while reading a span. */
+/* The open box while reading a span; its latest characters, when they are the span's own
+ * bytes one after another, are copied into the buffer as a whole when it closes (or when a
+ * character does not follow on). */
 typedef struct box_acc {
     bool open;
     size_t off;
+    const char *raw; /* raw_len bytes not yet in the buffer, or none */
+    size_t raw_len;
 } box_acc;
+
+static void put_raw(lay_para *p, box_acc *bx)
+{
+    if (bx->raw_len)
+        folio_buf_append(&p->buf, bx->raw, bx->raw_len);
+    bx->raw_len = 0;
+}
 
 static void close_box(lay_para *p, box_acc *bx, tx_run run)
 {
+    put_raw(p, bx);
     if (!bx->open)
         return;
     run.off = bx->off;
@@ -240,6 +252,7 @@ static void tokenize(lay_para *p, const folio_text *t)
         size_t letters = 0; /* letters just before this character */
         int pending = 0;    /* a break after the previous character: 0 none, 1 hyphen, 2 other */
         for (size_t i = 0; i < n;) {
+            size_t at = i;
             uint32_t cp = folio_utf8_next(sp->text, n, &i);
             if (cp == '\n') {
                 close_box(p, &bx, run);
@@ -301,9 +314,20 @@ static void tokenize(lay_para *p, const folio_text *t)
                 pending = 0;
             if (!bx.open) {
                 bx.open = true;
-                bx.off = p->buf.len;
+                bx.off = p->buf.len + bx.raw_len;
             }
-            folio_buf_put_utf8(&p->buf, cp);
+            /* Valid UTF-8 is copied as it is (what folio_buf_put_utf8 would write); a bad byte
+             * sequence becomes U+FFFD. */
+            if (cp != 0xFFFD && bx.raw_len && bx.raw + bx.raw_len == sp->text + at) {
+                bx.raw_len += i - at;
+            } else if (cp != 0xFFFD) {
+                put_raw(p, &bx);
+                bx.raw = sp->text + at;
+                bx.raw_len = i - at;
+            } else {
+                put_raw(p, &bx);
+                folio_buf_put_utf8(&p->buf, cp);
+            }
             letters = is_letter(cp) ? letters + 1 : 0;
             prev = cp;
         }
@@ -769,21 +793,24 @@ static void put_box(pending *t, pending_link *pl, folio_page *pg, const lay_para
     if (!t->open)
         open_text(t, r, *x);
     uint32_t prev = 0;
+    size_t from = 0; /* the box's bytes from here on are not yet in the op's text */
     for (size_t i = 0; i < r->len;) {
         size_t at = i;
         uint32_t cp = folio_utf8_next(s, r->len, &i);
         double k = prev ? kern_at(f, prev, cp) : 0;
         if (k != 0) {
+            folio_buf_append(&t->text, s + from, at - from);
+            from = at;
             flush_text(t, pl, pg, p, baseline, b);
             *x += k * scale;
             open_text(t, r, *x);
         }
-        folio_buf_append(&t->text, s + at, i - at);
         double adv = lay_char_advance(p->c, r->face, cp) * scale;
         t->w += adv;
         *x += adv;
         prev = cp;
     }
+    folio_buf_append(&t->text, s + from, r->len - from);
 }
 
 /* The text op flushed at or after `at` (if any) is followed by a word space it does not draw. */
