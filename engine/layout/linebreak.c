@@ -246,9 +246,9 @@ size_t folio_linebreak_opts(const lb_item *items, size_t n, double width, lb_opt
     if (n == 0)
         return 0;
     lb_run r = {items, n, width, opts ? opts : &justified, NULL, NULL, NULL, NULL, 0, 0, NULL, 0, 0};
-    r.w = xcalloc(n + 1, sizeof *r.w);
-    r.y = xcalloc(n + 1, sizeof *r.y);
-    r.z = xcalloc(n + 1, sizeof *r.z);
+    r.w = xcalloc(3 * (n + 1), sizeof *r.w); /* one block for the three sums */
+    r.y = r.w + (n + 1);
+    r.z = r.y + (n + 1);
     for (size_t i = 0; i < n; i++) {
         const lb_item *it = &items[i];
         r.w[i + 1] = r.w[i] + (it->kind == LB_PENALTY ? 0 : it->width);
@@ -274,8 +274,6 @@ size_t folio_linebreak_opts(const lb_item *items, size_t n, double width, lb_opt
         }
     }
     free(r.w);
-    free(r.y);
-    free(r.z);
     free(r.nodes);
     free(r.active);
     if (!ok) /* cannot happen: pass 3 always reaches the end; keep a safe answer anyway */
