@@ -63,7 +63,7 @@ typedef struct chart {
     char *note;     /* the block's note with "n = 23" first, owned */
     bool last_part; /* a chart too long for a page is drawn in parts; the note goes last */
     box *placed;    /* value labels drawn so far, for the overlap test */
-    size_t nplaced;
+    size_t nplaced, capplaced;
 } chart;
 
 static double val(const chart *ch, size_t s, size_t k)
@@ -234,15 +234,26 @@ static void circle(chart *ch, double x, double y, double r, uint32_t fill, doubl
     path(ch, s, 6, true, fill, lw, stroke, 0);
 }
 
-/* Draws a value label unless it would overlap one already drawn (or leave the chart's width);
- * (x, y) is the start of its baseline. Returns whether it was drawn. */
+/* Remembers a box for the overlap test (the first MAX_PLACED; the list grows as needed). */
+static void add_placed(chart *ch, box bx)
+{
+    if (ch->nplaced >= MAX_PLACED)
+        return;
+    if (ch->nplaced == ch->capplaced) {
+        ch->capplaced = ch->capplaced ? 2 * ch->capplaced : 64;
+        ch->placed = xrealloc(ch->placed, ch->capplaced * sizeof *ch->placed);
+    }
+    ch->placed[ch->nplaced++] = bx;
+}
+
 /* Keeps value labels out of a box (e.g. the category labels under a plot). */
 static void keep_out(chart *ch, double x0, double y0, double x1, double y1)
 {
-    if (ch->nplaced < MAX_PLACED)
-        ch->placed[ch->nplaced++] = (box){x0, y0, x1, y1, false};
+    add_placed(ch, (box){x0, y0, x1, y1, false});
 }
 
+/* Draws a value label unless it would overlap one already drawn (or leave the chart's width);
+ * (x, y) is the start of its baseline. Returns whether it was drawn. */
 static bool place_ex(chart *ch, double x, double y, double size, uint32_t colour, const char *s,
                      bool avoid_bars)
 {
@@ -259,8 +270,7 @@ static bool place_ex(chart *ch, double x, double y, double size, uint32_t colour
         if (bx.x0 < o->x1 && o->x0 < bx.x1 && bx.y0 < o->y1 && o->y0 < bx.y1)
             return false;
     }
-    if (ch->nplaced < MAX_PLACED)
-        ch->placed[ch->nplaced++] = bx;
+    add_placed(ch, bx);
     text(ch, x, y, FOLIO_FACE_REGULAR, size, colour, s);
     return true;
 }
@@ -707,9 +717,7 @@ static double draw_vbars(chart *ch, double d)
                 double bx = gx + barw * (double)s, h = fabs(y - zero), gap = nbars > 1 ? 0.4 : 0;
                 if (pass == 0) {
                     rect(ch, bx + gap, -fmax(y, zero), barw - 2 * gap, h, fill);
-                    if (ch->nplaced < MAX_PLACED)
-                        ch->placed[ch->nplaced++] =
-                            (box){bx + gap, -fmax(y, zero), bx + barw - gap, -fmin(y, zero), true};
+                    add_placed(ch, (box){bx + gap, -fmax(y, zero), bx + barw - gap, -fmin(y, zero), true});
                     continue;
                 }
                 /* Inside the bar's end when it fits, else just beyond it. */
@@ -781,8 +789,7 @@ static double draw_line(chart *ch, double d)
                    y = bottom - (fmax(a.amin, fmin(v, a.amax)) - a.amin) * scale;
             circle(ch, x, -y, r, series_colour(ch, s), 0.8, WHITE);
             /* Remember the marker so that no label covers it. */
-            if (ch->nplaced < MAX_PLACED)
-                ch->placed[ch->nplaced++] = (box){x - r, -y - r, x + r, -y + r, false};
+            add_placed(ch, (box){x - r, -y - r, x + r, -y + r, false});
         }
     double vsize = band < 18 ? SMALL_LABEL : LABEL_SIZE;
     capv = cap_height(ch, vsize);
@@ -1022,8 +1029,7 @@ static double draw_dot(chart *ch, double d, double fixed)
                 continue;
             double x = xl + (fmax(a.amin, fmin(v, a.amax)) - a.amin) * scale;
             circle(ch, x, -mid, DOT_R, series_colour(ch, s), 0.8, WHITE);
-            if (ch->nplaced < MAX_PLACED)
-                ch->placed[ch->nplaced++] = (box){x - DOT_R, -mid - DOT_R, x + DOT_R, -mid + DOT_R, false};
+            add_placed(ch, (box){x - DOT_R, -mid - DOT_R, x + DOT_R, -mid + DOT_R, false});
         }
         for (size_t s = 0; s < ch->nseries; s++) {
             double v = val(ch, s, k);
@@ -1305,7 +1311,6 @@ void lay_chart(lay_ctx *c, const folio_block *b)
     if (ch.kind == D_DIVERGING && ch.neutral == 0 && ch.nseries % 2 == 1)
         ch.neutral = ch.nseries / 2 + 1;
     prepare(&ch);
-    ch.placed = xcalloc(MAX_PLACED, sizeof *ch.placed);
 
     /* Horizontal charts too long for a page even when squeezed: parts of as many as fit. */
     size_t per = ch.stride;

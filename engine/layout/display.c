@@ -6,15 +6,37 @@
 
 #include "core/util.h"
 
-folio_op *folio_page_add(folio_page *p, const folio_op *op)
+/* A new op at the page's end, its fields unset. */
+static folio_op *page_slot(folio_page *p)
 {
-    if (!p || !op)
-        return NULL;
     if (p->n == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 8; /* small: every row of the galley is a page of ops too */
         p->ops = xrealloc(p->ops, p->cap * sizeof *p->ops);
     }
-    folio_op *o = &p->ops[p->n++];
+    return &p->ops[p->n++];
+}
+
+folio_op *folio_page_take(folio_page *p, folio_op *op)
+{
+    if (!p || !op)
+        return NULL;
+    folio_op *o = page_slot(p);
+    *o = *op;
+    op->text = NULL;
+    if (op->segs && op->nsegs) {
+        op->segs = NULL;
+    } else {
+        o->segs = NULL;
+        o->nsegs = 0;
+    }
+    return o;
+}
+
+folio_op *folio_page_add(folio_page *p, const folio_op *op)
+{
+    if (!p || !op)
+        return NULL;
+    folio_op *o = page_slot(p);
     *o = *op;
     o->text = op->text ? xstrdup(op->text) : NULL;
     o->segs = NULL;

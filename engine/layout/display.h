@@ -101,6 +101,10 @@ typedef struct folio_layout {
 void folio_layout_free(folio_layout *l);
 /* Adds an op to a page; op->text and op->segs are copied. Returns the stored op. */
 folio_op *folio_page_add(folio_page *p, const folio_op *op);
+/* Adds an op to a page, taking what it owns instead of copying it: op->text and op->segs pass
+ * to the stored op and are set to NULL in *op (segs only when it has segments; otherwise they
+ * stay with *op, as folio_page_add leaves them). Returns the stored op. */
+folio_op *folio_page_take(folio_page *p, folio_op *op);
 /* Frees what an op owns (its text and segments). */
 void folio_op_free(folio_op *op);
 

@@ -56,9 +56,21 @@ static uint32_t drawn_as(uint32_t cp)
     return cp > BMP_LAST ? REPLACEMENT : cp;
 }
 
+void lay_advance_init(lay_ctx *c)
+{
+    for (int f = 0; f < FOLIO_FACES; f++)
+        for (uint32_t cp = 0; cp < LAY_FAST_CHARS; cp++) {
+            const folio_font *font = c->face[f];
+            bool own = font && (cp < 0x20 || folio_font_has_glyph(font, cp));
+            c->advance[f][cp] = own ? folio_font_advance(font, cp) + 1 : 0;
+        }
+}
+
 int lay_face_for(const lay_ctx *c, int face, uint32_t cp)
 {
     if (face < 0 || face >= FOLIO_FACES)
+        return face;
+    if (cp < LAY_FAST_CHARS && c->advance[face][cp])
         return face;
     cp = drawn_as(cp);
     if (cp < 0x20 || folio_font_has_glyph(c->face[face], cp))
@@ -74,6 +86,8 @@ int lay_face_for(const lay_ctx *c, int face, uint32_t cp)
 
 int lay_char_advance(const lay_ctx *c, int face, uint32_t cp)
 {
+    if (face >= 0 && face < FOLIO_FACES && cp < LAY_FAST_CHARS && c->advance[face][cp])
+        return c->advance[face][cp] - 1;
     const folio_font *f = face_font(c, lay_face_for(c, face, cp));
     return folio_font_advance(f ? f : c->face[FOLIO_FACE_REGULAR], drawn_as(cp));
 }
@@ -100,6 +114,8 @@ static bool needs_split(const lay_ctx *c, folio_layout *l, const folio_op *op)
     size_t n = strlen(op->text);
     for (size_t i = 0; i < n;) {
         uint32_t cp = folio_utf8_next(op->text, n, &i);
+        if (cp < LAY_FAST_CHARS && c->advance[op->face][cp])
+            continue; /* the face's own font draws it */
         int f = lay_face_for(c, op->face, cp);
         bool missing = cp >= 0x20 && f == op->face && !folio_font_has_glyph(c->face[op->face], drawn_as(cp));
         if (missing || cp > BMP_LAST)

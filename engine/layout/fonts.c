@@ -42,15 +42,27 @@ struct kern_cache {
     hb_face_t *face;
     hb_font_t *font;
     hb_buffer_t *buf;
+    hb_segment_properties_t props; /* every pair is Latin, left to right, English */
+    hb_shape_plan_t *plan;         /* made once (hb_shape would look it up for every pair) */
     kern_slot *slots;
     size_t cap, used;
 };
+
+/* Pairs are shaped with only kerning on (no ligatures or contextual forms: libharu draws
+ * characters, not glyphs). */
+static const hb_feature_t KERN_FEATURES[] = {
+    {HB_TAG('k', 'e', 'r', 'n'), 1, 0, (unsigned)-1}, {HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigned)-1},
+    {HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1}, {HB_TAG('c', 'a', 'l', 't'), 0, 0, (unsigned)-1},
+    {HB_TAG('d', 'l', 'i', 'g'), 0, 0, (unsigned)-1}, {HB_TAG('c', 'c', 'm', 'p'), 0, 0, (unsigned)-1},
+    {HB_TAG('l', 'o', 'c', 'l'), 0, 0, (unsigned)-1}};
+#define NKERN_FEATURES (sizeof KERN_FEATURES / sizeof KERN_FEATURES[0])
 
 static void kern_free(struct kern_cache *k)
 {
     if (!k)
         return;
     hb_buffer_destroy(k->buf);
+    hb_shape_plan_destroy(k->plan);
     hb_font_destroy(k->font);
     hb_face_destroy(k->face);
     hb_blob_destroy(k->blob);
@@ -72,8 +84,11 @@ static struct kern_cache *kern_open(const char *path, bool gpos)
     k->face = hb_face_create(blob, 0);
     k->font = hb_font_create(k->face);
     k->buf = hb_buffer_create();
+    k->props = (hb_segment_properties_t){HB_DIRECTION_LTR, HB_SCRIPT_LATIN, hb_language_from_string("en", -1), NULL,
+                                         NULL};
+    k->plan = hb_shape_plan_create_cached2(k->face, &k->props, KERN_FEATURES, NKERN_FEATURES, NULL, 0, NULL);
     if (k->face == hb_face_get_empty() || k->font == hb_font_get_empty() || !hb_buffer_allocation_successful(k->buf) ||
-        (gpos && !hb_ot_layout_has_positioning(k->face)) || errno == ENOMEM)
+        k->plan == hb_shape_plan_get_empty() || (gpos && !hb_ot_layout_has_positioning(k->face)) || errno == ENOMEM)
         folio_out_of_memory();
     k->cap = 1024;
     k->slots = xcalloc(k->cap, sizeof *k->slots);
@@ -426,22 +441,15 @@ double folio_font_text_width(const folio_font *f, const char *s, size_t n, doubl
 static float kern_shape(const folio_font *f, uint32_t left, uint32_t right)
 {
     struct kern_cache *k = f->kern;
-    static const hb_feature_t feats[] = {
-        {HB_TAG('k', 'e', 'r', 'n'), 1, 0, (unsigned)-1}, {HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigned)-1},
-        {HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1}, {HB_TAG('c', 'a', 'l', 't'), 0, 0, (unsigned)-1},
-        {HB_TAG('d', 'l', 'i', 'g'), 0, 0, (unsigned)-1}, {HB_TAG('c', 'c', 'm', 'p'), 0, 0, (unsigned)-1},
-        {HB_TAG('l', 'o', 'c', 'l'), 0, 0, (unsigned)-1}};
     uint32_t cps[2] = {left, right};
     hb_buffer_clear_contents(k->buf);
     hb_buffer_add_utf32(k->buf, cps, 2, 0, 2);
-    hb_buffer_set_direction(k->buf, HB_DIRECTION_LTR);
-    hb_buffer_set_script(k->buf, HB_SCRIPT_LATIN);
-    hb_buffer_set_language(k->buf, hb_language_from_string("en", -1));
+    hb_buffer_set_segment_properties(k->buf, &k->props);
     /* HarfBuzz loads its tables lazily and treats a failed allocation there as a font without
      * them: errno is the only trace (malloc sets ENOMEM), so a lost kerning table stops folio. */
     errno = 0;
-    hb_shape(k->font, k->buf, feats, sizeof feats / sizeof feats[0]);
-    if (!hb_buffer_allocation_successful(k->buf) || errno == ENOMEM)
+    bool shaped = hb_shape_plan_execute(k->plan, k->font, k->buf, KERN_FEATURES, NKERN_FEATURES);
+    if (!shaped || !hb_buffer_allocation_successful(k->buf) || errno == ENOMEM)
         folio_out_of_memory();
     unsigned n = 0;
     hb_glyph_info_t *info = hb_buffer_get_glyph_infos(k->buf, &n);
@@ -476,8 +484,9 @@ static void kern_grow(struct kern_cache *k)
 
 double folio_font_kern(const folio_font *f, uint32_t left, uint32_t right)
 {
-    if (!f || !f->kern || left > 0x10FFFF || right > 0x10FFFF || !glyph_of(f, left) || !glyph_of(f, right))
+    if (!f || !f->kern || left > 0x10FFFF || right > 0x10FFFF)
         return 0;
+    /* Only pairs the font has both glyphs of are kept, so a pair found needs no cmap lookup. */
     struct kern_cache *k = f->kern;
     uint64_t key = ((uint64_t)left << 21 | right) + 1;
     size_t h = (size_t)(key * 0x9E3779B97F4A7C15ull >> 20) & (k->cap - 1);
@@ -486,6 +495,8 @@ double folio_font_kern(const folio_font *f, uint32_t left, uint32_t right)
             return k->slots[h].value;
         h = (h + 1) & (k->cap - 1);
     }
+    if (!glyph_of(f, left) || !glyph_of(f, right))
+        return 0;
     float v = kern_shape(f, left, right);
     if (2 * (k->used + 1) > k->cap) {
         kern_grow(k);

@@ -26,8 +26,26 @@ typedef struct hyph_table {
     size_t maxlen; /* longest key */
 } hyph_table;
 
+/* The points of the words hyphenated so far: a word recurs through a report, and its points
+ * never change. Open addressing on the word's bytes; one bit per byte (HYPH_MAX_WORD <= 64). */
+#define MEMO_FIRST_CAP 256 /* slots; a power of 2, doubled at half full */
+
+typedef struct memo_slot {
+    uint32_t off; /* of the word's bytes in the arena */
+    uint8_t len;  /* 0: an empty slot */
+    uint8_t count;
+    uint64_t points; /* bit i: a hyphen may follow byte i */
+} memo_slot;
+
+typedef struct hyph_memo {
+    memo_slot *slots;
+    size_t cap, used;
+    folio_buf arena;
+} hyph_memo;
+
 struct lay_hyph {
     char *path;       /* the pattern file, read on first use */
+    hyph_memo memo;   /* lay_hyph_word's answers so far */
     hyph_table table; /* built on first use; arena NULL until then */
     bool table_tried; /* tried: a file libhyphen alone reads leaves the table empty */
     HyphenDict *dict; /* libhyphen's parse, made on the first word the table cannot take */
@@ -116,6 +134,8 @@ void lay_hyph_free(lay_hyph *h)
     free(h->table.arena);
     free(h->table.slots);
     free(h->table.lens);
+    free(h->memo.slots);
+    folio_buf_free(&h->memo.arena);
     free(h->path);
     free(h);
 }
@@ -153,8 +173,9 @@ static bool build_table(hyph_table *t, const char *path)
     folio_buf_append(&text, "\n", 1);
 
     size_t lines = 0;
-    for (size_t i = 0; i < text.len; i++)
-        lines += text.data[i] == '\n';
+    for (const char *at = text.data, *end = text.data + text.len; (at = memchr(at, '\n', (size_t)(end - at)));
+         at++)
+        lines++;
     t->nslots = 16;
     while (t->nslots < 2 * lines)
         t->nslots *= 2;
@@ -197,15 +218,17 @@ static bool build_table(hyph_table *t, const char *path)
         }
         char *key = t->arena + used, vals[256];
         size_t k = 0;
-        memset(vals, 0, sizeof vals);
+        vals[0] = 0; /* vals[0..k] are set as the key grows */
         for (size_t i = 0; i < n && good; i++) {
             unsigned char ch = (unsigned char)l[i];
-            if (ch >= '0' && ch <= '9')
+            if (ch >= '0' && ch <= '9') {
                 vals[k] = (char)(ch - '0');
-            else if (ch == '/' || k >= 254 || ch == ' ' || ch == '\t')
+            } else if (ch == '/' || k >= 254 || ch == ' ' || ch == '\t') {
                 good = false;
-            else
+            } else {
                 key[k++] = (char)ch;
+                vals[k] = 0;
+            }
         }
         if (!good || k == 0)
             continue;
@@ -320,9 +343,53 @@ static size_t word_points(lay_hyph *h, const char *word, size_t len, bool *after
     return count;
 }
 
+/* The memo's slot of a word: where it is, or the empty one where it would go. */
+static memo_slot *memo_find(const hyph_memo *m, const char *word, size_t len)
+{
+    size_t mask = m->cap - 1, i = key_hash(word, len) & mask;
+    for (;; i = (i + 1) & mask) {
+        memo_slot *sl = &m->slots[i];
+        if (!sl->len || (sl->len == len && memcmp(m->arena.data + sl->off, word, len) == 0))
+            return sl;
+    }
+}
+
+static void memo_grow(hyph_memo *m)
+{
+    memo_slot *old = m->slots;
+    size_t oldcap = m->cap;
+    m->cap *= 2;
+    m->slots = xcalloc(m->cap, sizeof *m->slots);
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i].len)
+            *memo_find(m, m->arena.data + old[i].off, old[i].len) = old[i];
+    free(old);
+}
+
 size_t lay_hyph_word(lay_hyph *h, const char *word, size_t len, bool *after)
 {
-    return word_points(h, word, len, after, true);
+    if (!h || len == 0 || len > HYPH_MAX_WORD || h->memo.arena.len > UINT32_MAX - len)
+        return word_points(h, word, len, after, true);
+    hyph_memo *m = &h->memo;
+    if (!m->slots) {
+        m->cap = MEMO_FIRST_CAP;
+        m->slots = xcalloc(m->cap, sizeof *m->slots);
+    }
+    memo_slot *sl = memo_find(m, word, len);
+    if (sl->len) {
+        for (size_t i = 0; i < len; i++)
+            after[i] = (sl->points >> i) & 1;
+        return sl->count;
+    }
+    size_t count = word_points(h, word, len, after, true);
+    uint64_t points = 0;
+    for (size_t i = 0; i < len; i++)
+        points |= (uint64_t)after[i] << i;
+    *sl = (memo_slot){(uint32_t)m->arena.len, (uint8_t)len, (uint8_t)count, points};
+    folio_buf_append(&m->arena, word, len);
+    if (2 * ++m->used > m->cap)
+        memo_grow(m);
+    return count;
 }
 
 size_t lay_hyph_word_reference(lay_hyph *h, const char *word, size_t len, bool *after)

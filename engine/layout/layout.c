@@ -279,7 +279,10 @@ static void add_page(pager *pg)
 
 /* Copies a row's ops onto the current page with its top at `top`; in an overfull row, drops
  * what falls below the body area. Returns true when something was dropped. */
-static bool copy_ops(pager *pg, const lay_row *r, double top, bool clip)
+/* Copies a row's ops onto the current page at `top` (clipped at the body's bottom when clip);
+ * take: the row is placed only this once, so its ops' text and segments are moved, not copied.
+ * True when something was cut. */
+static bool copy_ops(pager *pg, lay_row *r, double top, bool clip, bool take)
 {
     folio_page *page = &pg->l->pages[pg->cur];
     double floor_y = pg->c->bottom;
@@ -302,12 +305,19 @@ static bool copy_ops(pager *pg, const lay_row *r, double top, bool clip)
                 dropped = true;
             }
         }
-        folio_page_add(page, &op);
+        if (take) {
+            folio_page_take(page, &op);
+            r->ops.ops[k].text = op.text; /* what was not taken stays the row's */
+            r->ops.ops[k].segs = op.segs;
+        } else {
+            folio_page_add(page, &op);
+        }
     }
     return dropped;
 }
 
-static void place(pager *pg, const lay_row *r, double sb, bool counts)
+/* Places a row at the current position (take: see copy_ops). */
+static void place(pager *pg, lay_row *r, double sb, bool counts, bool take)
 {
     lay_ctx *c = pg->c;
     if (r->deco != pg->deco)
@@ -320,7 +330,7 @@ static void place(pager *pg, const lay_row *r, double sb, bool counts)
         pg->deco_top = top;
     }
     bool clip = r->h > top - c->bottom + LAY_FIT;
-    if (copy_ops(pg, r, top, clip) && pg->warned != r->block) {
+    if (copy_ops(pg, r, top, clip, take) && pg->warned != r->block) {
         pg->warned = r->block;
         folio_diag_add(c->diag, FOLIO_WARNING, r->block ? r->block->source : NULL,
                        r->block ? r->block->source_line : 0, 0,
@@ -362,10 +372,10 @@ static void new_page(pager *pg, const lay_row *next)
     close_deco(pg);
     add_page(pg);
     if (next && next->repeat >= 0 && next->block && next->block == pg->last_block) {
-        const lay_rows *g = &pg->c->groups[next->repeat];
+        lay_rows *g = &pg->c->groups[next->repeat];
         size_t from = pg->l->pages[pg->cur].n;
         for (size_t k = 0; k < g->n; k++)
-            place(pg, &g->v[k], 0, false);
+            place(pg, &g->v[k], 0, false, false); /* repeated: copied */
         lay_ops_artifact(&pg->l->pages[pg->cur], from); /* repeated: the table has them once */
     }
 }
@@ -388,7 +398,7 @@ static void paginate(pager *pg)
     lay_ctx *c = pg->c;
     add_page(pg);
     for (size_t i = 0; i < c->rows.n;) {
-        const lay_row *r = &c->rows.v[i];
+        lay_row *r = &c->rows.v[i];
         if (r->kind == ROW_PAGE_BREAK) {
             if (pg->has_content)
                 new_page(pg, NULL);
@@ -398,7 +408,7 @@ static void paginate(pager *pg)
         if (r->kind == ROW_COVER) {
             if (pg->has_content || pg->l->pages[pg->cur].n)
                 new_page(pg, NULL);
-            copy_ops(pg, r, 0, false);
+            copy_ops(pg, r, 0, false, true);
             pg->cover[pg->cur] = true;
             pg->content[pg->cur] = true;
             pg->front_last = (int)pg->cur;
@@ -415,11 +425,11 @@ static void paginate(pager *pg)
         }
         double chain = chain_height(c, i, sb);
         if (chain <= avail + LAY_FIT || !pg->has_content) {
-            place(pg, r, sb, true);
+            place(pg, r, sb, true, true);
         } else if (chain - sb > c->body_h + LAY_FIT) {
             /* What must stay together is taller than a page: break inside it. */
             if (sb + r->h <= avail + LAY_FIT)
-                place(pg, r, sb, true);
+                place(pg, r, sb, true, true);
             else {
                 new_page(pg, r);
                 continue;
@@ -560,6 +570,7 @@ static void ctx_free(lay_ctx *c)
     if (c->fallback)
         lay_fallback_free(c->fallback);
     lay_hyph_free(c->hyph);
+    lay_words_free(c->words);
 }
 
 folio_layout *folio_layout_render(const folio_doc *doc, const folio_theme *theme, const folio_fontset *fonts,
@@ -585,6 +596,8 @@ folio_layout *folio_layout_render(const folio_doc *doc, const folio_theme *theme
     c.diag = diag;
     for (int f = 0; f < FOLIO_FACES; f++)
         c.face[f] = fonts->face[f] ? fonts->face[f] : fonts->face[FOLIO_FACE_REGULAR];
+    lay_advance_init(&c);
+    c.words = lay_words_create();
     lay_fallback fallback;
     lay_fallback_init(&fallback, fonts, diag);
     c.fallback = &fallback;

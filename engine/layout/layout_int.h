@@ -98,10 +98,18 @@ typedef struct lay_fallback {
     folio_diag *diag;
 } lay_fallback;
 
+#define LAY_FAST_CHARS 256 /* characters below this have their advance per face in lay_ctx */
+
+typedef struct lay_words lay_words;
+
 typedef struct lay_ctx {
     const folio_doc *doc;
     const folio_theme *th;
     const folio_font *face[FOLIO_FACES];
+    /* Advance + 1 (1/1000 em) of each character the face's own font draws, 0 for the others
+     * (fallback.c: lay_advance_init); a context left zeroed measures the slow way. */
+    int32_t advance[FOLIO_FACES][LAY_FAST_CHARS];
+    lay_words *words;   /* widths of the words measured so far (text.c), or NULL */
     lay_fallback *fallback;
     folio_diag *diag;
     double x0, width;   /* the text column */
@@ -165,6 +173,9 @@ void lay_para_emit(const lay_para *p, size_t line, folio_page *pg, double x, dou
                    const folio_block *b);
 /* Distance from the top of a line box to its baseline. */
 double lay_baseline(const lay_ctx *c, const lay_style *st);
+/* The cache of word widths measured with c's faces: created empty, freed with its words. */
+lay_words *lay_words_create(void);
+void lay_words_free(lay_words *w);
 /* Widths of a text set on one line per forced break (natural) and of its widest unbreakable
  * word (min). */
 void lay_text_measure(const lay_ctx *c, const folio_text *t, const lay_style *st, double *natural,
@@ -191,6 +202,8 @@ size_t lay_lines_rows(lay_ctx *c, const lay_para *p, const lay_style *st, double
 int lay_face_for(const lay_ctx *c, int face, uint32_t cp);
 /* Advance of cp in 1/1000 em, measured with the font that draws it. */
 int lay_char_advance(const lay_ctx *c, int face, uint32_t cp);
+/* Fills c->advance from c->face (call once the faces are set). */
+void lay_advance_init(lay_ctx *c);
 void lay_fallback_init(lay_fallback *fb, const folio_fontset *fonts, folio_diag *diag);
 void lay_fallback_free(lay_fallback *fb);
 /* After layout: splits every text op into runs of one font each and records the characters

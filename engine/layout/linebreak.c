@@ -92,16 +92,32 @@ static bool legal_break(const lb_run *r, size_t b, int pass)
     return true;
 }
 
-/* The adjustment ratio of the line [s, b): > 0 stretched, < 0 shrunk, < -1 overfull. */
-static double line_ratio(const lb_run *r, size_t s, size_t b, bool forced)
+/* What every line ending at break b shares: the prefix sums there and the penalty's width. */
+typedef struct lb_end {
+    double w, y, z;
+    bool penalty; /* b is a penalty: its width (a hyphen) is drawn when the line ends there */
+    double pen_width;
+    bool forced;
+} lb_end;
+
+static lb_end end_at(const lb_run *r, size_t b, bool forced)
+{
+    bool pen = b < r->n && r->items[b].kind == LB_PENALTY;
+    return (lb_end){r->w[b], r->y[b], r->z[b], pen, pen ? r->items[b].width : 0, forced};
+}
+
+/* The adjustment ratio of the line from s to the break e: > 0 stretched, < 0 shrunk, < -1
+ * overfull. Inline: it runs for every active break at every legal one. */
+static inline double ratio_to(const lb_run *r, size_t s, const lb_end *e)
 {
     if (isinf(r->width))
         return 0; /* measuring: one line per forced break */
-    double len = r->w[b] - r->w[s];
-    if (b < r->n && r->items[b].kind == LB_PENALTY)
-        len += r->items[b].width;
-    double stretch = r->opts->ragged ? r->opts->ragged_stretch : r->y[b] - r->y[s];
-    double shrink = r->opts->ragged ? 0 : r->z[b] - r->z[s];
+    double len = e->w - r->w[s];
+    if (e->penalty)
+        len += e->pen_width;
+    double stretch = r->opts->ragged ? r->opts->ragged_stretch : e->y - r->y[s];
+    double shrink = r->opts->ragged ? 0 : e->z - r->z[s];
+    bool forced = e->forced;
     if (len < r->width - FIT_EPSILON) {
         if (forced)
             return 0; /* the last line is filled by infinite glue */
@@ -110,6 +126,13 @@ static double line_ratio(const lb_run *r, size_t s, size_t b, bool forced)
     if (len > r->width + FIT_EPSILON)
         return shrink > 0 ? (r->width - len) / shrink : -HUGE_VAL;
     return 0;
+}
+
+/* The adjustment ratio of the line [s, b). */
+static double line_ratio(const lb_run *r, size_t s, size_t b, bool forced)
+{
+    lb_end e = end_at(r, b, forced);
+    return ratio_to(r, s, &e);
 }
 
 static int fitness_of(double ratio)
@@ -134,6 +157,7 @@ static bool run_pass(lb_run *r, int pass)
         bool have[4] = {false, false, false, false};
         size_t last_dropped = SIZE_MAX;
         size_t keep = 0;
+        lb_end end = end_at(r, b, forced);
         for (size_t k = 0; k < r->nactive; k++) {
             size_t ai = r->active[k];
             const lb_node *a = &r->nodes[ai];
@@ -142,7 +166,7 @@ static bool run_pass(lb_run *r, int pass)
                 r->active[keep++] = ai; /* no box since that break: no line yet */
                 continue;
             }
-            double ratio = line_ratio(r, s, b, forced);
+            double ratio = ratio_to(r, s, &end);
             bool overfull = ratio < -1 - FIT_EPSILON;
             if (overfull || forced)
                 last_dropped = ai;
@@ -152,9 +176,8 @@ static bool run_pass(lb_run *r, int pass)
                 continue;
             /* Past BADNESS_MAX (only in the last pass) badness keeps growing, so that of two
              * very loose settings the less loose one wins. */
-            double bad = ratio <= 0
-                             ? 100 * fabs(ratio * ratio * ratio)
-                             : fmin(pass == 3 ? BADNESS_LIMIT : BADNESS_MAX, 100 * ratio * ratio * ratio);
+            double cap = pass == 3 ? BADNESS_LIMIT : BADNESS_MAX, cube = 100 * ratio * ratio * ratio;
+            double bad = ratio <= 0 ? 100 * fabs(ratio * ratio * ratio) : cube < cap ? cube : cap; /* fmin, inline */
             if (bad > tolerance)
                 continue;
             double d = (LINE_PENALTY + bad) * (LINE_PENALTY + bad);
@@ -223,9 +246,9 @@ size_t folio_linebreak_opts(const lb_item *items, size_t n, double width, lb_opt
     if (n == 0)
         return 0;
     lb_run r = {items, n, width, opts ? opts : &justified, NULL, NULL, NULL, NULL, 0, 0, NULL, 0, 0};
-    r.w = xcalloc(n + 1, sizeof *r.w);
-    r.y = xcalloc(n + 1, sizeof *r.y);
-    r.z = xcalloc(n + 1, sizeof *r.z);
+    r.w = xcalloc(3 * (n + 1), sizeof *r.w); /* one block for the three sums */
+    r.y = r.w + (n + 1);
+    r.z = r.y + (n + 1);
     for (size_t i = 0; i < n; i++) {
         const lb_item *it = &items[i];
         r.w[i + 1] = r.w[i] + (it->kind == LB_PENALTY ? 0 : it->width);
@@ -251,8 +274,6 @@ size_t folio_linebreak_opts(const lb_item *items, size_t n, double width, lb_opt
         }
     }
     free(r.w);
-    free(r.y);
-    free(r.z);
     free(r.nodes);
     free(r.active);
     if (!ok) /* cannot happen: pass 3 always reaches the end; keep a safe answer anyway */

@@ -84,10 +84,10 @@ static double kern_at(const folio_font *f, uint32_t a, uint32_t b)
     return fabs(k) >= KERN_MIN ? k : 0;
 }
 
-/* Width in points of UTF-8 text with the kerning that lay_para_emit applies; each character
+/* Width in 1/1000 em of UTF-8 text with the kerning that lay_para_emit applies; each character
  * is measured with the font that draws it (the face's own or a fallback: fallback.c), and
  * kerning comes from the face's font only (pairs it lacks a glyph for have none). */
-static double measure(const lay_ctx *c, int face, const char *s, size_t n, double size)
+static double measure_units(const lay_ctx *c, int face, const char *s, size_t n)
 {
     const folio_font *f = c->face[face];
     double total = 0;
@@ -99,7 +99,95 @@ static double measure(const lay_ctx *c, int face, const char *s, size_t n, doubl
             total += kern_at(f, prev, cp);
         prev = cp;
     }
-    return total * size / 1000.0;
+    return total;
+}
+
+/* ---- word widths ---- */
+
+/* The same words recur through a report (and through its table cells, measured for the column
+ * widths and then set), so each word's width in 1/1000 em is kept per face, to be scaled to
+ * each size: the very sum measure_units makes, so widths are the same bits either way. */
+#define WORDS_MAX_LEN 64    /* bytes: longer boxes are measured each time */
+#define WORDS_FIRST_CAP 512 /* slots; a power of 2, doubled at half full */
+
+typedef struct word_slot {
+    uint32_t off;  /* of the word's bytes in the arena */
+    uint8_t len;   /* 0: an empty slot */
+    uint8_t face;
+    double units;
+} word_slot;
+
+struct lay_words {
+    word_slot *slots;
+    size_t cap, used;
+    folio_buf arena;
+};
+
+lay_words *lay_words_create(void)
+{
+    lay_words *w = xcalloc(1, sizeof *w);
+    w->cap = WORDS_FIRST_CAP;
+    w->slots = xcalloc(w->cap, sizeof *w->slots);
+    return w;
+}
+
+void lay_words_free(lay_words *w)
+{
+    if (!w)
+        return;
+    free(w->slots);
+    folio_buf_free(&w->arena);
+    free(w);
+}
+
+static size_t word_hash(int face, const char *s, size_t n)
+{
+    uint32_t x = 2166136261u ^ (uint32_t)face; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        x = (x ^ (unsigned char)s[i]) * 16777619u;
+    return x;
+}
+
+/* The slot holding the word, or the empty one where it would go. */
+static word_slot *word_slot_of(const lay_words *w, int face, const char *s, size_t n)
+{
+    size_t mask = w->cap - 1, i = word_hash(face, s, n) & mask;
+    for (;; i = (i + 1) & mask) {
+        word_slot *sl = &w->slots[i];
+        if (!sl->len || (sl->len == n && sl->face == face && memcmp(w->arena.data + sl->off, s, n) == 0))
+            return sl;
+    }
+}
+
+static void word_grow(lay_words *w)
+{
+    word_slot *old = w->slots;
+    size_t oldcap = w->cap;
+    w->cap *= 2;
+    w->slots = xcalloc(w->cap, sizeof *w->slots);
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i].len)
+            *word_slot_of(w, old[i].face, w->arena.data + old[i].off, old[i].len) = old[i];
+    free(old);
+}
+
+/* Width in points of UTF-8 text at a size (measure_units), from the cache when it is a word
+ * measured before. */
+static double measure(const lay_ctx *c, int face, const char *s, size_t n, double size)
+{
+    lay_words *w = c->words;
+    if (!w || n == 0 || n > WORDS_MAX_LEN || face < 0 || face > UINT8_MAX || w->arena.len > UINT32_MAX - n)
+        return measure_units(c, face, s, n) * size / 1000.0;
+    word_slot *sl = word_slot_of(w, face, s, n);
+    if (!sl->len) {
+        double units = measure_units(c, face, s, n);
+        *sl = (word_slot){(uint32_t)w->arena.len, (uint8_t)n, (uint8_t)face, units};
+        folio_buf_append(&w->arena, s, n);
+        if (2 * ++w->used > w->cap)
+            word_grow(w);
+        return units * size / 1000.0;
+    }
+    return sl->units * size / 1000.0;
 }
 
 static double space_width(const lay_para *p, const folio_font *f, uint32_t cp)
@@ -109,14 +197,26 @@ static double space_width(const lay_para *p, const folio_font *f, uint32_t cp)
     return folio_font_advance(f, ' ') * p->st.size / 1000.0 * (cp == 0x202F ? 0.6 : 1);
 }
 
-/* The open box while reading a span. */
+/* The open box while reading a span; its latest characters, when they are the span's own
+ * bytes one after another, are copied into the buffer as a whole when it closes (or when a
+ * character does not follow on). */
 typedef struct box_acc {
     bool open;
     size_t off;
+    const char *raw; /* raw_len bytes not yet in the buffer, or none */
+    size_t raw_len;
 } box_acc;
+
+static void put_raw(lay_para *p, box_acc *bx)
+{
+    if (bx->raw_len)
+        folio_buf_append(&p->buf, bx->raw, bx->raw_len);
+    bx->raw_len = 0;
+}
 
 static void close_box(lay_para *p, box_acc *bx, tx_run run)
 {
+    put_raw(p, bx);
     if (!bx->open)
         return;
     run.off = bx->off;
@@ -152,6 +252,7 @@ static void tokenize(lay_para *p, const folio_text *t)
         size_t letters = 0; /* letters just before this character */
         int pending = 0;    /* a break after the previous character: 0 none, 1 hyphen, 2 other */
         for (size_t i = 0; i < n;) {
+            size_t at = i;
             uint32_t cp = folio_utf8_next(sp->text, n, &i);
             if (cp == '\n') {
                 close_box(p, &bx, run);
@@ -213,9 +314,20 @@ static void tokenize(lay_para *p, const folio_text *t)
                 pending = 0;
             if (!bx.open) {
                 bx.open = true;
-                bx.off = p->buf.len;
+                bx.off = p->buf.len + bx.raw_len;
             }
-            folio_buf_put_utf8(&p->buf, cp);
+            /* Valid UTF-8 is copied as it is (what folio_buf_put_utf8 would write); a bad byte
+             * sequence becomes U+FFFD. */
+            if (cp != 0xFFFD && bx.raw_len && bx.raw + bx.raw_len == sp->text + at) {
+                bx.raw_len += i - at;
+            } else if (cp != 0xFFFD) {
+                put_raw(p, &bx);
+                bx.raw = sp->text + at;
+                bx.raw_len = i - at;
+            } else {
+                put_raw(p, &bx);
+                folio_buf_put_utf8(&p->buf, cp);
+            }
             letters = is_letter(cp) ? letters + 1 : 0;
             prev = cp;
         }
@@ -240,8 +352,8 @@ static const char *const CURRENCIES[] = {"€", "$", "£", "¥", "EUR", "USD", "
 
 static bool in_list(const char *const *list, const char *s, size_t n)
 {
-    for (size_t i = 0; list[i]; i++)
-        if (strlen(list[i]) == n && memcmp(list[i], s, n) == 0)
+    for (size_t i = 0; list[i] && n; i++)
+        if (list[i][0] == s[0] && strlen(list[i]) == n && memcmp(list[i], s, n) == 0)
             return true;
     return false;
 }
@@ -268,10 +380,11 @@ static void keep_units(lay_para *p)
         const char *as = p->buf.data + a->off, *bs = p->buf.data + b->off;
         bool number_before = a->len && is_digit((unsigned char)as[a->len - 1]);
         bool digit_after = b->len && is_digit((unsigned char)bs[0]);
-        size_t ul = unit_len(bs, b->len);
-        bool unit_after =
-            in_list(UNITS, bs, ul) || (b->len && (bs[0] == '%' || !strncmp(bs, "‰", strlen("‰"))));
-        if ((number_before && unit_after) || (digit_after && in_list(CURRENCIES, as, a->len)))
+        if (!number_before && !digit_after)
+            continue; /* most spaces: the lists below are not searched */
+        bool unit_after = number_before && (in_list(UNITS, bs, unit_len(bs, b->len)) ||
+                                            (b->len && (bs[0] == '%' || !strncmp(bs, "‰", strlen("‰")))));
+        if (unit_after || (digit_after && in_list(CURRENCIES, as, a->len)))
             it->flags |= LB_NOBREAK;
     }
 }
@@ -469,7 +582,8 @@ static void split_long_words(lay_para *p)
     free(runs);
 }
 
-lay_para *lay_para_make(const lay_ctx *c, const folio_text *t, const lay_style *st, double width)
+/* The items of a text, not yet broken into lines. */
+static lay_para *para_items(const lay_ctx *c, const folio_text *t, const lay_style *st, double width)
 {
     lay_para *p = xcalloc(1, sizeof *p);
     p->c = c;
@@ -477,6 +591,12 @@ lay_para *lay_para_make(const lay_ctx *c, const folio_text *t, const lay_style *
     p->width = width > 1 ? width : 1;
     tokenize(p, t);
     keep_units(p);
+    return p;
+}
+
+lay_para *lay_para_make(const lay_ctx *c, const folio_text *t, const lay_style *st, double width)
+{
+    lay_para *p = para_items(c, t, st, width);
     split_long_words(p);
     /* As TeX does: words are hyphenated only when the paragraph cannot be set well without
      * (within the first pass's tolerance when justified; the second's when ragged). */
@@ -673,21 +793,24 @@ static void put_box(pending *t, pending_link *pl, folio_page *pg, const lay_para
     if (!t->open)
         open_text(t, r, *x);
     uint32_t prev = 0;
+    size_t from = 0; /* the box's bytes from here on are not yet in the op's text */
     for (size_t i = 0; i < r->len;) {
         size_t at = i;
         uint32_t cp = folio_utf8_next(s, r->len, &i);
         double k = prev ? kern_at(f, prev, cp) : 0;
         if (k != 0) {
+            folio_buf_append(&t->text, s + from, at - from);
+            from = at;
             flush_text(t, pl, pg, p, baseline, b);
             *x += k * scale;
             open_text(t, r, *x);
         }
-        folio_buf_append(&t->text, s + at, i - at);
         double adv = lay_char_advance(p->c, r->face, cp) * scale;
         t->w += adv;
         *x += adv;
         prev = cp;
     }
+    folio_buf_append(&t->text, s + from, r->len - from);
 }
 
 /* The text op flushed at or after `at` (if any) is followed by a word space it does not draw. */
@@ -769,7 +892,9 @@ void lay_para_emit(const lay_para *p, size_t line, folio_page *pg, double x, dou
 void lay_text_measure(const lay_ctx *c, const folio_text *t, const lay_style *st, double *natural,
                       double *minw)
 {
-    lay_para *p = lay_para_make(c, t, st, INFINITY);
+    /* Only the items are read: no word is wider than an infinite line and nothing is
+     * hyphenated, so breaking them into lines (quadratic at that width) would change nothing. */
+    lay_para *p = para_items(c, t, st, INFINITY);
     double line = 0, word = 0, maxline = 0, maxword = 0;
     for (size_t k = 0; k <= p->n; k++) {
         const lb_item *it = k < p->n ? &p->items[k] : NULL;

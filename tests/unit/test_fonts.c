@@ -1,6 +1,7 @@
 /* Fonts: the registry (bundled family, fontconfig lookups, refusals), report.lua's theme.font
  * and theme.fallback, and the fallback chain in layout (which face draws each character, and the
  * characters no font can print). Needs fonts-dejavu-core (DejaVu Sans and Serif). */
+#include <hb.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "core/util.h"
 #include "harness.h"
+#include "layout/fonts.h"
 #include "layout/fontreg.h"
 #include "layout/layout.h"
 #include "report/report.h"
@@ -236,8 +238,75 @@ static void test_layout_fallback(void)
         folio_font_free(fs.face[i]);
 }
 
+/* Kerning as hb_shape gives it for a pair: the first glyph's shaped advance less its own, in
+ * 1/1000 em, with only kerning on (what fonts.c does through a shape plan made once). */
+static float shaped_kern(hb_font_t *font, uint32_t a, uint32_t b)
+{
+    static const hb_feature_t feats[] = {
+        {HB_TAG('k', 'e', 'r', 'n'), 1, 0, (unsigned)-1}, {HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigned)-1},
+        {HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1}, {HB_TAG('c', 'a', 'l', 't'), 0, 0, (unsigned)-1},
+        {HB_TAG('d', 'l', 'i', 'g'), 0, 0, (unsigned)-1}, {HB_TAG('c', 'c', 'm', 'p'), 0, 0, (unsigned)-1},
+        {HB_TAG('l', 'o', 'c', 'l'), 0, 0, (unsigned)-1}};
+    hb_codepoint_t ga, gb;
+    if (!hb_font_get_nominal_glyph(font, a, &ga) || !hb_font_get_nominal_glyph(font, b, &gb))
+        return 0;
+    hb_buffer_t *buf = hb_buffer_create();
+    uint32_t cps[2] = {a, b};
+    hb_buffer_add_utf32(buf, cps, 2, 0, 2);
+    hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
+    hb_buffer_set_script(buf, HB_SCRIPT_LATIN);
+    hb_buffer_set_language(buf, hb_language_from_string("en", -1));
+    hb_shape(font, buf, feats, sizeof feats / sizeof feats[0]);
+    unsigned n = 0;
+    hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
+    hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, NULL);
+    float k = 0;
+    int xs = 0, ys = 0;
+    hb_font_get_scale(font, &xs, &ys);
+    unsigned upem = hb_face_get_upem(hb_font_get_face(font));
+    if (n == 2 && info[0].codepoint == ga && info[1].codepoint == gb && xs > 0) {
+        double adv = (double)pos[0].x_advance * upem / xs;
+        k = (float)((adv - hb_font_get_glyph_h_advance(font, ga)) * 1000.0 / upem);
+    }
+    hb_buffer_destroy(buf);
+    return k;
+}
+
+/* folio_font_kern gives hb_shape's kerning for every pair of printable ASCII characters, in
+ * Open Sans (GPOS class kerning) and DejaVu Sans, asked twice (shaped, then cached). */
+static void test_kerning(void)
+{
+    const char *files[] = {"fonts/OpenSans-Regular.ttf", "fonts/OpenSans-BoldItalic.ttf",
+                           "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char err[256];
+        folio_font *f = folio_font_load(files[i], err, sizeof err);
+        CHECK(f != NULL);
+        hb_blob_t *blob = hb_blob_create_from_file(files[i]);
+        hb_face_t *face = hb_face_create(blob, 0);
+        hb_font_t *font = hb_font_create(face);
+        size_t pairs = 0, kerned = 0, wrong = 0;
+        for (int round = 0; f && round < 2; round++)
+            for (uint32_t a = 0x21; a < 0x7F; a++)
+                for (uint32_t b = 0x21; b < 0x7F; b++) {
+                    float want = shaped_kern(font, a, b);
+                    pairs++;
+                    kerned += want != 0;
+                    wrong += (float)folio_font_kern(f, a, b) != want;
+                }
+        CHECK(pairs == 2 * 94 * 94);
+        CHECK(kerned > 100); /* both fonts kern (A-V, T-o, ...) */
+        CHECK(wrong == 0);
+        hb_font_destroy(font);
+        hb_face_destroy(face);
+        hb_blob_destroy(blob);
+        folio_font_free(f);
+    }
+}
+
 int main(void)
 {
+    test_kerning();
     test_registry();
     test_check_file();
     test_report_fonts();
