@@ -31,6 +31,7 @@ typedef struct pdf_font {
     HPDF_Font font;   /* NULL until a text op uses the face */
     const char *path; /* opt->font_files[face] it was loaded from */
     folio_cpset used; /* code points drawn with it: its subset and its ToUnicode CMap */
+    bool whole;       /* the whole file went to libharu (no subset): drawn glyphs are marked */
 } pdf_font;
 
 /* How a path is painted; an open path is PAINT_NONE (none open), PAINT_FILL or PAINT_STROKE. */
@@ -51,6 +52,7 @@ typedef struct writer {
     folio_cpset *drawn; /* nfaces: the code points each face draws in the whole document */
     int nfaces;
     folio_buf text;     /* scratch: cleaned UTF-8 */
+    folio_buf ops;      /* scratch: content operators written straight into the page's stream */
     HPDF_Image *images; /* by folio_image.index: each image file embedded once, when first drawn */
     size_t nimages;
 
@@ -252,6 +254,7 @@ static HPDF_Font face_font(writer *w, int face)
     }
     w->fonts[face].font = font;
     w->fonts[face].path = path;
+    w->fonts[face].whole = !subset;
     w->slot[face] = face;
     return font;
 }
@@ -311,7 +314,34 @@ static bool end_path(writer *w)
     return true;
 }
 
-/* Text: consecutive text ops share one BT/ET, and font and colour are set only on change. */
+/* Appends a number as libharu writes it into content streams (HPDF_FToA: at most five
+ * decimals, trailing zeros dropped), so operators written here read as libharu's would. */
+static void put_real(folio_buf *b, HPDF_REAL v)
+{
+    char num[32];
+    char *end = HPDF_FToA(num, v, num + sizeof num - 1);
+    folio_buf_append(b, num, (size_t)(end - num));
+}
+
+/* Shows n bytes of cleaned UTF-8 (clean_text) at the current text position: the characters as
+ * the 2-byte codes of the UTF-8 encoder (encode_utf8), in hex, then Tj. */
+static void put_show(folio_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    folio_buf_append(b, "<", 1);
+    size_t i = 0;
+    while (i < n) {
+        uint32_t c = folio_utf8_next(s, n, &i);
+        char q[4] = {hex[c >> 12 & 15], hex[c >> 8 & 15], hex[c >> 4 & 15], hex[c & 15]};
+        folio_buf_append(b, q, 4);
+    }
+    folio_buf_append(b, "> Tj\n", 5);
+}
+
+/* Text: consecutive text ops share one BT/ET, and font and colour are set only on change. The
+ * Td and Tj operators are written into the page's content stream here, as HPDF_Page_TextOut and
+ * HPDF_Page_ShowText would write them: libharu 2.3.0 clears a 512-byte buffer per number and
+ * measures every string, glyph by glyph, to advance a text position nothing reads. */
 static bool draw_text(writer *w, const folio_op *op)
 {
     if (!op->text || !*op->text)
@@ -339,31 +369,46 @@ static bool draw_text(writer *w, const folio_op *op)
     if (!set_fill(w, op->fill))
         return false;
 
-    /* libharu shows at most 65535 bytes per call: longer runs go on in further calls, cut at
-     * character boundaries (the text position advances by itself). */
-    char *s = (char *)clean_text(w, op->text, &w->fonts[w->slot[op->face]].used);
+    pdf_font *pf = &w->fonts[w->slot[op->face]];
+    char *s = (char *)clean_text(w, op->text, &pf->used);
     if (op->space_after) { /* invisible, after the text: extracted text keeps its word spaces */
         folio_buf_append(&w->text, " ", 1);
-        folio_cpset_add(&w->fonts[w->slot[op->face]].used, ' ');
+        folio_cpset_add(&pf->used, ' ');
         s = w->text.data;
     }
-    size_t n = w->text.len, at = 0;
-    bool first = true;
-    while (at < n) {
+    size_t n = w->text.len;
+    if (pf->whole) { /* libharu embeds the glyphs its width lookups have marked */
+        HPDF_FontDef def = ((HPDF_FontAttr)font->attr)->fontdef;
+        for (size_t i = 0; i < n;)
+            HPDF_TTFontDef_GetCharWidth(def, (HPDF_UINT16)folio_utf8_next(s, n, &i));
+    }
+
+    /* Td moves from the start of the text object's current line: the difference computed in
+     * HPDF_REAL, as HPDF_Page_TextOut does (the text matrix is the identity), and kept in the
+     * page's text matrix so libharu's own state stays true. */
+    HPDF_PageAttr attr = (HPDF_PageAttr)w->page->attr;
+    HPDF_REAL dx = (HPDF_REAL)op->x - attr->text_matrix.x, dy = (HPDF_REAL)op->y - attr->text_matrix.y;
+    folio_buf *b = &w->ops;
+    b->len = 0;
+    put_real(b, dx);
+    folio_buf_append(b, " ", 1);
+    put_real(b, dy);
+    folio_buf_append(b, " Td\n", 4);
+    attr->text_matrix.x += dx;
+    attr->text_matrix.y += dy;
+    attr->text_pos.x = attr->text_matrix.x;
+    attr->text_pos.y = attr->text_matrix.y;
+
+    /* At most FOLIO_PDF_MAX_TEXT bytes per string, as libharu shows them: longer runs go on in
+     * further strings, cut at character boundaries (the text position advances by itself). */
+    for (size_t at = 0; at < n;) {
         size_t cut = n - at <= FOLIO_PDF_MAX_TEXT ? n : at + FOLIO_PDF_MAX_TEXT;
         while (cut < n && (s[cut] & 0xC0) == 0x80)
             cut--;
-        char saved = s[cut];
-        s[cut] = '\0';
-        HPDF_STATUS st = first ? HPDF_Page_TextOut(w->page, (HPDF_REAL)op->x, (HPDF_REAL)op->y, s + at)
-                               : HPDF_Page_ShowText(w->page, s + at);
-        s[cut] = saved;
-        if (!ok(w, st))
-            return false;
-        first = false;
+        put_show(b, s + at, cut - at);
         at = cut;
     }
-    return true;
+    return ok(w, HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b->data, (HPDF_UINT)b->len));
 }
 
 static int dash_points(double dash) /* libharu takes whole points, 1 to 100 */
@@ -959,6 +1004,7 @@ bool folio_pdf_write(const folio_layout *layout, const folio_doc *doc, const fol
     free(w->drawn);
     free(w->images);
     folio_buf_free(&w->text);
+    folio_buf_free(&w->ops);
     free(w);
     return good;
 }
