@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/limits.h"
 #include "core/util.h"
@@ -189,6 +188,47 @@ static const char *face_path(const writer *w, int face)
     return path ? path : "";
 }
 
+/* Loads a TrueType font of n bytes for embedding, as HPDF_LoadTTFontFromFile loads a file (2.3.0
+ * has no call for memory): the bytes go into a memory stream that the font definition owns and
+ * reads from (its glyphs again when the PDF is saved), the definition joins the document's list
+ * unless a font of its name is there (HPDF_FONT_EXISTS), and it gets the next subset tag
+ * (HPDFAA, HPDFAB, ...). Reading a file instead seeks it about 160 times per font. Returns the
+ * font's name for HPDF_GetFont, or NULL with the document's error set. */
+static const char *load_font_from_memory(writer *w, const unsigned char *data, size_t n)
+{
+    HPDF_Doc pdf = w->pdf;
+    HPDF_Stream s = HPDF_MemStream_New(pdf->mmgr, (HPDF_UINT)n);
+    if (!s)
+        return NULL;
+    if (HPDF_Stream_Write(s, data, (HPDF_UINT)n) != HPDF_OK) {
+        HPDF_Stream_Free(s);
+        return NULL;
+    }
+    HPDF_FontDef def = HPDF_TTFontDef_Load(pdf->mmgr, s, HPDF_TRUE); /* owns s, even on failure */
+    if (!def)
+        return NULL;
+    if (HPDF_Doc_FindFontDef(pdf, def->base_font)) {
+        HPDF_FontDef_Free(def);
+        HPDF_SetError(&pdf->error, HPDF_FONT_EXISTS, 0);
+        return NULL;
+    }
+    if (HPDF_List_Add(pdf->fontdef_list, def) != HPDF_OK) {
+        HPDF_FontDef_Free(def);
+        return NULL;
+    }
+    if (pdf->ttfont_tag[0] == 0) {
+        memcpy(pdf->ttfont_tag, "HPDFAA", 6);
+    } else {
+        for (int i = 5; i >= 0; i--) {
+            if (++pdf->ttfont_tag[i] <= 'Z')
+                break;
+            pdf->ttfont_tag[i] = 'A';
+        }
+    }
+    HPDF_TTFontDef_SetTagName(def, (char *)pdf->ttfont_tag);
+    return def->base_font;
+}
+
 /* The HPDF_Font for a face, loading its file on first use. Several faces naming the same file
  * share one font (libharu refuses to load a font twice). */
 static HPDF_Font face_font(writer *w, int face)
@@ -219,16 +259,14 @@ static HPDF_Font face_font(writer *w, int face)
         if (strcmp(face_path(w, f), path) == 0)
             for (size_t k = 0; k < sizeof used->bits; k++)
                 used->bits[k] |= w->drawn[f].bits[k];
-    int fd = folio_pdf_subset_font(path, used, why, sizeof why);
-    char fdpath[64];
-    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+    size_t nsub = 0;
+    unsigned char *sub = folio_pdf_subset_font(path, used, &nsub, why, sizeof why);
     errno = 0;
-    const char *name = fd >= 0 ? HPDF_LoadTTFontFromFile(w->pdf, fdpath, HPDF_TRUE) : NULL;
+    const char *name = sub ? load_font_from_memory(w, sub, nsub) : NULL;
     bool subset = name && !pending(w);
-    if (fd >= 0 && !subset && errno == ENOMEM) /* not the cut font's fault: no whole-font fallback */
+    if (sub && !subset && errno == ENOMEM) /* not the cut font's fault: no whole-font fallback */
         folio_out_of_memory();
-    if (fd >= 0)
-        close(fd);
+    free(sub);
     if (!subset) {
         w->err = (pdf_error){0};
         HPDF_ResetError(w->pdf);

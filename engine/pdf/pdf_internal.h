@@ -83,10 +83,11 @@ bool folio_tags_finish(folio_tags *t, HPDF_Page *pages, size_t npages, const cha
 bool folio_pdf_apply_standards(HPDF_Doc pdf, const folio_doc *doc, const folio_layout *layout,
                                const folio_pdf_options *opt, folio_diag *diag);
 
-/* A memfd holding the subset of the TrueType font at `path` for the code points in `used`
- * (HarfBuzz's subsetter; glyph ids renumbered, the cmap kept, layout tables dropped), positioned
- * at its start; libharu loads it as /proc/self/fd/N. -1 with the reason in `why`. */
-int folio_pdf_subset_font(const char *path, const folio_cpset *used, char *why, size_t whylen);
+/* The subset of the TrueType font at `path` for the code points in `used` (HarfBuzz's
+ * subsetter; glyph ids renumbered, the cmap kept, layout tables dropped): a TrueType file of *n
+ * bytes that the caller frees. NULL with the reason in `why`. */
+unsigned char *folio_pdf_subset_font(const char *path, const folio_cpset *used, size_t *n, char *why,
+                                     size_t whylen);
 
 /* HPDF_GetFont(pdf, name, "UTF-8") for a TrueType font drawn only with the code points in `used`:
  * libharu then looks up glyphs, writes /W and the CIDToGIDMap for those alone (up to the highest
