@@ -136,7 +136,8 @@ extern unsigned long folio_hpdf_fast_calls;
  * as xmalloc does. */
 #define FOLIO_PDF_MAX_PACK_ERROR 256 /* bytes of the reason kept */
 #define FOLIO_OBJSTM_PER_STREAM 100  /* objects in one object stream */
-#define FOLIO_PDF_DEFLATE_LEVEL 6    /* libdeflate level of every stream folio deflates */
+#define FOLIO_PDF_DEFLATE_LEVEL 6    /* libdeflate level of content, object and cross-reference streams */
+#define FOLIO_PDF_DEFLATE_BINARY 1   /* ... and of font programs and the ICC profile (binary data) */
 bool folio_pdf_pack(const unsigned char *pdf, size_t n, const char *path, unsigned char **out, size_t *outn,
                     folio_diag *diag);
 
