@@ -590,9 +590,12 @@ static void write_stream(folio_buf *out, const packer *p, compressors *cs, folio
         deflate_into(o->binary ? cs->binary : cs->text, tmp, data, ndata);
         data = (const unsigned char *)tmp->data, ndata = tmp->len;
     }
-    folio_buf_printf(out, "%zu 0 obj\n", num);
+    folio_pdf_put_uint(out, num);
+    folio_buf_puts(out, " 0 obj\n");
     put(out, p, o->body, o->len_at - o->body);
-    folio_buf_printf(out, o->deflate ? "%zu /Filter /FlateDecode" : "%zu", ndata);
+    folio_pdf_put_uint(out, ndata);
+    if (o->deflate)
+        folio_buf_puts(out, " /Filter /FlateDecode");
     put(out, p, o->len_end, o->body + o->nbody - o->len_end);
     folio_buf_puts(out, "\nstream\n");
     folio_buf_append(out, (const char *)data, ndata);
@@ -668,7 +671,10 @@ static bool pack(packer *p, folio_buf *out)
             const pobj *o = &p->objs[next];
             if (!o->keep || o->stream)
                 continue;
-            folio_buf_printf(&head, "%zu %zu ", next, body.len);
+            folio_pdf_put_uint(&head, next);
+            folio_buf_append(&head, " ", 1);
+            folio_pdf_put_uint(&head, body.len);
+            folio_buf_append(&head, " ", 1);
             put(&body, p, o->body, o->nbody);
             folio_buf_puts(&body, "\n");
             type[next] = 2, f2[next] = num, f3[next] = count++;

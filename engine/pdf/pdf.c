@@ -365,14 +365,9 @@ static void put_real(folio_buf *b, HPDF_REAL v)
  * the 2-byte codes of the UTF-8 encoder (encode_utf8), in hex, then Tj. */
 static void put_show(folio_buf *b, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789ABCDEF";
     folio_buf_append(b, "<", 1);
-    size_t i = 0;
-    while (i < n) {
-        uint32_t c = folio_utf8_next(s, n, &i);
-        char q[4] = {hex[c >> 12 & 15], hex[c >> 8 & 15], hex[c >> 4 & 15], hex[c & 15]};
-        folio_buf_append(b, q, 4);
-    }
+    for (size_t i = 0; i < n;)
+        folio_pdf_put_hex4(b, folio_utf8_next(s, n, &i));
     folio_buf_append(b, "> Tj\n", 5);
 }
 

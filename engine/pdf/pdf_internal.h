@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/diag.h"
+#include "core/util.h"
 #include "doc/doc.h"
 #include "layout/display.h"
 #include "pdf/pdf.h"
@@ -22,6 +23,25 @@
 typedef struct folio_cpset {
     uint8_t bits[65536 / 8];
 } folio_cpset;
+
+/* Appends v in decimal to b: the numbers of object headers and tables, written per object
+ * (printf's parsing of its format was 1M instructions of the default report). */
+static inline void folio_pdf_put_uint(folio_buf *b, size_t v)
+{
+    char d[24], *q = d + sizeof d;
+    do
+        *--q = (char)('0' + v % 10);
+    while (v /= 10);
+    folio_buf_append(b, q, (size_t)(d + sizeof d - q));
+}
+
+/* Appends the 4 upper-case hex digits of a BMP code point (a 2-byte code of a CID font). */
+static inline void folio_pdf_put_hex4(folio_buf *b, uint32_t c)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char q[4] = {hex[c >> 12 & 15], hex[c >> 8 & 15], hex[c >> 4 & 15], hex[c & 15]};
+    folio_buf_append(b, q, 4);
+}
 
 static inline void folio_cpset_add(folio_cpset *s, uint32_t cp)
 {
