@@ -171,6 +171,16 @@ static const char *clean_text(writer *w, const char *s, folio_cpset *used)
     folio_buf_append(&w->text, "", 0);
     size_t n = strlen(s), i = 0;
     while (i < n) {
+        size_t ascii = i; /* a run of ASCII goes across as it is */
+        while (ascii < n && (unsigned char)s[ascii] < 0x80)
+            ascii++;
+        if (ascii > i) {
+            folio_buf_append(&w->text, s + i, ascii - i);
+            for (; used && i < ascii; i++)
+                folio_cpset_add(used, (unsigned char)s[i]);
+            i = ascii;
+            continue;
+        }
         uint32_t c = folio_utf8_next(s, n, &i);
         if (c > 0xFFFF)
             c = REPLACEMENT;
