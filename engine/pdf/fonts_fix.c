@@ -131,7 +131,11 @@ bool folio_pdf_fix_tounicode(HPDF_Font font, const folio_cpset *used)
             in_block = n;
         }
         /* Code and destination are the same BMP code point (no surrogates reach here). */
-        folio_buf_printf(&b, "<%04X> <%04X>\n", (unsigned)cp, (unsigned)cp);
+        folio_buf_append(&b, "<", 1);
+        folio_pdf_put_hex4(&b, cp);
+        folio_buf_append(&b, "> <", 3);
+        folio_pdf_put_hex4(&b, cp);
+        folio_buf_append(&b, ">\n", 2);
         left--;
         if (--in_block == 0)
             folio_buf_puts(&b, "endbfchar\n");

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/limits.h"
 #include "core/util.h"
@@ -31,6 +30,7 @@ typedef struct pdf_font {
     HPDF_Font font;   /* NULL until a text op uses the face */
     const char *path; /* opt->font_files[face] it was loaded from */
     folio_cpset used; /* code points drawn with it: its subset and its ToUnicode CMap */
+    bool whole;       /* the whole file went to libharu (no subset): drawn glyphs are marked */
 } pdf_font;
 
 /* How a path is painted; an open path is PAINT_NONE (none open), PAINT_FILL or PAINT_STROKE. */
@@ -51,6 +51,7 @@ typedef struct writer {
     folio_cpset *drawn; /* nfaces: the code points each face draws in the whole document */
     int nfaces;
     folio_buf text;     /* scratch: cleaned UTF-8 */
+    folio_buf ops;      /* scratch: content operators written straight into the page's stream */
     HPDF_Image *images; /* by folio_image.index: each image file embedded once, when first drawn */
     size_t nimages;
 
@@ -170,6 +171,16 @@ static const char *clean_text(writer *w, const char *s, folio_cpset *used)
     folio_buf_append(&w->text, "", 0);
     size_t n = strlen(s), i = 0;
     while (i < n) {
+        size_t ascii = i; /* a run of ASCII goes across as it is */
+        while (ascii < n && (unsigned char)s[ascii] < 0x80)
+            ascii++;
+        if (ascii > i) {
+            folio_buf_append(&w->text, s + i, ascii - i);
+            for (; used && i < ascii; i++)
+                folio_cpset_add(used, (unsigned char)s[i]);
+            i = ascii;
+            continue;
+        }
         uint32_t c = folio_utf8_next(s, n, &i);
         if (c > 0xFFFF)
             c = REPLACEMENT;
@@ -185,6 +196,47 @@ static const char *face_path(const writer *w, int face)
     const char *path =
         face < FOLIO_FACES ? w->opt->font_files[face] : w->opt->fallback_files[face - FOLIO_FACES];
     return path ? path : "";
+}
+
+/* Loads a TrueType font of n bytes for embedding, as HPDF_LoadTTFontFromFile loads a file (2.3.0
+ * has no call for memory): the bytes go into a memory stream that the font definition owns and
+ * reads from (its glyphs again when the PDF is saved), the definition joins the document's list
+ * unless a font of its name is there (HPDF_FONT_EXISTS), and it gets the next subset tag
+ * (HPDFAA, HPDFAB, ...). Reading a file instead seeks it about 160 times per font. Returns the
+ * font's name for HPDF_GetFont, or NULL with the document's error set. */
+static const char *load_font_from_memory(writer *w, const unsigned char *data, size_t n)
+{
+    HPDF_Doc pdf = w->pdf;
+    HPDF_Stream s = HPDF_MemStream_New(pdf->mmgr, (HPDF_UINT)n);
+    if (!s)
+        return NULL;
+    if (HPDF_Stream_Write(s, data, (HPDF_UINT)n) != HPDF_OK) {
+        HPDF_Stream_Free(s);
+        return NULL;
+    }
+    HPDF_FontDef def = HPDF_TTFontDef_Load(pdf->mmgr, s, HPDF_TRUE); /* owns s, even on failure */
+    if (!def)
+        return NULL;
+    if (HPDF_Doc_FindFontDef(pdf, def->base_font)) {
+        HPDF_FontDef_Free(def);
+        HPDF_SetError(&pdf->error, HPDF_FONT_EXISTS, 0);
+        return NULL;
+    }
+    if (HPDF_List_Add(pdf->fontdef_list, def) != HPDF_OK) {
+        HPDF_FontDef_Free(def);
+        return NULL;
+    }
+    if (pdf->ttfont_tag[0] == 0) {
+        memcpy(pdf->ttfont_tag, "HPDFAA", 6);
+    } else {
+        for (int i = 5; i >= 0; i--) {
+            if (++pdf->ttfont_tag[i] <= 'Z')
+                break;
+            pdf->ttfont_tag[i] = 'A';
+        }
+    }
+    HPDF_TTFontDef_SetTagName(def, (char *)pdf->ttfont_tag);
+    return def->base_font;
 }
 
 /* The HPDF_Font for a face, loading its file on first use. Several faces naming the same file
@@ -217,16 +269,14 @@ static HPDF_Font face_font(writer *w, int face)
         if (strcmp(face_path(w, f), path) == 0)
             for (size_t k = 0; k < sizeof used->bits; k++)
                 used->bits[k] |= w->drawn[f].bits[k];
-    int fd = folio_pdf_subset_font(path, used, why, sizeof why);
-    char fdpath[64];
-    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+    size_t nsub = 0;
+    unsigned char *sub = folio_pdf_subset_font(path, used, &nsub, why, sizeof why);
     errno = 0;
-    const char *name = fd >= 0 ? HPDF_LoadTTFontFromFile(w->pdf, fdpath, HPDF_TRUE) : NULL;
+    const char *name = sub ? load_font_from_memory(w, sub, nsub) : NULL;
     bool subset = name && !pending(w);
-    if (fd >= 0 && !subset && errno == ENOMEM) /* not the cut font's fault: no whole-font fallback */
+    if (sub && !subset && errno == ENOMEM) /* not the cut font's fault: no whole-font fallback */
         folio_out_of_memory();
-    if (fd >= 0)
-        close(fd);
+    free(sub);
     if (!subset) {
         w->err = (pdf_error){0};
         HPDF_ResetError(w->pdf);
@@ -252,6 +302,7 @@ static HPDF_Font face_font(writer *w, int face)
     }
     w->fonts[face].font = font;
     w->fonts[face].path = path;
+    w->fonts[face].whole = !subset;
     w->slot[face] = face;
     return font;
 }
@@ -311,7 +362,29 @@ static bool end_path(writer *w)
     return true;
 }
 
-/* Text: consecutive text ops share one BT/ET, and font and colour are set only on change. */
+/* Appends a number as libharu writes it into content streams (HPDF_FToA: at most five
+ * decimals, trailing zeros dropped), so operators written here read as libharu's would. */
+static void put_real(folio_buf *b, HPDF_REAL v)
+{
+    char num[32];
+    char *end = HPDF_FToA(num, v, num + sizeof num - 1);
+    folio_buf_append(b, num, (size_t)(end - num));
+}
+
+/* Shows n bytes of cleaned UTF-8 (clean_text) at the current text position: the characters as
+ * the 2-byte codes of the UTF-8 encoder (encode_utf8), in hex, then Tj. */
+static void put_show(folio_buf *b, const char *s, size_t n)
+{
+    folio_buf_append(b, "<", 1);
+    for (size_t i = 0; i < n;)
+        folio_pdf_put_hex4(b, folio_utf8_next(s, n, &i));
+    folio_buf_append(b, "> Tj\n", 5);
+}
+
+/* Text: consecutive text ops share one BT/ET, and font and colour are set only on change. The
+ * Td and Tj operators are written into the page's content stream here, as HPDF_Page_TextOut and
+ * HPDF_Page_ShowText would write them: libharu 2.3.0 clears a 512-byte buffer per number and
+ * measures every string, glyph by glyph, to advance a text position nothing reads. */
 static bool draw_text(writer *w, const folio_op *op)
 {
     if (!op->text || !*op->text)
@@ -339,31 +412,46 @@ static bool draw_text(writer *w, const folio_op *op)
     if (!set_fill(w, op->fill))
         return false;
 
-    /* libharu shows at most 65535 bytes per call: longer runs go on in further calls, cut at
-     * character boundaries (the text position advances by itself). */
-    char *s = (char *)clean_text(w, op->text, &w->fonts[w->slot[op->face]].used);
+    pdf_font *pf = &w->fonts[w->slot[op->face]];
+    char *s = (char *)clean_text(w, op->text, &pf->used);
     if (op->space_after) { /* invisible, after the text: extracted text keeps its word spaces */
         folio_buf_append(&w->text, " ", 1);
-        folio_cpset_add(&w->fonts[w->slot[op->face]].used, ' ');
+        folio_cpset_add(&pf->used, ' ');
         s = w->text.data;
     }
-    size_t n = w->text.len, at = 0;
-    bool first = true;
-    while (at < n) {
+    size_t n = w->text.len;
+    if (pf->whole) { /* libharu embeds the glyphs its width lookups have marked */
+        HPDF_FontDef def = ((HPDF_FontAttr)font->attr)->fontdef;
+        for (size_t i = 0; i < n;)
+            HPDF_TTFontDef_GetCharWidth(def, (HPDF_UINT16)folio_utf8_next(s, n, &i));
+    }
+
+    /* Td moves from the start of the text object's current line: the difference computed in
+     * HPDF_REAL, as HPDF_Page_TextOut does (the text matrix is the identity), and kept in the
+     * page's text matrix so libharu's own state stays true. */
+    HPDF_PageAttr attr = (HPDF_PageAttr)w->page->attr;
+    HPDF_REAL dx = (HPDF_REAL)op->x - attr->text_matrix.x, dy = (HPDF_REAL)op->y - attr->text_matrix.y;
+    folio_buf *b = &w->ops;
+    b->len = 0;
+    put_real(b, dx);
+    folio_buf_append(b, " ", 1);
+    put_real(b, dy);
+    folio_buf_append(b, " Td\n", 4);
+    attr->text_matrix.x += dx;
+    attr->text_matrix.y += dy;
+    attr->text_pos.x = attr->text_matrix.x;
+    attr->text_pos.y = attr->text_matrix.y;
+
+    /* At most FOLIO_PDF_MAX_TEXT bytes per string, as libharu shows them: longer runs go on in
+     * further strings, cut at character boundaries (the text position advances by itself). */
+    for (size_t at = 0; at < n;) {
         size_t cut = n - at <= FOLIO_PDF_MAX_TEXT ? n : at + FOLIO_PDF_MAX_TEXT;
         while (cut < n && (s[cut] & 0xC0) == 0x80)
             cut--;
-        char saved = s[cut];
-        s[cut] = '\0';
-        HPDF_STATUS st = first ? HPDF_Page_TextOut(w->page, (HPDF_REAL)op->x, (HPDF_REAL)op->y, s + at)
-                               : HPDF_Page_ShowText(w->page, s + at);
-        s[cut] = saved;
-        if (!ok(w, st))
-            return false;
-        first = false;
+        put_show(b, s + at, cut - at);
         at = cut;
     }
-    return true;
+    return ok(w, HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b->data, (HPDF_UINT)b->len));
 }
 
 static int dash_points(double dash) /* libharu takes whole points, 1 to 100 */
@@ -959,6 +1047,7 @@ bool folio_pdf_write(const folio_layout *layout, const folio_doc *doc, const fol
     free(w->drawn);
     free(w->images);
     folio_buf_free(&w->text);
+    folio_buf_free(&w->ops);
     free(w);
     return good;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/diag.h"
+#include "core/util.h"
 #include "doc/doc.h"
 #include "layout/display.h"
 #include "pdf/pdf.h"
@@ -22,6 +23,25 @@
 typedef struct folio_cpset {
     uint8_t bits[65536 / 8];
 } folio_cpset;
+
+/* Appends v in decimal to b: the numbers of object headers and tables, written per object
+ * (printf's parsing of its format was 1M instructions of the default report). */
+static inline void folio_pdf_put_uint(folio_buf *b, size_t v)
+{
+    char d[24], *q = d + sizeof d;
+    do
+        *--q = (char)('0' + v % 10);
+    while (v /= 10);
+    folio_buf_append(b, q, (size_t)(d + sizeof d - q));
+}
+
+/* Appends the 4 upper-case hex digits of a BMP code point (a 2-byte code of a CID font). */
+static inline void folio_pdf_put_hex4(folio_buf *b, uint32_t c)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char q[4] = {hex[c >> 12 & 15], hex[c >> 8 & 15], hex[c >> 4 & 15], hex[c & 15]};
+    folio_buf_append(b, q, 4);
+}
 
 static inline void folio_cpset_add(folio_cpset *s, uint32_t cp)
 {
@@ -83,10 +103,11 @@ bool folio_tags_finish(folio_tags *t, HPDF_Page *pages, size_t npages, const cha
 bool folio_pdf_apply_standards(HPDF_Doc pdf, const folio_doc *doc, const folio_layout *layout,
                                const folio_pdf_options *opt, folio_diag *diag);
 
-/* A memfd holding the subset of the TrueType font at `path` for the code points in `used`
- * (HarfBuzz's subsetter; glyph ids renumbered, the cmap kept, layout tables dropped), positioned
- * at its start; libharu loads it as /proc/self/fd/N. -1 with the reason in `why`. */
-int folio_pdf_subset_font(const char *path, const folio_cpset *used, char *why, size_t whylen);
+/* The subset of the TrueType font at `path` for the code points in `used` (HarfBuzz's
+ * subsetter; glyph ids renumbered, the cmap kept, layout tables dropped): a TrueType file of *n
+ * bytes that the caller frees. NULL with the reason in `why`. */
+unsigned char *folio_pdf_subset_font(const char *path, const folio_cpset *used, size_t *n, char *why,
+                                     size_t whylen);
 
 /* HPDF_GetFont(pdf, name, "UTF-8") for a TrueType font drawn only with the code points in `used`:
  * libharu then looks up glyphs, writes /W and the CIDToGIDMap for those alone (up to the highest
@@ -135,7 +156,8 @@ extern unsigned long folio_hpdf_fast_calls;
  * as xmalloc does. */
 #define FOLIO_PDF_MAX_PACK_ERROR 256 /* bytes of the reason kept */
 #define FOLIO_OBJSTM_PER_STREAM 100  /* objects in one object stream */
-#define FOLIO_PDF_DEFLATE_LEVEL 6    /* libdeflate level of every stream folio deflates */
+#define FOLIO_PDF_DEFLATE_LEVEL 6    /* libdeflate level of content, object and cross-reference streams */
+#define FOLIO_PDF_DEFLATE_BINARY 1   /* ... and of font programs and the ICC profile (binary data) */
 bool folio_pdf_pack(const unsigned char *pdf, size_t n, const char *path, unsigned char **out, size_t *outn,
                     folio_diag *diag);
 

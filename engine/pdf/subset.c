@@ -1,14 +1,11 @@
 /* Font subsetting before libharu sees a font: HarfBuzz's subsetter cuts a TrueType file down to
- * the glyphs of the characters drawn with it, and libharu loads the result from an anonymous
- * in-memory file (2.3.0 loads TrueType only from a path). */
-#define _GNU_SOURCE
+ * the glyphs of the characters drawn with it; libharu loads the result from memory (pdf.c). */
 #include <errno.h>
 #include <hb-subset.h>
 #include <hb.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "core/util.h"
 #include "pdf/pdf_internal.h"
@@ -23,20 +20,8 @@ static const hb_tag_t dropped[] = {
     HB_TAG('m', 'o', 'r', 'x'), HB_TAG('k', 'e', 'r', 'x'), HB_TAG('S', 'T', 'A', 'T'),
 };
 
-/* Copies data into the memfd through a shared mapping: no write(2), which belongs to the PDF
- * file alone (tests/e2e/test_kill.sh injects faults into the first one). False on any error. */
-static bool fill(int fd, const char *data, size_t n)
-{
-    if (ftruncate(fd, (off_t)n) != 0)
-        return false;
-    void *m = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (m == MAP_FAILED)
-        return false;
-    memcpy(m, data, n);
-    return munmap(m, n) == 0;
-}
-
-int folio_pdf_subset_font(const char *path, const folio_cpset *used, char *why, size_t whylen)
+unsigned char *folio_pdf_subset_font(const char *path, const folio_cpset *used, size_t *n, char *why,
+                                     size_t whylen)
 {
     /* HarfBuzz answers an allocation failure with an inert object or a NULL result; the file has
      * been read and checked already, so a failure with errno ENOMEM is memory, and the run stops
@@ -47,13 +32,13 @@ int folio_pdf_subset_font(const char *path, const folio_cpset *used, char *why, 
         if (errno == ENOMEM)
             folio_out_of_memory();
         snprintf(why, whylen, "cannot read the file");
-        return -1;
+        return NULL;
     }
     hb_face_t *face = hb_face_create(blob, 0);
     hb_blob_destroy(blob);
     hb_subset_input_t *input = hb_subset_input_create_or_fail();
     hb_face_t *sub = NULL;
-    int fd = -1;
+    unsigned char *copy = NULL;
     if (!input)
         folio_out_of_memory();
     hb_set_t *unicodes = hb_subset_input_unicode_set(input);
@@ -80,19 +65,17 @@ int folio_pdf_subset_font(const char *path, const folio_cpset *used, char *why, 
     const char *data = hb_blob_get_data(out, &len);
     if (errno == ENOMEM) /* the subset's tables are put together here */
         folio_out_of_memory();
-    fd = len > 0 ? memfd_create("folio-font-subset", MFD_CLOEXEC) : -1;
-    if (fd < 0 && errno == ENOMEM)
-        folio_out_of_memory();
-    if (fd < 0 || !fill(fd, data, len)) {
-        snprintf(why, whylen, "%s", len == 0 ? "the subset is empty" : strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        fd = -1;
+    if (len > 0) {
+        copy = xmalloc(len);
+        memcpy(copy, data, len);
+        *n = len;
+    } else {
+        snprintf(why, whylen, "the subset is empty");
     }
     hb_blob_destroy(out);
 done:
     hb_face_destroy(sub);
     hb_subset_input_destroy(input);
     hb_face_destroy(face);
-    return fd;
+    return copy;
 }

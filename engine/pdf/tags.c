@@ -60,6 +60,7 @@ struct folio_tags {
     size_t npages;
     int *annot_elem;
     size_t nannots;
+    folio_buf scratch; /* a marked-content operator on its way into a page's stream */
 };
 
 /* Printable ASCII goes into the PDF as a literal string (a quarter of the size of UTF-16 in
@@ -305,6 +306,7 @@ void folio_tags_free(folio_tags *t)
     free(t->page_nmcid);
     free(t->page_cap);
     free(t->annot_elem);
+    folio_buf_free(&t->scratch);
     free(t);
 }
 
@@ -366,9 +368,15 @@ bool folio_tags_begin(folio_tags *t, HPDF_Page page, size_t page_no, int target)
     int mcid = (int)*n;
     t->page_mcids[page_no][(*n)++] = target;
     kid_add(t, target, (tag_kid){-1, (int)page_no, mcid, NULL});
-    char buf[64];
-    snprintf(buf, sizeof buf, "/%s <</MCID %d>> BDC\n", t->e[target].role, mcid);
-    return write_str(page, buf);
+    folio_buf *b = &t->scratch;
+    b->len = 0;
+    folio_buf_append(b, "/", 1);
+    folio_buf_puts(b, t->e[target].role);
+    folio_buf_append(b, " <</MCID ", 9);
+    folio_pdf_put_uint(b, (size_t)mcid);
+    folio_buf_append(b, ">> BDC\n", 7);
+    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+    return HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b->data, (HPDF_UINT)b->len) == HPDF_OK;
 }
 
 bool folio_tags_end(folio_tags *t, HPDF_Page page)

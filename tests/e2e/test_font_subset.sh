@@ -1,7 +1,8 @@
 # Fonts are subset before they are embedded (docs/pdf-size-and-startup.md): pdffonts shows each one
 # embedded and subset with a 6-letter tag, the embedded programs hold only the drawn glyphs
 # (and glyph 0, the box drawn for a character no font has, keeps its outline), the default report
-# stays under 78 KB, and a report drawing all four Open Sans faces plus the fallback reads back.
+# stays under 78 KB, a report drawing all four Open Sans faces plus the fallback reads back, and
+# the subsets reach libharu from memory.
 source "$(dirname "$0")/lib.sh"
 
 # Each embedded TrueType program (FontFile2) of a PDF: "object bytes glyphs glyph-0-outline-bytes".
@@ -86,4 +87,14 @@ done
 pdf_text "$TMP/faces.pdf" "$TMP/faces.txt"
 check "pdftotext prints no warnings" test ! -s "$TMP/faces.txt.err"
 check "every face reads back" contains "$TMP/faces.txt" "Regular ✓ text, bold ✓ text, italic ← text, bold italic ← text."
+
+# libharu reads the subset fonts from memory: no /proc/self/fd path opened, and not the ~160
+# seeks per font that reading them as files took (485 lseek calls for the default report).
+if command -v strace >/dev/null && strace -o /dev/null true 2>/dev/null; then # ptrace allowed
+    strace -f -e trace=lseek,open,openat -o "$TMP/trace" "$FOLIO" render reports/4pi-reality-impact \
+        -o "$TMP/traced.pdf" 2>/dev/null
+    check "traced default report renders" cmp -s "$TMP/traced.pdf" "$PDF"
+    check "no font read through /proc/self/fd" test "$(grep -c '/proc/self/fd' "$TMP/trace")" -eq 0
+    check "fewer than 50 seeks" test "$(grep -c 'lseek(' "$TMP/trace")" -lt 50
+fi
 finish
