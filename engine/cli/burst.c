@@ -226,6 +226,8 @@ typedef struct pool {
     folio_render_fn render;
     void *session;
     bool tty;
+    folio_burst_index **index;      /* per input narrowed, its rows by value (else NULL) */
+    folio_burst_index **index_prev; /* and its previous period's */
     worker *workers;
     unsigned nworkers;
     const struct sigaction *saved; /* the signal actions before the burst forwarded them */
@@ -249,15 +251,13 @@ static void render_value(const pool *pl, const item *it, result *res)
     p->diag->quiet = true;
     bool narrowed = true;
     for (size_t i = 0; i < r->ninputs && narrowed; i++) {
-        int col = folio_table_column_index(p->tables[i], pl->column);
-        if (col < 0 || !folio_burst_type_ok(folio_table_column_type(p->tables[i], col)))
+        if (!pl->index[i])
             continue;
         folio_rows rows, prev_rows = {0};
-        folio_burst_rows(p->tables[i], col, it->value, &rows);
-        const folio_table *prev = folio_table_previous(p->tables[i]);
-        if (prev) /* the previous period's rows (year over year) are narrowed to the same value */
-            folio_burst_rows(prev, col, it->value, &prev_rows);
-        folio_table *copy = folio_table_copy_rows(p->tables[i], &rows, prev ? &prev_rows : NULL);
+        folio_burst_index_get_rows(pl->index[i], it->value, &rows);
+        if (pl->index_prev[i]) /* the previous period's rows (year over year): the same value */
+            folio_burst_index_get_rows(pl->index_prev[i], it->value, &prev_rows);
+        folio_table *copy = folio_table_copy_rows(p->tables[i], &rows, pl->index_prev[i] ? &prev_rows : NULL);
         folio_rows_free(&rows);
         folio_rows_free(&prev_rows);
         if (!copy) {
@@ -607,6 +607,17 @@ int folio_cli_burst(const folio_burst_plan *p, folio_render_fn render, void *ses
                 .nworkers = nworkers};
     for (unsigned w = 0; w < nworkers; w++)
         pl.workers[w].fd = -1;
+    /* every input that has the column is narrowed: its rows by value, found once for all */
+    pl.index = xcalloc(p->report->ninputs ? p->report->ninputs : 1, sizeof *pl.index);
+    pl.index_prev = xcalloc(p->report->ninputs ? p->report->ninputs : 1, sizeof *pl.index_prev);
+    for (size_t i = 0; i < p->report->ninputs; i++) {
+        int c = folio_table_column_index(p->tables[i], column);
+        if (c < 0 || !folio_burst_type_ok(folio_table_column_type(p->tables[i], c)))
+            continue;
+        pl.index[i] = folio_burst_index_create(p->tables[i], c);
+        if (folio_table_previous(p->tables[i]))
+            pl.index_prev[i] = folio_burst_index_create(folio_table_previous(p->tables[i]), c);
+    }
     worker_pids = xcalloc(nworkers, sizeof *worker_pids);
     nworker_pids = nworkers;
     struct sigaction saved[NFORWARDED];
@@ -639,6 +650,12 @@ int folio_cli_burst(const folio_burst_plan *p, folio_render_fn render, void *ses
     status = t.failed || t.worker_failed ? BURST_FAILED : t.partial ? BURST_PARTIAL : BURST_OK;
 
 done:
+    for (size_t i = 0; pl.index && i < p->report->ninputs; i++) {
+        folio_burst_index_free(pl.index[i]);
+        folio_burst_index_free(pl.index_prev[i]);
+    }
+    free(pl.index);
+    free(pl.index_prev);
     free(t.results);
     free(pl.workers);
     for (size_t i = 0; i < nvalues; i++) {

@@ -395,6 +395,49 @@ static void test_copy_rows(void)
     folio_table_free(loaded);
 }
 
+/* An index finds, for every value of every column a burst can split by, the rows
+ * folio_burst_rows finds by reading the whole column. */
+static void test_index(void)
+{
+    const char *csv = "id,region,day,kind,tags,ok\n"
+                      "1,North West,2025-01-05,a,x;y,yes\n"
+                      "2,Wales,2025-02-01,b,,no\n"
+                      "3,,2025-03-01,a,y,yes\n"
+                      "4,North West,2025-04-01,b,z,\n"
+                      "5,Île-de-France,2025-01-05,a,x,no\n"
+                      "-6, North West ,2025-06-30,,,yes\n"
+                      "1,Wales,2025-01-05,a,,no\n";
+    folio_table *t = load(csv);
+    CHECK(t != NULL);
+    if (!t)
+        return;
+    static const char *const names[] = {"id", "region", "day", "kind", "ok"};
+    int bad = 0, found = 0;
+    for (size_t c = 0; c < sizeof names / sizeof *names; c++) {
+        int col = folio_table_column_index(t, names[c]);
+        folio_burst_index *ix = folio_burst_index_create(t, col);
+        size_t n = 0, missing = 0;
+        char **v = folio_burst_values(t, col, &n, &missing);
+        for (size_t i = 0; i <= n + 2; i++) {
+            const char *value = i < n ? v[i] : i == n ? "Nowhere" : i == n + 1 ? "" : "zzz";
+            folio_rows want, got;
+            folio_burst_rows(t, col, value, &want);
+            folio_burst_index_get_rows(ix, value, &got);
+            bad += want.n != got.n || (want.n && memcmp(want.idx, got.idx, want.n * sizeof *want.idx));
+            found += (int)got.n;
+            folio_rows_free(&want);
+            folio_rows_free(&got);
+        }
+        for (size_t i = 0; i < n; i++)
+            free(v[i]);
+        free(v);
+        folio_burst_index_free(ix);
+    }
+    CHECK_INT(bad, 0);
+    CHECK_INT(found, 7 + 6 + 7 + 6 + 6); /* every row with a value, once per column */
+    folio_table_free(t);
+}
+
 int main(void)
 {
     test_partition();
@@ -403,5 +446,6 @@ int main(void)
     test_safe_names();
     test_values_and_keep();
     test_copy_rows();
+    test_index();
     return harness_summary();
 }
