@@ -40,7 +40,7 @@ typedef int (*folio_render_fn)(void *session, const folio_burst *burst, folio_ou
 typedef struct folio_burst_plan {
     const folio_report *report;
     folio_table **tables;    /* one per input, loaded (each report sees copies narrowed to it) */
-    folio_diag *diag;        /* the run's; each report adds its own messages to its copy */
+    folio_diag *diag;        /* the run's; a report's messages are printed and forgotten when it ends */
     const char *each;        /* --each: "COLUMN" or "INPUT.COLUMN" */
     const char *output;      /* the -o template; it uses {value} */
     folio_output_vars vars;  /* {year}, {from}, {to}, {report} (value is set per report) */
