@@ -1,14 +1,18 @@
-/* folio render --each: plans a burst (values, shard, file names), then renders each report in a
- * forked process, up to --jobs at once. The inputs are parsed once, before forking: every
- * worker shares them copy-on-write and narrows its own copy to its value. */
+/* folio render --each: plans a burst (values, shard, file names), then renders the reports in
+ * a pool of --jobs worker processes. The inputs are parsed once, before the workers are forked:
+ * each shares them copy-on-write, takes one report at a time from the burst, renders it from a
+ * copy of just that value's rows, frees the copy and asks for the next. The memory a worker
+ * touched for one report serves the next, so a report costs few page faults. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -27,16 +31,25 @@ typedef struct item {
     size_t index; /* among all the burst's values (sorted) */
     const char *value;
     char *path; /* expanded -o */
-    pid_t pid;
 } item;
 
-/* What a worker reports back, in memory shared with the parent. */
+/* What came of one report: a worker sends it back when the report is done. */
 typedef struct result {
-    int done; /* the worker got as far as filling this in */
+    size_t k; /* the report: its place in this shard's list */
     int status;
     size_t pages;
     long bytes;
 } result;
+
+#define IDLE SIZE_MAX /* worker.at of a worker waiting for a report */
+
+/* A worker process, the parent's end of the socket it is given reports and answers on, and the
+ * report it is rendering (so that, if it dies, that report and only that one fails). */
+typedef struct worker {
+    pid_t pid; /* 0: none */
+    int fd;    /* -1: closed (the worker was told to end, or it ended) */
+    size_t at; /* the report it is on, IDLE */
+} worker;
 
 /* Finds the main input and the column of --each ("COLUMN" or "INPUT.COLUMN"); false after
  * printing why. */
@@ -190,54 +203,98 @@ static const char *value_label(const folio_report *r, const char *column, const 
     return l && l->kind == FOLIO_V_STRING ? l->str : value;
 }
 
-/* In the forked worker: narrows every input that has the column to the value, renders, and
- * writes its messages to stderr in one piece, each prefixed with the value. */
-static void work(const folio_burst_plan *p, size_t main_input, const char *column, const item *it,
-                 result *res, folio_render_fn render, void *session, bool tty)
+/* Forgets the messages from the n-th on, and their counts: a worker's next report starts with
+ * the run's messages only. */
+static void forget_messages(folio_diag *d, size_t n, size_t errors, size_t warnings)
 {
+    for (size_t i = n; i < d->n; i++) {
+        free(d->items[i].file);
+        free(d->items[i].text);
+    }
+    d->n = n;
+    d->errors = errors;
+    d->warnings = warnings;
+}
+
+/* Everything a worker needs to render reports, and the parent to run the workers. */
+typedef struct pool {
+    const folio_burst_plan *p;
+    size_t main_input;
+    const char *column;
+    item **sorted; /* this shard's reports */
+    size_t n;
+    folio_render_fn render;
+    void *session;
+    bool tty;
+    folio_burst_index **index;      /* per input narrowed, its rows by value (else NULL) */
+    folio_burst_index **index_prev; /* and its previous period's */
+    worker *workers;
+    unsigned nworkers;
+    const struct sigaction *saved; /* the signal actions before the burst forwarded them */
+} pool;
+
+/* In a worker: renders one report from copies of the inputs narrowed to its value (in place of
+ * the loaded tables until it is done; every input that has the column, and its previous period),
+ * and writes its messages to stderr in one piece, each prefixed with the value. */
+static void render_value(const pool *pl, const item *it, result *res)
+{
+    const folio_burst_plan *p = pl->p;
     const folio_report *r = p->report;
     const char **names = xcalloc(r->ninputs, sizeof *names);
-    folio_burst b = {.column = column,
-                     .input = r->inputs[main_input].spec.name,
+    folio_table **loaded = xcalloc(r->ninputs, sizeof *loaded);
+    folio_burst b = {.column = pl->column,
+                     .input = r->inputs[pl->main_input].spec.name,
                      .value = it->value,
-                     .label = value_label(r, column, it->value),
+                     .label = value_label(r, pl->column, it->value),
                      .inputs = names};
-    for (size_t i = 0; i < r->ninputs; i++) {
-        int col = folio_table_column_index(p->tables[i], column);
-        if (col < 0 || !folio_burst_type_ok(folio_table_column_type(p->tables[i], col)))
+    size_t first = p->diag->n, errors = p->diag->errors, warnings = p->diag->warnings;
+    p->diag->quiet = true;
+    bool narrowed = true;
+    for (size_t i = 0; i < r->ninputs && narrowed; i++) {
+        if (!pl->index[i])
             continue;
-        folio_rows rows;
-        folio_burst_rows(p->tables[i], col, it->value, &rows);
-        folio_table_keep_rows(p->tables[i], &rows);
+        folio_rows rows, prev_rows = {0};
+        folio_burst_index_get_rows(pl->index[i], it->value, &rows);
+        if (pl->index_prev[i]) /* the previous period's rows (year over year): the same value */
+            folio_burst_index_get_rows(pl->index_prev[i], it->value, &prev_rows);
+        folio_table *copy = folio_table_copy_rows(p->tables[i], &rows, pl->index_prev[i] ? &prev_rows : NULL);
         folio_rows_free(&rows);
-        /* the previous period's rows (year over year) are narrowed to the same value */
-        folio_table *prev = folio_table_previous(p->tables[i]);
-        if (prev) {
-            folio_burst_rows(prev, col, it->value, &rows);
-            folio_table_keep_rows(prev, &rows);
-            folio_rows_free(&rows);
-            folio_table_set_previous_used(p->tables[i], folio_table_row_count(prev));
+        folio_rows_free(&prev_rows);
+        if (!copy) {
+            folio_diag_add(p->diag, FOLIO_ERROR, NULL, 0, 0, "cannot narrow the input %s to the value",
+                           r->inputs[i].spec.name);
+            narrowed = false;
+            continue;
         }
+        loaded[i] = p->tables[i];
+        p->tables[i] = copy;
         names[b.ninputs++] = r->inputs[i].spec.name;
     }
-    size_t first = p->diag->n;
-    p->diag->quiet = true;
-    folio_output out = {0};
+    folio_output out = {.status = BURST_FAILED};
     folio_format_cut(out.path, sizeof out.path, "%s", it->path);
-    render(session, &b, &out);
+    if (narrowed)
+        pl->render(pl->session, &b, &out);
+    for (size_t i = 0; i < r->ninputs; i++)
+        if (loaded[i]) {
+            folio_table_free(p->tables[i]);
+            p->tables[i] = loaded[i];
+        }
     folio_buf msg = {0};
     for (size_t i = first; i < p->diag->n; i++) {
         char line[2048];
         folio_message_format(&p->diag->items[i], line, sizeof line);
-        folio_buf_printf(&msg, "%s[%s] %s\n", tty && !msg.len ? "\r\033[K" : "", it->value, line);
+        folio_buf_printf(&msg, "%s[%s] %s\n", pl->tty && !msg.len ? "\r\033[K" : "", it->value, line);
     }
     if (msg.len && write(STDERR_FILENO, msg.data, msg.len) < 0) {
         /* nowhere left to say it */
     }
+    folio_buf_free(&msg);
+    forget_messages(p->diag, first, errors, warnings);
+    free(loaded);
+    free(names);
     res->status = out.status;
     res->pages = out.pages;
     res->bytes = out.bytes;
-    res->done = 1;
 }
 
 /* ---- ending the workers with the burst ---- */
@@ -273,6 +330,195 @@ static void restore_signals(const struct sigaction *saved)
         sigaction(forwarded[i], &saved[i], NULL);
 }
 
+/* ---- the pool of workers ---- */
+
+/* In a worker: renders each report the parent sends (its index) and answers with its result,
+ * until the parent closes the socket. Never returns. */
+static void worker_main(pool *pl, int fd)
+{
+    for (;;) {
+        size_t k;
+        ssize_t got = recv(fd, &k, sizeof k, 0);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got != (ssize_t)sizeof k || k >= pl->n)
+            break;
+        result res = {.k = k, .status = BURST_FAILED};
+        render_value(pl, pl->sorted[k], &res);
+        while (send(fd, &res, sizeof res, MSG_NOSIGNAL) < 0 && errno == EINTR)
+            ;
+    }
+    close(fd);
+    exit(0); /* at exit as any process ends (a leak check, under the sanitizers) */
+}
+
+/* Starts worker w with a socket of its own; false after saying why. */
+static bool worker_start(pool *pl, size_t w)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) != 0) {
+        fprintf(stderr, "folio: cannot start a worker: %s\n", strerror(errno));
+        return false;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        restore_signals(pl->saved); /* the worker's own handlers (atomic.c) want the defaults */
+        close(sv[0]);
+        for (unsigned i = 0; i < pl->nworkers; i++) /* only the parent may hold the others' ends */
+            if (pl->workers[i].fd >= 0)
+                close(pl->workers[i].fd);
+        worker_main(pl, sv[1]);
+    }
+    close(sv[1]);
+    if (pid < 0) {
+        fprintf(stderr, "folio: cannot start a worker: %s\n", strerror(errno));
+        close(sv[0]);
+        return false;
+    }
+    pl->workers[w] = (worker){.pid = pid, .fd = sv[0], .at = IDLE};
+    worker_pids[w] = pid;
+    return true;
+}
+
+/* Gives idle worker w report k; false if it cannot take it (it has ended). */
+static bool worker_give(worker *w, size_t k)
+{
+    ssize_t sent;
+    while ((sent = send(w->fd, &k, sizeof k, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+        ;
+    if (sent != (ssize_t)sizeof k)
+        return false;
+    w->at = k;
+    return true;
+}
+
+/* Waits for worker w to end (its socket closed); its status in *status. */
+static void worker_reap(pool *pl, size_t w, int *status)
+{
+    worker *wk = &pl->workers[w];
+    if (wk->fd >= 0)
+        close(wk->fd);
+    wk->fd = -1;
+    *status = 0;
+    while (waitpid(wk->pid, status, 0) < 0 && errno == EINTR)
+        ;
+    worker_pids[w] = 0;
+    wk->pid = 0;
+}
+
+/* The burst's counts, and what each report came to. */
+typedef struct tally {
+    result *results; /* by report */
+    size_t done, written, partial, failed;
+    bool worker_failed; /* a worker ended badly between reports */
+    progress pg;
+} tally;
+
+static void tally_add(const pool *pl, tally *t, size_t k, const result *res)
+{
+    t->results[k] = *res;
+    t->done++;
+    if (res->status == BURST_OK)
+        t->written++;
+    else if (res->status == BURST_PARTIAL)
+        t->partial++;
+    else
+        t->failed++;
+    if (res->status != BURST_FAILED)
+        folio_runlog_add_output(pl->p->log, pl->sorted[k]->path, res->pages, pl->p->dry_run);
+    progress_report(&t->pg, pl->sorted[k], res);
+}
+
+/* Renders this shard's reports in up to plan->jobs workers, each started once and given one
+ * report at a time; a worker that ends mid-report fails that report, and another is started for
+ * the reports left. */
+static void pool_run(pool *pl, tally *t)
+{
+    size_t next = 0;
+    struct pollfd *fds = xcalloc(pl->nworkers, sizeof *fds);
+    size_t *of = xcalloc(pl->nworkers, sizeof *of); /* fds[i] is worker of[i]'s */
+    while (t->done < pl->n) {
+        /* start workers as reports are left for them, and keep each busy */
+        size_t running = 0;
+        for (size_t w = 0; w < pl->nworkers; w++) {
+            worker *wk = &pl->workers[w];
+            if (!wk->pid && next < pl->n)
+                worker_start(pl, w);
+            if (wk->fd >= 0 && wk->at == IDLE && next < pl->n && worker_give(wk, next))
+                next++;
+            if (wk->fd >= 0 && wk->at == IDLE && next == pl->n) {
+                close(wk->fd); /* nothing left: the worker ends (reaped below) */
+                wk->fd = -1;
+            }
+            running += wk->fd >= 0;
+        }
+        if (!running) { /* no worker could start: the next report fails, and the next tries again */
+            if (next == pl->n)
+                break; /* (cannot be: a report given to a worker is tallied when it ends) */
+            tally_add(pl, t, next++, &(result){.status = BURST_FAILED});
+            continue;
+        }
+        size_t nfds = 0;
+        for (size_t w = 0; w < pl->nworkers; w++)
+            if (pl->workers[w].fd >= 0) {
+                fds[nfds] = (struct pollfd){.fd = pl->workers[w].fd, .events = POLLIN};
+                of[nfds++] = w;
+            }
+        if (poll(fds, nfds, -1) < 0)
+            continue; /* EINTR */
+        for (size_t i = 0; i < nfds; i++) {
+            if (!fds[i].revents)
+                continue;
+            size_t w = of[i];
+            worker *wk = &pl->workers[w];
+            result res;
+            ssize_t got = recv(wk->fd, &res, sizeof res, MSG_DONTWAIT);
+            if (got < 0 && (errno == EINTR || errno == EAGAIN))
+                continue;
+            if (got == (ssize_t)sizeof res && res.k == wk->at) {
+                wk->at = IDLE;
+                if (next < pl->n && worker_give(wk, next)) /* before the progress line: keep it busy */
+                    next++;
+                tally_add(pl, t, res.k, &res);
+                continue;
+            }
+            /* the worker ended (or said something it should not): what it was on failed */
+            size_t k = wk->at;
+            int st;
+            if (got > 0)
+                kill(wk->pid, SIGKILL);
+            worker_reap(pl, w, &st);
+            if (k != IDLE) {
+                fprintf(stderr, "%s[%s] folio: the worker ended %s %d\n", t->pg.tty ? "\r\033[K" : "",
+                        pl->sorted[k]->value, WIFSIGNALED(st) ? "by signal" : "with status",
+                        WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+                tally_add(pl, t, k, &(result){.k = k, .status = BURST_FAILED});
+            } else if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+                fprintf(stderr, "%sfolio: a worker ended %s %d between reports\n",
+                        t->pg.tty ? "\r\033[K" : "", WIFSIGNALED(st) ? "by signal" : "with status",
+                        WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+                t->worker_failed = true;
+            }
+        }
+    }
+    /* every report is done: the workers still running were told to end */
+    for (size_t w = 0; w < pl->nworkers; w++) {
+        int st;
+        if (!pl->workers[w].pid)
+            continue;
+        worker_reap(pl, w, &st);
+        if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+            fprintf(stderr, "%sfolio: a worker ended %s %d after its last report\n",
+                    t->pg.tty ? "\r\033[K" : "", WIFSIGNALED(st) ? "by signal" : "with status",
+                    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+            t->worker_failed = true;
+        }
+    }
+    free(fds);
+    free(of);
+}
+
 /* ---- the burst ---- */
 
 int folio_cli_burst(const folio_burst_plan *p, folio_render_fn render, void *session)
@@ -290,7 +536,8 @@ int folio_cli_burst(const folio_burst_plan *p, folio_render_fn render, void *ses
     int status = BURST_OK;
     item *items = xcalloc(nvalues ? nvalues : 1, sizeof *items);
     item **sorted = xcalloc(nvalues ? nvalues : 1, sizeof *sorted);
-    result *results = MAP_FAILED;
+    tally t = {0};
+    pool pl = {0};
 
     /* every value's file name, over the whole burst, so that every shard agrees */
     for (size_t i = 0; i < nvalues; i++) {
@@ -340,115 +587,77 @@ int folio_cli_burst(const folio_burst_plan *p, folio_render_fn render, void *ses
             goto done;
         }
 
-    results =
-        mmap(NULL, (n ? n : 1) * sizeof *results, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (results == MAP_FAILED) {
-        fprintf(stderr, "folio: cannot share memory with the workers: %s\n", strerror(errno));
-        status = BURST_FAILED;
-        goto done;
-    }
-    progress pg = {.tty = isatty(STDERR_FILENO), .total = n, .width = 80};
+    t = (tally){.results = xcalloc(n ? n : 1, sizeof *t.results),
+                .pg = {.tty = isatty(STDERR_FILENO), .total = n, .width = 80}};
     struct winsize ws;
-    if (pg.tty && ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
-        pg.width = ws.ws_col;
-    progress_bar(&pg, NULL);
+    if (t.pg.tty && ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+        t.pg.width = ws.ws_col;
+    progress_bar(&t.pg, NULL);
 
-    unsigned running = 0;
-    size_t next = 0, written = 0, partial = 0, failed = 0;
-    worker_pids = xcalloc(p->jobs, sizeof *worker_pids);
-    nworker_pids = p->jobs;
+    unsigned nworkers = p->jobs < n ? p->jobs : (unsigned)n;
+    pl = (pool){.p = p,
+                .main_input = main_input,
+                .column = column,
+                .sorted = sorted,
+                .n = n,
+                .render = render,
+                .session = session,
+                .tty = t.pg.tty,
+                .workers = xcalloc(nworkers ? nworkers : 1, sizeof *pl.workers),
+                .nworkers = nworkers};
+    for (unsigned w = 0; w < nworkers; w++)
+        pl.workers[w].fd = -1;
+    /* every input that has the column is narrowed: its rows by value, found once for all */
+    pl.index = xcalloc(p->report->ninputs ? p->report->ninputs : 1, sizeof *pl.index);
+    pl.index_prev = xcalloc(p->report->ninputs ? p->report->ninputs : 1, sizeof *pl.index_prev);
+    for (size_t i = 0; i < p->report->ninputs; i++) {
+        int c = folio_table_column_index(p->tables[i], column);
+        if (c < 0 || !folio_burst_type_ok(folio_table_column_type(p->tables[i], c)))
+            continue;
+        pl.index[i] = folio_burst_index_create(p->tables[i], c);
+        if (folio_table_previous(p->tables[i]))
+            pl.index_prev[i] = folio_burst_index_create(folio_table_previous(p->tables[i]), c);
+    }
+    worker_pids = xcalloc(nworkers, sizeof *worker_pids);
+    nworker_pids = nworkers;
     struct sigaction saved[NFORWARDED];
     forward_signals(saved);
-    while (next < n || running) {
-        while (running < p->jobs && next < n) {
-            fflush(NULL);
-            pid_t pid = fork();
-            if (pid == 0) {
-                restore_signals(saved); /* the worker's own handlers (atomic.c) want the defaults */
-                work(p, main_input, column, sorted[next], &results[next], render, session, pg.tty);
-                _exit(results[next].status);
-            }
-            if (pid < 0) {
-                fprintf(stderr, "folio: cannot start a worker for \"%s\": %s\n", sorted[next]->value,
-                        strerror(errno));
-                if (running)
-                    break; /* try again when one ends */
-                results[next].status = BURST_FAILED;
-                failed++;
-                progress_report(&pg, sorted[next], &results[next]);
-                next++;
-                continue;
-            }
-            sorted[next++]->pid = pid;
-            for (size_t w = 0; w < nworker_pids; w++)
-                if (!worker_pids[w]) {
-                    worker_pids[w] = pid;
-                    break;
-                }
-            running++;
-        }
-        int ws_status;
-        pid_t pid = waitpid(-1, &ws_status, 0);
-        if (pid < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        size_t k = 0;
-        while (k < next && sorted[k]->pid != pid)
-            k++;
-        if (k == next)
-            continue;
-        running--;
-        sorted[k]->pid = 0;
-        for (size_t w = 0; w < nworker_pids; w++)
-            if (worker_pids[w] == pid)
-                worker_pids[w] = 0;
-        result *res = &results[k];
-        if (!res->done || !WIFEXITED(ws_status)) {
-            res->status = BURST_FAILED;
-            fprintf(stderr, "%s[%s] folio: the worker ended %s %d\n", pg.tty ? "\r\033[K" : "",
-                    sorted[k]->value, WIFSIGNALED(ws_status) ? "by signal" : "with status",
-                    WIFSIGNALED(ws_status) ? WTERMSIG(ws_status) : WEXITSTATUS(ws_status));
-        }
-        if (res->status == BURST_OK)
-            written++;
-        else if (res->status == BURST_PARTIAL)
-            partial++;
-        else
-            failed++;
-        if (res->status != BURST_FAILED)
-            folio_runlog_add_output(p->log, sorted[k]->path, res->pages, p->dry_run);
-        progress_report(&pg, sorted[k], res);
-    }
+    pl.saved = saved;
+    pool_run(&pl, &t);
     restore_signals(saved);
     free((void *)worker_pids);
     worker_pids = NULL;
     nworker_pids = 0;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    if (pg.tty)
+    if (t.pg.tty)
         fputs("\r\033[K", stderr);
-    fprintf(stderr, "folio: %s%zu of %zu report%s by %s.%s written", shard, written + partial, n,
+    fprintf(stderr, "folio: %s%zu of %zu report%s by %s.%s written", shard, t.written + t.partial, n,
             n == 1 ? "" : "s", input_name, column);
-    if (partial)
-        fprintf(stderr, " (%zu with failed sections)", partial);
-    if (failed)
-        fprintf(stderr, ", %zu failed", failed);
+    if (t.partial)
+        fprintf(stderr, " (%zu with failed sections)", t.partial);
+    if (t.failed)
+        fprintf(stderr, ", %zu failed", t.failed);
     fprintf(stderr, " in %.2f s with %u job%s\n", secs, p->jobs, p->jobs == 1 ? "" : "s");
-    if (failed) {
+    if (t.failed) {
         fprintf(stderr, "folio: failed:");
         size_t shown = 0;
         for (size_t i = 0; i < n && shown < 10; i++)
-            if (results[i].status == BURST_FAILED)
+            if (t.results[i].status == BURST_FAILED)
                 fprintf(stderr, "%s \"%s\"", shown++ ? "," : "", sorted[i]->value);
-        fprintf(stderr, "%s\n", failed > 10 ? ", ..." : "");
+        fprintf(stderr, "%s\n", t.failed > 10 ? ", ..." : "");
     }
-    status = failed ? BURST_FAILED : partial ? BURST_PARTIAL : BURST_OK;
+    status = t.failed || t.worker_failed ? BURST_FAILED : t.partial ? BURST_PARTIAL : BURST_OK;
 
 done:
-    if (results != MAP_FAILED)
-        munmap(results, (n ? n : 1) * sizeof *results);
+    for (size_t i = 0; pl.index && i < p->report->ninputs; i++) {
+        folio_burst_index_free(pl.index[i]);
+        folio_burst_index_free(pl.index_prev[i]);
+    }
+    free(pl.index);
+    free(pl.index_prev);
+    free(t.results);
+    free(pl.workers);
     for (size_t i = 0; i < nvalues; i++) {
         free(items[i].path);
         free(values[i]);

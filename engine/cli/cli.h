@@ -39,8 +39,8 @@ typedef int (*folio_render_fn)(void *session, const folio_burst *burst, folio_ou
 /* What `folio render --each` needs, loaded once and shared by every report. */
 typedef struct folio_burst_plan {
     const folio_report *report;
-    folio_table **tables;    /* one per input, loaded (each report narrows its copy) */
-    folio_diag *diag;        /* the run's; each report adds its own messages to its copy */
+    folio_table **tables;    /* one per input, loaded (each report sees copies narrowed to it) */
+    folio_diag *diag;        /* the run's; a report's messages are printed and forgotten when it ends */
     const char *each;        /* --each: "COLUMN" or "INPUT.COLUMN" */
     const char *output;      /* the -o template; it uses {value} */
     folio_output_vars vars;  /* {year}, {from}, {to}, {report} (value is set per report) */
@@ -51,7 +51,8 @@ typedef struct folio_burst_plan {
 } folio_burst_plan;
 
 /* `folio render --each`: one PDF per distinct value of the column, each rendered by render in
- * a forked process (up to plan->jobs at once), with progress on stderr and a summary line.
+ * one of plan->jobs worker processes forked once (a worker renders one report at a time, from
+ * copies of the tables narrowed to its value), with progress on stderr and a summary line.
  * Returns the exit status: 0 every report written, 1 one failed (or the burst could not be
  * planned), 2 --each names no usable column, 3 written but some with failed sections. */
 int folio_cli_burst(const folio_burst_plan *plan, folio_render_fn render, void *session);

@@ -442,7 +442,8 @@ typedef struct session {
 } session;
 
 /* Renders one report (a folio_render_fn): the whole report when b is NULL, else the report of
- * one burst value, whose tables are already narrowed. The PDF goes to out->path. */
+ * one burst value, whose tables are already narrowed. The PDF goes to out->path. A burst's
+ * report leaves the session as it found it, for the next. */
 static int render_one(void *arg, const folio_burst *b, folio_output *out)
 {
     session *s = arg;
@@ -454,6 +455,11 @@ static int render_one(void *arg, const folio_burst *b, folio_output *out)
     struct timespec t_plugins, t_layout, t_built, t1;
     folio_lock lock = {.fd = -1};
     bool dry = s->c->dry_run;
+    /* a burst's worker renders report after report: the sections that fail in this one are
+     * marked for it only (those that failed while resolving stay marked) */
+    bool *failed_before = b ? xcalloc(fr.nplugins ? fr.nplugins : 1, sizeof *failed_before) : NULL;
+    for (size_t i = 0; b && i < fr.nplugins; i++)
+        failed_before[i] = fr.plugins[i].failure != NULL;
     out->status = EXIT_FAILED;
     out->pages = 0;
     out->bytes = 0;
@@ -481,7 +487,7 @@ static int render_one(void *arg, const folio_burst *b, folio_output *out)
     hash_wait(s->hash);
     folio_provenance_pdf_options(s->prov, &popt);
     popt.untagged = rep->untagged;
-    popt.standards = s->c->pdf_standards_set ? s->c->pdf_standards
+    popt.standards = s->c->pdf_standards_set  ? s->c->pdf_standards
                      : rep->pdf_standards_set ? rep->pdf_standards
                                               : FOLIO_PDF_STANDARD_DEFAULT;
     popt.standards_default = !s->c->pdf_standards_set && !rep->pdf_standards_set;
@@ -524,8 +530,17 @@ static int render_one(void *arg, const folio_burst *b, folio_output *out)
                 fr.nfailed, fr.nfailed == 1 ? "" : "s", fr.nfailed == 1 ? "is" : "are");
 
 done:
-    s->fr->nfailed = fr.nfailed;
-    s->fr->failed_errors = fr.failed_errors;
+    if (b) {
+        for (size_t i = 0; i < fr.nplugins; i++)
+            if (!failed_before[i] && fr.plugins[i].failure) {
+                free(fr.plugins[i].failure);
+                fr.plugins[i].failure = NULL;
+            }
+        free(failed_before);
+    } else {
+        s->fr->nfailed = fr.nfailed;
+        s->fr->failed_errors = fr.failed_errors;
+    }
     folio_output_unlock(&lock);
     folio_layout_free(layout);
     folio_doc_free(fr.doc);

@@ -224,6 +224,21 @@ static void resize_rows(folio_table *t, size_t cap)
         t->ready = cap;
 }
 
+void folio_table_reserve_rows(folio_table *t, size_t rows)
+{
+    size_t cap = rows ? (rows + 63) / 64 * 64 : 64;
+    if (cap > t->cap)
+        resize_rows(t, cap);
+}
+
+void folio_column_reserve_text(folio_column *c, size_t bytes)
+{
+    if (bytes > c->text_cap) {
+        c->text = array_resize(c->text, c->text_cap, bytes);
+        c->text_cap = c->text_ready = bytes;
+    }
+}
+
 /* Bytes per value of a MULTI column holding bit set m: the least that keeps every bit. */
 static unsigned multi_width_of(uint64_t m)
 {

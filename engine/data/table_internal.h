@@ -134,6 +134,11 @@ void folio_array_free(void *p, size_t bytes);
  * Both tables have the same spec. (table_previous.c) */
 void folio_table_copy_pending(folio_table *to, const folio_table *from, const folio_cell *cells,
                               uint32_t line);
+/* Makes every stored column (and the line numbers) hold at least `rows` rows (64 if 0);
+ * what they hold is kept, new MULTI presence bits are clear. (table_keep.c copies into it.) */
+void folio_table_reserve_rows(folio_table *t, size_t rows);
+/* Makes the text arena of c hold at least `bytes` bytes, exactly that many if it grows. */
+void folio_column_reserve_text(folio_column *c, size_t bytes);
 /* Releases spare capacity once loading is done. */
 void folio_table_shrink(folio_table *t);
 

@@ -297,3 +297,65 @@ void folio_burst_rows(const folio_table *t, int col, const char *value, folio_ro
     }
     folio_rows_fit(out, rows);
 }
+
+/* One row of an index: its value and where it is. */
+typedef struct indexed {
+    char *value;
+    uint32_t row;
+} indexed;
+
+struct folio_burst_index {
+    indexed *rows; /* every row with a value, by value (strcmp) and then by row */
+    size_t n;
+};
+
+static int cmp_indexed(const void *a, const void *b)
+{
+    const indexed *x = a, *y = b;
+    int c = strcmp(x->value, y->value);
+    return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+folio_burst_index *folio_burst_index_create(const folio_table *t, int col)
+{
+    size_t rows = folio_table_row_count(t);
+    folio_burst_index *ix = xcalloc(1, sizeof *ix);
+    ix->rows = xcalloc(rows ? rows : 1, sizeof *ix->rows);
+    for (size_t r = 0; r < rows; r++) {
+        char buf[32];
+        const char *v = folio_burst_cell(t, r, col, buf, sizeof buf);
+        if (v)
+            ix->rows[ix->n++] = (indexed){.value = xstrdup(v), .row = (uint32_t)r};
+    }
+    qsort(ix->rows, ix->n, sizeof *ix->rows, cmp_indexed);
+    return ix;
+}
+
+void folio_burst_index_get_rows(const folio_burst_index *ix, const char *value, folio_rows *out)
+{
+    size_t lo = 0, hi = ix->n; /* the first row whose value is not below `value` */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(ix->rows[mid].value, value) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < ix->n && !strcmp(ix->rows[end].value, value))
+        end++;
+    out->n = end - lo;
+    out->idx = xmalloc((out->n ? out->n : 1) * sizeof *out->idx);
+    for (size_t i = 0; i < out->n; i++)
+        out->idx[i] = ix->rows[lo + i].row;
+}
+
+void folio_burst_index_free(folio_burst_index *ix)
+{
+    if (!ix)
+        return;
+    for (size_t i = 0; i < ix->n; i++)
+        free(ix->rows[i].value);
+    free(ix->rows);
+    free(ix);
+}

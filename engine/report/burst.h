@@ -65,4 +65,12 @@ char **folio_burst_values(const folio_table *t, int col, size_t *n, size_t *miss
 /* The rows whose cell in col is value (out->idx malloc'ed; free with folio_rows_free). */
 void folio_burst_rows(const folio_table *t, int col, const char *value, folio_rows *out);
 
+/* The rows of a column grouped by value, made once to find many values' rows (a burst finds
+ * each report's): the table must not change while the index is used. */
+typedef struct folio_burst_index folio_burst_index;
+folio_burst_index *folio_burst_index_create(const folio_table *t, int col);
+/* The same rows as folio_burst_rows(t, col, value, out), found by binary search. */
+void folio_burst_index_get_rows(const folio_burst_index *ix, const char *value, folio_rows *out);
+void folio_burst_index_free(folio_burst_index *ix);
+
 #endif

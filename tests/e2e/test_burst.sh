@@ -1,6 +1,7 @@
 # folio render --each: one PDF per distinct value, each holding only that value's figures; safe
 # file names; a failing report among several; --jobs 1 and 2 give the same bytes; --shard K/N
-# partitions the values; -o templates; the command line's mistakes are usage errors (exit 2).
+# partitions the values; a worker killed mid-report fails only that report; -o templates; the
+# command line's mistakes are usage errors (exit 2).
 source "$(dirname "$0")/lib.sh"
 R=reports/4pi-reality-impact
 P=tests/data/reports/burst
@@ -94,7 +95,7 @@ printf '%s\n' "Beds-Luton.pdf" "North West.pdf" "Wales.pdf" "Ynys Môn - Anglese
     "a_b_.pdf" "Île-de-France.pdf" | LC_ALL=C sort >"$TMP/want-places"
 check "places: safe names for '/', ':', '?', a leading dot or dash; accents kept; no PDF for the failure" \
     diff "$TMP/want-places" <(listing "$TMP/places")
-check "places: the failure is named with its plugin and line" said "[Fail] $P/plugins/place.lua:8: error: no report for Fail"
+check "places: the failure is named with its plugin and line" said "[Fail] $P/plugins/place.lua:9: error: no report for Fail"
 check "places: the failure's progress line" said "$TMP/places/Fail.pdf: failed, nothing written"
 check "places: summary counts the failure" said "folio: 8 of 9 reports by visits.place written, 1 failed in"
 check "places: rows without a value are counted" said "folio: 1 row of visits has no place and is in no report"
@@ -111,6 +112,20 @@ check "Wales: its row dated 2024 and its note" sees "Wales" "Visits: 1; walks: 1
 check "Beds/Luton: the value as written" sees "Beds-Luton" "Burst: place = [Beds/Luton]"
 check "Île-de-France: accents kept" sees "Île-de-France" "Burst: place = [Île-de-France]"
 check "places: no temporary file left" test -z "$(ls -A "$TMP/places" | grep -v '\.pdf$')"
+
+# One worker renders every report (--jobs 1): the failure, its messages and its failed section
+# stay with the report they belong to; the reports after it see nothing of them.
+run render "$P" --each place -o "$TMP/one-worker/{value}.pdf" --jobs 1
+check "one worker: exit 1 (got $(rc))" test "$(rc)" -eq 1
+check "one worker: only Fail failed" said "folio: 8 of 9 reports by visits.place written, 1 failed in"
+check "one worker: Fail's message once" test "$(grep -c 'no report for Fail' "$TMP/err")" -eq 1
+check "one worker: the same PDFs as two" diff <(listing "$TMP/one-worker") <(listing "$TMP/places")
+run render "$P" --each place -o "$TMP/one-kg/{value}.pdf" --jobs 1 --keep-going
+check "one worker, --keep-going: exit 3 (got $(rc))" test "$(rc)" -eq 3
+check "one worker, --keep-going: one report with a failed section" \
+    said "folio: 9 of 9 reports by visits.place written (1 with failed sections) in"
+check "one worker, --keep-going: the report after Fail is whole" \
+    test "$(grep -c 'with failed sections' "$TMP/err")" -eq 2 # Fail's progress line and the summary
 
 # a value that would overwrite another's PDF: an error before anything is written
 run render "$P" --data "$P/clash" --each place -o "$TMP/clash/{value}.pdf"
@@ -132,15 +147,21 @@ check "terminal: no plain line for a report that worked" lacks "$TMP/tty.out" "W
 check "terminal: a line for the failure" contains "$TMP/tty.out" "$TMP/tty/Fail.pdf: failed, nothing written"
 check "terminal: the summary" contains "$TMP/tty.out" "folio: 8 of 9 reports by visits.place written, 1 failed in"
 
-# SIGTERM to the burst ends its workers too; no temporary file is left
-"$FOLIO" render "$R" --each region -o "$TMP/term/{value}.pdf" --jobs 2 2>"$TMP/term.err" &
+# SIGTERM to the burst ends its workers too; no temporary file is left (sent while one worker
+# spins on Hang, so the burst is surely running)
+"$FOLIO" render "$P" --data "$P/hang" --each place -o "$TMP/term/{value}.pdf" --jobs 2 2>"$TMP/term.err" &
 pid=$!
-sleep 1
+for _ in $(seq 300); do
+    grep -q "Beta.pdf: " "$TMP/term.err" && break
+    sleep 0.1
+done
+sleep 0.5
 workers=$(pgrep -P "$pid" | tr '\n' ' ')
 kill -TERM "$pid"
 wait "$pid"
 termrc=$?
-check "SIGTERM: the burst ends by it (got $termrc)" test "$termrc" -eq 143 -o -z "$workers"
+check "SIGTERM: the burst ends by it (got $termrc)" test "$termrc" -eq 143
+check "SIGTERM: it had workers" test -n "$workers"
 sleep 0.5
 left=0
 for w in $workers; do # a zombie (never reaped where PID 1 does not reap) has ended
@@ -148,6 +169,30 @@ for w in $workers; do # a zombie (never reaped where PID 1 does not reap) has en
 done
 check "SIGTERM: no worker left running" test "$left" -eq 0
 check "SIGTERM: only whole PDFs in the folder" test -z "$(ls -A "$TMP/term" 2>/dev/null | grep -v '\.pdf$')"
+
+# A worker killed mid-report (kill -9): that report fails, the others are all written by a
+# worker started in its place. --jobs 1: the one worker is on Hang once Beta is done.
+"$FOLIO" render "$P" --data "$P/hang" --each place -o "$TMP/hang/{value}.pdf" --jobs 1 2>"$TMP/hang.err" &
+pid=$!
+for _ in $(seq 300); do
+    grep -q "Beta.pdf: " "$TMP/hang.err" && break
+    sleep 0.1
+done
+sleep 0.5
+worker=$(pgrep -P "$pid")
+check "killed worker: one worker" test "$(echo "$worker" | wc -w)" -eq 1
+kill -KILL $worker
+wait "$pid"
+hangrc=$?
+check "killed worker: exit 1 (got $hangrc)" test "$hangrc" -eq 1
+check "killed worker: the report it was on failed" grep -qF "[Hang] folio: the worker ended by signal 9" "$TMP/hang.err"
+check "killed worker: its progress line" grep -qF "$TMP/hang/Hang.pdf: failed, nothing written" "$TMP/hang.err"
+check "killed worker: every other report written" diff <(listing "$TMP/hang") <(printf '%s\n' Alpha.pdf Beta.pdf Omega.pdf Zeta.pdf)
+check "killed worker: the summary" grep -qF "folio: 4 of 5 reports by visits.place written, 1 failed in" "$TMP/hang.err"
+check "killed worker: the failure named" grep -qF 'folio: failed: "Hang"' "$TMP/hang.err"
+sees_hang() { pdf_text "$TMP/hang/$1.pdf" "$TMP/t"; one_line "$TMP/t" | grep -qF -- "$2"; }
+check "killed worker: Zeta's report sees only Zeta" sees_hang Zeta "Burst: place = [Zeta]"
+check "killed worker: Zeta's rows only" sees_hang Zeta "Visits: 1; walks: 1; notes: 0; kinds: 2."
 
 # ---- -o templates ----
 run render "$P" --each place -o "$TMP/tpl/{report}/{year}/{from}_{to}/{{x}}-{value}.pdf" --year 2025 --keep-going

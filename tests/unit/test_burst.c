@@ -1,5 +1,6 @@
 /* Bursting's pure parts: the shard partition, -o templates, safe file names, the values of a
- * column, and narrowing a table to one value's rows. */
+ * column, and narrowing a table to one value's rows (in place, or into a copy). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,7 +163,9 @@ static void test_safe_names(void)
     CHECK(!folio_output_same("out/North.pdf", "out/North2.pdf"));
 }
 
-static folio_table *load(const char *csv)
+/* Loads csv as a table of six columns; with `year`, the period is that year and the year
+ * before is kept as the previous period's table. */
+static folio_table *load_period(const char *csv, int year)
 {
     static folio_colspec cols[] = {
         {.name = "id", .type = FOLIO_INTEGER}, {.name = "region", .type = FOLIO_TEXT},
@@ -178,12 +181,25 @@ static folio_table *load(const char *csv)
                             .period_rule = FOLIO_PERIOD_NONE,
                             .from = FOLIO_DATE_NONE,
                             .to = FOLIO_DATE_NONE};
+    if (year) {
+        spec.period_rule = FOLIO_PERIOD_WITHIN;
+        spec.from = folio_date_from_ymd(year, 1, 1);
+        spec.to = folio_date_from_ymd(year, 12, 31);
+        spec.has_previous = spec.keep_previous = true;
+        spec.prev_from = folio_date_from_ymd(year - 1, 1, 1);
+        spec.prev_to = folio_date_from_ymd(year - 1, 12, 31);
+    }
     folio_diag d;
     folio_diag_init(&d);
     d.quiet = true;
     folio_table *t = folio_table_load_text(&spec, csv, strlen(csv), &d);
     folio_diag_free(&d);
     return t;
+}
+
+static folio_table *load(const char *csv)
+{
+    return load_period(csv, 0);
 }
 
 static void test_values_and_keep(void)
@@ -262,6 +278,166 @@ static void test_values_and_keep(void)
     folio_table_free(t);
 }
 
+/* Whether a and b hold the same rows, cells, dictionaries and statistics (previous period's
+ * tables included), as far as a plugin can tell. */
+static bool same_table(const folio_table *a, const folio_table *b)
+{
+    if (!a || !b)
+        return a == b;
+    size_t n = folio_table_row_count(a), ncols = folio_table_column_count(a);
+    if (n != folio_table_row_count(b) || ncols != folio_table_column_count(b))
+        return false;
+    for (int c = 0; c < (int)ncols; c++) {
+        if (folio_table_column_type(a, c) != folio_table_column_type(b, c) ||
+            folio_table_code_count(a, c) != folio_table_code_count(b, c))
+            return false;
+        for (size_t k = 0; k < folio_table_code_count(a, c); k++)
+            if (strcmp(folio_table_code_name(a, c, k), folio_table_code_name(b, c, k)))
+                return false;
+        for (size_t r = 0; r < n; r++) {
+            const char *ta = folio_table_get_text(a, r, c, NULL), *tb = folio_table_get_text(b, r, c, NULL);
+            double na = folio_table_get_number(a, r, c), nb = folio_table_get_number(b, r, c);
+            if (folio_table_is_missing(a, r, c) != folio_table_is_missing(b, r, c) || !ta != !tb ||
+                (ta && strcmp(ta, tb)) || (na != nb && !(isnan(na) && isnan(nb))) ||
+                folio_table_get_date(a, r, c) != folio_table_get_date(b, r, c) ||
+                folio_table_get_code(a, r, c) != folio_table_get_code(b, r, c) ||
+                folio_table_get_yesno(a, r, c) != folio_table_get_yesno(b, r, c) ||
+                folio_table_get_multi(a, r, c) != folio_table_get_multi(b, r, c))
+                return false;
+        }
+    }
+    for (size_t r = 0; r < n; r++)
+        if (folio_table_row_line(a, r) != folio_table_row_line(b, r))
+            return false;
+    folio_table_stats sa, sb;
+    folio_table_get_stats(a, &sa);
+    folio_table_get_stats(b, &sb);
+    if (sa.rows_read != sb.rows_read || sa.rows_used != sb.rows_used ||
+        sa.out_of_period != sb.out_of_period || sa.counts_previous != sb.counts_previous ||
+        sa.previous_used != sb.previous_used || sa.rejected != sb.rejected || sa.nreasons != sb.nreasons ||
+        sa.first_date != sb.first_date || sa.last_date != sb.last_date)
+        return false;
+    for (size_t i = 0; i < sa.nreasons; i++)
+        if (strcmp(sa.reasons[i].text, sb.reasons[i].text) || sa.reasons[i].count != sb.reasons[i].count)
+            return false;
+    return same_table(folio_table_previous(a), folio_table_previous(b));
+}
+
+/* folio_table_copy_rows gives what folio_table_keep_rows leaves, previous period included, and
+ * leaves the table it copies from as it was loaded. */
+static void test_copy_rows(void)
+{
+    const char *csv = "id,region,day,kind,tags,ok\n"
+                      "1,North West,2025-01-05,a,x;y,yes\n"
+                      "2,Wales,2025-02-01,b,,no\n"
+                      "3,North West,2024-03-01,a,w,yes\n"
+                      "4,North West,2025-04-01,b,z,\n"
+                      "5,Wales,2024-05-01,a,x,no\n"
+                      "6,North West,2025-06-30,,,yes\n"
+                      "7,North West,2025-07-01,c,x,yes\n" /* rejected: no code c */
+                      "8,North West,2024-12-31,b,y;w,\n"
+                      "9,Wales,2023-01-01,a,x,no\n"; /* in neither period */
+    folio_table *t = load_period(csv, 2025), *loaded = load_period(csv, 2025);
+    CHECK(t && loaded && folio_table_previous(t));
+    if (!t || !loaded || !folio_table_previous(t))
+        return;
+    int region = folio_table_column_index(t, "region");
+    CHECK(same_table(t, loaded));
+    for (int v = 0; v < 3; v++) {
+        const char *value = v == 0 ? "North West" : v == 1 ? "Wales" : "Nowhere";
+        folio_rows rows, prev_rows;
+        folio_burst_rows(t, region, value, &rows);
+        folio_burst_rows(folio_table_previous(t), region, value, &prev_rows);
+        folio_table *copy = folio_table_copy_rows(t, &rows, &prev_rows);
+        folio_table *whole_prev = folio_table_copy_rows(t, &rows, NULL);
+        CHECK(copy != NULL && whole_prev != NULL);
+
+        /* keep_rows on a second load of the same file, as the burst did in each process */
+        folio_table *k = load_period(csv, 2025);
+        CHECK(folio_table_keep_rows(k, &rows));
+        CHECK(folio_table_keep_rows(folio_table_previous(k), &prev_rows));
+        folio_table_set_previous_used(k, prev_rows.n);
+        CHECK(same_table(copy, k));
+        CHECK(same_table(t, loaded)); /* the copy took nothing from t */
+        CHECK(same_table(folio_table_previous(whole_prev), folio_table_previous(loaded)));
+        folio_table_stats st;
+        folio_table_get_stats(whole_prev, &st);
+        CHECK_INT(st.previous_used, 2 + 1); /* rows 3, 5 and 8: not narrowed, not recounted */
+        if (v == 0) {
+            CHECK_INT(folio_table_row_count(copy), 3);
+            CHECK_INT(folio_table_row_count(folio_table_previous(copy)), 2);
+            folio_table_get_stats(copy, &st);
+            CHECK_INT(st.previous_used, 2);
+            CHECK_INT(st.rejected, 1);
+            char a[11], b[11];
+            folio_date_format(st.first_date, a);
+            folio_date_format(st.last_date, b);
+            CHECK_STR(a, "2025-01-05");
+            CHECK_STR(b, "2025-06-30");
+        }
+        if (v == 2)
+            CHECK_INT(folio_table_row_count(copy), 0);
+        folio_table_free(copy);
+        folio_table_free(whole_prev);
+        folio_table_free(k);
+        folio_rows_free(&rows);
+        folio_rows_free(&prev_rows);
+    }
+
+    /* not ascending, or out of range, in either list: refused */
+    uint32_t back[] = {1, 0}, far[] = {0, 99}, one[] = {0};
+    CHECK(folio_table_copy_rows(t, &(folio_rows){back, 2}, NULL) == NULL);
+    CHECK(folio_table_copy_rows(t, &(folio_rows){far, 2}, NULL) == NULL);
+    CHECK(folio_table_copy_rows(t, &(folio_rows){one, 1}, &(folio_rows){far, 2}) == NULL);
+    CHECK(folio_table_copy_rows(t, NULL, NULL) == NULL);
+    CHECK(same_table(t, loaded));
+    folio_table_free(t);
+    folio_table_free(loaded);
+}
+
+/* An index finds, for every value of every column a burst can split by, the rows
+ * folio_burst_rows finds by reading the whole column. */
+static void test_index(void)
+{
+    const char *csv = "id,region,day,kind,tags,ok\n"
+                      "1,North West,2025-01-05,a,x;y,yes\n"
+                      "2,Wales,2025-02-01,b,,no\n"
+                      "3,,2025-03-01,a,y,yes\n"
+                      "4,North West,2025-04-01,b,z,\n"
+                      "5,Île-de-France,2025-01-05,a,x,no\n"
+                      "-6, North West ,2025-06-30,,,yes\n"
+                      "1,Wales,2025-01-05,a,,no\n";
+    folio_table *t = load(csv);
+    CHECK(t != NULL);
+    if (!t)
+        return;
+    static const char *const names[] = {"id", "region", "day", "kind", "ok"};
+    int bad = 0, found = 0;
+    for (size_t c = 0; c < sizeof names / sizeof *names; c++) {
+        int col = folio_table_column_index(t, names[c]);
+        folio_burst_index *ix = folio_burst_index_create(t, col);
+        size_t n = 0, missing = 0;
+        char **v = folio_burst_values(t, col, &n, &missing);
+        for (size_t i = 0; i <= n + 2; i++) {
+            const char *value = i < n ? v[i] : i == n ? "Nowhere" : i == n + 1 ? "" : "zzz";
+            folio_rows want, got;
+            folio_burst_rows(t, col, value, &want);
+            folio_burst_index_get_rows(ix, value, &got);
+            bad += want.n != got.n || (want.n && memcmp(want.idx, got.idx, want.n * sizeof *want.idx));
+            found += (int)got.n;
+            folio_rows_free(&want);
+            folio_rows_free(&got);
+        }
+        for (size_t i = 0; i < n; i++)
+            free(v[i]);
+        free(v);
+        folio_burst_index_free(ix);
+    }
+    CHECK_INT(bad, 0);
+    CHECK_INT(found, 7 + 6 + 7 + 6 + 6); /* every row with a value, once per column */
+    folio_table_free(t);
+}
+
 int main(void)
 {
     test_partition();
@@ -269,5 +445,7 @@ int main(void)
     test_template();
     test_safe_names();
     test_values_and_keep();
+    test_copy_rows();
+    test_index();
     return harness_summary();
 }

@@ -1,4 +1,5 @@
--- Prints what one report of a burst sees: the value, its label and the rows of each input.
+-- Prints what one report of a burst sees: the value, its label and the rows of each input. The
+-- value "Fail" fails; "Hang" spins until its worker is killed (or the instruction limit ends it).
 return {
   name = "place",
   version = "1.0.0",
@@ -6,6 +7,9 @@ return {
     local b = ctx.burst
     if b and b.value == "Fail" then
       error("no report for Fail")
+    end
+    if b and b.value == "Hang" then
+      while true do end
     end
     local v = ctx.inputs.visits
     return {
