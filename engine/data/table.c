@@ -234,7 +234,7 @@ void folio_table_reserve_rows(folio_table *t, size_t rows)
 void folio_column_reserve_text(folio_column *c, size_t bytes)
 {
     if (bytes > c->text_cap) {
-        c->text = array_resize(c->text, c->text_cap, bytes);
+        c->text = folio_array_resize(c->text, c->text_cap, bytes);
         c->text_cap = c->text_ready = bytes;
     }
 }

@@ -344,10 +344,9 @@ void folio_burst_index_get_rows(const folio_burst_index *ix, const char *value, 
     size_t end = lo;
     while (end < ix->n && !strcmp(ix->rows[end].value, value))
         end++;
-    out->n = end - lo;
-    out->idx = xmalloc((out->n ? out->n : 1) * sizeof *out->idx);
-    for (size_t i = 0; i < out->n; i++)
-        out->idx[i] = ix->rows[lo + i].row;
+    folio_rows_room(out, end - lo); /* (folio_rows_free expects a list made so) */
+    for (size_t i = lo; i < end; i++)
+        out->idx[out->n++] = ix->rows[i].row;
 }
 
 void folio_burst_index_free(folio_burst_index *ix)
