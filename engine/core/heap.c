@@ -9,9 +9,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #define FOLIO_HEAP_HUGE 1
-#ifndef MADV_COLLAPSE
-#define MADV_COLLAPSE 25
-#endif
 #endif
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -31,17 +28,18 @@ int folio_heap_init(size_t reserve)
     const char *env = getenv("FOLIO_HUGE_PAGES");
     if (env && !strcmp(env, "0"))
         return 0;
-    const uintptr_t huge = (uintptr_t)2 << 20;
+    const uintptr_t huge = (uintptr_t)2 << 20, page = 4096;
     if (reserve < huge || reserve > ((size_t)1 << 30))
         return 0;
     /* The heap glibc made before main() (a few KiB, libraries' constructors) ends at the break.
-     * Move the break to the next 2 MiB boundary: glibc sees the gap as another program's sbrk
-     * and starts its next extension there. The gap is never touched, so never resident. */
+     * Move the break to one page below the next 2 MiB boundary: glibc sees the gap as another
+     * program's sbrk and starts its next extension there, so the header it keeps at the start of
+     * its free space lies in that page, below the huge pages. The gap is never touched. */
     uintptr_t cur = (uintptr_t)sbrk(0);
     if (cur == (uintptr_t)-1)
         return 0;
-    uintptr_t start = (cur + huge - 1) & ~(huge - 1);
-    if (start > cur && sbrk((intptr_t)(start - cur)) == (void *)-1)
+    uintptr_t start = (cur + page + huge - 1) & ~(huge - 1);
+    if (sbrk((intptr_t)(start - page - cur)) == (void *)-1)
         return 0;
     if ((!mallopt(M_MMAP_THRESHOLD, MMAP_AT)) || !mallopt(M_TRIM_THRESHOLD, (int)reserve) ||
         !mallopt(M_TOP_PAD, (int)reserve))
@@ -54,11 +52,13 @@ int folio_heap_init(size_t reserve)
     mallopt(M_TOP_PAD, 128 << 10); /* glibc's default: later extensions as glibc makes them */
     if (end == (uintptr_t)-1 || end <= start + huge)
         return 0;
-    if (madvise((void *)start, (end - start) & ~(huge - 1), MADV_HUGEPAGE) != 0)
+    size_t len = (end - start) & ~(huge - 1);
+    if (madvise((void *)start, len, MADV_HUGEPAGE) != 0)
         return 0;
-    /* glibc has written the top chunk's header in the first 2 MiB already, so that part was
-     * faulted in as small pages; collapse it into one huge page (Linux 6.1; else it stays). */
-    (void)madvise((void *)start, huge, MADV_COLLAPSE);
+    /* The probe's memory is free again (its header went back to the page below `start`), but
+     * its first pages were touched as small pages, and a 2 MiB range with small pages mapped
+     * gets no huge page: drop them (they read as zero again), so the next touch maps one. */
+    (void)madvise((void *)start, huge, MADV_DONTNEED);
     return 1;
 #else
     (void)reserve;
