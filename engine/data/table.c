@@ -419,17 +419,22 @@ void folio_table_append(folio_table *t, folio_table *from, const int *map)
         folio_array_free(f->multi_present, from->cap / 64 * sizeof(uint64_t));
         folio_array_free(f->text_off, from->cap ? (from->cap + 1) * sizeof *f->text_off : 0);
         folio_array_free(f->text, f->text_cap);
-        f->num = f->multi = NULL;
-        f->date = NULL;
-        f->small = NULL;
-        f->multi_present = f->text_off = NULL;
-        f->text = NULL;
-        f->text_len = f->text_cap = f->text_ready = 0;
+        folio_column_forget_rows(f);
     }
     from->nrows = from->cap = from->ready = 0;
     t->nrows = total;
     if (t->ready < total)
         t->ready = total;
+}
+
+void folio_column_forget_rows(folio_column *c)
+{
+    c->num = c->multi = NULL;
+    c->date = NULL;
+    c->small = NULL;
+    c->multi_present = c->text_off = NULL;
+    c->text = NULL;
+    c->text_len = c->text_cap = c->text_ready = 0;
 }
 
 void folio_table_drop_column(folio_table *t, int col)

@@ -115,6 +115,9 @@ void folio_table_add_row(folio_table *t, const folio_cell *cells, uint32_t line)
  * `from` is freed once copied, so the two tables never both hold every row; `from` is left
  * empty (its counts untouched). */
 void folio_table_append(folio_table *t, folio_table *from, const int *map);
+/* Sets every row array of c to none (no rows, no text) without freeing: they were freed, or
+ * belong to another column. */
+void folio_column_forget_rows(folio_column *c);
 /* Frees a TEXT column's cells and marks it not stored (a key kept only for the duplicate check). */
 void folio_table_drop_column(folio_table *t, int col);
 /* Adds a code to an interned dictionary (stored lower case); returns its index. */

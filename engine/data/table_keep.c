@@ -114,12 +114,7 @@ static void copy_column_shape(folio_column *to, const folio_column *c)
 {
     *to = *c; /* scalars and the code lookup slots */
     to->name = xstrdup(c->name);
-    to->num = to->multi = NULL;
-    to->date = NULL;
-    to->small = NULL;
-    to->multi_present = to->text_off = NULL;
-    to->text = NULL;
-    to->text_len = to->text_cap = to->text_ready = 0;
+    folio_column_forget_rows(to); /* (they are c's) */
     if (!c->codes)
         return;
     to->codes = xcalloc(FOLIO_MAX_CODES, sizeof *to->codes);

@@ -14,6 +14,7 @@
 
 #include "core/heap.h"
 #include "harness.h"
+#include "smaps.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
@@ -25,49 +26,6 @@
 #ifndef SANITIZED
 #define SANITIZED 0
 #endif
-
-/* The smaps entry of the mapping holding p: its VmFlags line and AnonHugePages in KiB. */
-static bool mapping_of(const void *p, char *flags, size_t flags_size, long *huge_kb)
-{
-    FILE *f = fopen("/proc/self/smaps", "r");
-    if (!f)
-        return false;
-    char line[512];
-    bool in = false, found = false;
-    uintptr_t a = (uintptr_t)p;
-    *huge_kb = -1;
-    flags[0] = '\0';
-    while (fgets(line, sizeof line, f)) {
-        unsigned long lo, hi;
-        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
-            if (found)
-                break;
-            in = a >= lo && a < hi;
-            continue;
-        }
-        if (!in)
-            continue;
-        found = true;
-        if (!strncmp(line, "AnonHugePages:", 14))
-            *huge_kb = strtol(line + 14, NULL, 10);
-        else if (!strncmp(line, "VmFlags:", 8))
-            snprintf(flags, flags_size, "%s", line + 8);
-    }
-    fclose(f);
-    return found;
-}
-
-static bool huge_pages_on(void)
-{
-    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-    char line[128] = "";
-    if (f) {
-        if (!fgets(line, sizeof line, f))
-            line[0] = '\0';
-        fclose(f);
-    }
-    return strstr(line, "[always]") || strstr(line, "[madvise]");
-}
 
 int main(void)
 {

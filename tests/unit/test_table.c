@@ -16,6 +16,7 @@
 #include "data/table.h"
 #include "data/table_internal.h"
 #include "harness.h"
+#include "smaps.h"
 
 #define N(a) (sizeof(a) / sizeof *(a))
 
@@ -1818,55 +1819,21 @@ static void test_generated_messy(void)
     folio_diag_free(&d);
 }
 
-/* The smaps VmFlags of the mapping holding p ("" if not found). */
-static void vmflags_of(const void *p, char *out, size_t size)
-{
-    FILE *f = fopen("/proc/self/smaps", "r");
-    char line[512];
-    bool in = false;
-    out[0] = '\0';
-    while (f && fgets(line, sizeof line, f)) {
-        unsigned long lo, hi;
-        char c;
-        if (sscanf(line, "%lx-%lx%c", &lo, &hi, &c) == 3 && c == ' ') {
-            in = (uintptr_t)p >= lo && (uintptr_t)p < hi;
-            continue;
-        }
-        if (in && !strncmp(line, "VmFlags:", 8)) {
-            snprintf(out, size, "%.*s", (int)(size - 1), line + 8);
-            break;
-        }
-    }
-    if (f)
-        fclose(f);
-}
-
-static bool thp_available(void)
-{
-    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-    char line[128] = "";
-    if (f) {
-        if (!fgets(line, sizeof line, f))
-            line[0] = '\0';
-        fclose(f);
-    }
-    return strstr(line, "[always]") || strstr(line, "[madvise]");
-}
-
 /* Row lists (folio_rows_room/fit, as filters make them): a long one is a mapping of its own on a
  * 2 MiB boundary advised for huge pages, shrinks in place keeping its rows, and frees with
  * folio_rows_free; a short one is malloc's. Columns grown past 2 MiB are advised the same way. */
 static void test_row_lists_and_huge_pages(void)
 {
-    char flags[512];
+    char flags[600];
+    long huge_kb;
     folio_rows r;
     folio_rows_room(&r, 1000000);
     CHECK(r.idx != NULL && r.n == 0);
     CHECK(((uintptr_t)r.idx & ((2u << 20) - 1)) == 0);
     for (size_t i = 0; i < 1000000; i += 3)
         r.idx[r.n++] = (uint32_t)i;
-    vmflags_of(r.idx, flags, sizeof flags);
-    if (thp_available())
+    mapping_of(r.idx, flags, sizeof flags, &huge_kb);
+    if (huge_pages_on())
         CHECK(strstr(flags, " hg") != NULL);
     folio_rows_fit(&r, 1000000);
     CHECK_INT(r.n, 333334);
@@ -1896,8 +1863,8 @@ static void test_row_lists_and_huge_pages(void)
     folio_array_free(a, 100);
     uint8_t *b = folio_array_resize(NULL, 0, (size_t)4 << 20);
     CHECK(((uintptr_t)b & ((2u << 20) - 1)) == 0);
-    vmflags_of(b, flags, sizeof flags);
-    if (thp_available())
+    mapping_of(b, flags, sizeof flags, &huge_kb);
+    if (huge_pages_on())
         CHECK(strstr(flags, " hg") != NULL);
     folio_array_free(b, (size_t)4 << 20);
 }
