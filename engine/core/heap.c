@@ -41,7 +41,10 @@ int folio_heap_init(size_t reserve)
     uintptr_t start = (cur + page + huge - 1) & ~(huge - 1);
     if (sbrk((intptr_t)(start - page - cur)) == (void *)-1)
         return 0;
-    if ((!mallopt(M_MMAP_THRESHOLD, MMAP_AT)) || !mallopt(M_TRIM_THRESHOLD, (int)reserve) ||
+    /* glibc trims the top when a free leaves it at M_TRIM_THRESHOLD or more, down to M_TOP_PAD
+     * (128 KiB once this is done): at `reserve` the whole fresh reserve, a little more than that,
+     * would go at the first large free. Twice the reserve keeps it. */
+    if ((!mallopt(M_MMAP_THRESHOLD, MMAP_AT)) || !mallopt(M_TRIM_THRESHOLD, (int)(2 * reserve)) ||
         !mallopt(M_TOP_PAD, (int)reserve))
         return 0;
     /* One allocation larger than what is left of the old heap makes glibc extend it by the

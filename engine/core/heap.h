@@ -9,8 +9,8 @@
  * `reserve` bytes at once and asks the kernel (madvise MADV_HUGEPAGE) for huge pages from the
  * boundary on. The reservation is address space only: a page is resident once it is touched, as
  * before. Allocations below 1 MiB stay on the heap (M_MMAP_THRESHOLD; larger ones are mapped on
- * their own and returned when freed), and up to `reserve` bytes of freed memory at the heap's top
- * are kept for reuse (M_TRIM_THRESHOLD): a trimmed heap would grow back on small pages.
+ * their own and returned when freed), and up to twice `reserve` bytes of freed memory at the
+ * heap's top are kept for reuse (M_TRIM_THRESHOLD): a trimmed heap would grow back on small pages.
  *
  * Call it first in main(), before threads. Where huge pages are off (transparent_hugepage set to
  * never), under a sanitizer, or if any step fails, the heap is glibc's default; nothing else

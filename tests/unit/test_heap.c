@@ -1,8 +1,9 @@
 /* The heap on transparent huge pages (engine/core/heap.c): after folio_heap_init the heap's
  * mapping is advised for huge pages (VmFlags "hg" in /proc/self/smaps) and memory touched there
  * is backed by them (AnonHugePages); with FOLIO_HUGE_PAGES=0 the heap is left as glibc made it;
- * and malloc/realloc/free work as before across the reserve's edge. Where the kernel has huge
- * pages off, or under a sanitizer (its allocator is not glibc's), folio_heap_init must say 0. */
+ * a large free at the top does not trim the reserve away; and malloc/realloc/free work as
+ * before across the reserve's edge. Where the kernel has huge pages off, or under a sanitizer
+ * (its allocator is not glibc's), folio_heap_init must say 0. */
 #define _GNU_SOURCE
 #include <stdbool.h>
 #include <stdint.h>
@@ -51,6 +52,14 @@ int main(void)
 
     int r = folio_heap_init((size_t)4 << 20);
     CHECK_INT(r, on ? 1 : 0);
+    /* a large block freed at the heap's top before much else is allocated must not give the
+     * reserve back (it would grow back on small pages) */
+    void *top = sbrk(0);
+    void *volatile first = malloc((size_t)512 << 10);
+    CHECK(first != NULL);
+    free(first);
+    if (on)
+        CHECK(sbrk(0) == top);
     /* small allocations land in the reserve: its mapping is advised, and what is touched there
      * is on huge pages */
     enum { N = 256 };
