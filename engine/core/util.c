@@ -3,10 +3,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void out_of_memory(void)
 {
@@ -140,23 +143,34 @@ void folio_buf_free(folio_buf *b)
 
 char *folio_read_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return NULL;
-    folio_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        folio_buf_append(&b, chunk, n);
-    int failed = ferror(f);
-    int saved = errno;
-    fclose(f);
-    if (failed) {
-        folio_buf_free(&b);
-        errno = saved ? saved : EIO;
-        return NULL;
+    /* A regular file is read into one buffer of its size, in as few read() calls as it takes;
+     * anything else (a pipe, a file that grows while it is read) grows the buffer as it goes. */
+    struct stat st;
+    size_t cap = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
+    folio_buf b = {.data = xmalloc(cap), .cap = cap};
+    for (;;) {
+        if (b.cap - b.len < 2) {
+            b.cap *= 2;
+            b.data = xrealloc(b.data, b.cap);
+        }
+        ssize_t n = read(fd, b.data + b.len, b.cap - b.len - 1);
+        if (n > 0) {
+            b.len += (size_t)n;
+        } else if (n == 0) {
+            break;
+        } else if (errno != EINTR) {
+            int saved = errno;
+            close(fd);
+            folio_buf_free(&b);
+            errno = saved;
+            return NULL;
+        }
     }
-    folio_buf_append(&b, "", 0);
+    close(fd);
+    b.data[b.len] = '\0';
     if (len)
         *len = b.len;
     return b.data;

@@ -4,11 +4,17 @@
 #include "layout/fonts.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <hb-ot.h>
 #include <hb.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/util.h"
 
@@ -72,13 +78,11 @@ static void kern_free(struct kern_cache *k)
 
 /* HarfBuzz answers an allocation failure with an inert object and carries on, which would
  * silently drop kerning: folio stops instead, as xmalloc does. The file has already been read
- * and checked, so a failure here is memory. gpos: the font has a GPOS table. */
-static struct kern_cache *kern_open(const char *path, bool gpos)
+ * and checked, so a failure here is memory. blob: the file (the cache takes the reference);
+ * gpos: the font has a GPOS table. */
+static struct kern_cache *kern_open(hb_blob_t *blob, bool gpos)
 {
     errno = 0;
-    hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
-    if (!blob)
-        folio_out_of_memory();
     struct kern_cache *k = xcalloc(1, sizeof *k);
     k->blob = blob;
     k->face = hb_face_create(blob, 0);
@@ -93,6 +97,54 @@ static struct kern_cache *kern_open(const char *path, bool gpos)
     k->cap = 1024;
     k->slots = xcalloc(k->cap, sizeof *k->slots);
     return k;
+}
+
+typedef struct mapping {
+    void *p;
+    size_t n;
+} mapping;
+
+static void unmap(void *user)
+{
+    mapping *m = user;
+    munmap(m->p, m->n);
+    free(m);
+}
+
+/* The font file as a HarfBuzz blob, shared by the metrics read here and by HarfBuzz's kerning:
+ * a regular file is mapped (only the pages of the tables read are touched), anything else
+ * read. NULL with errno set when it cannot be read. */
+static hb_blob_t *font_blob(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    void *p = MAP_FAILED;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && (uintmax_t)st.st_size <= UINT_MAX)
+        p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    hb_blob_t *blob;
+    if (p != MAP_FAILED) {
+        mapping *m = xmalloc(sizeof *m);
+        *m = (mapping){p, (size_t)st.st_size};
+        blob = hb_blob_create(p, (unsigned)m->n, HB_MEMORY_MODE_READONLY, m, unmap);
+    } else {
+        size_t n;
+        char *data = folio_read_file(path, &n);
+        if (!data)
+            return NULL;
+        if (n == 0) { /* an empty file: not a TrueType font, which the caller says */
+            free(data);
+            return hb_blob_get_empty();
+        }
+        if (n > UINT_MAX)
+            n = UINT_MAX; /* HarfBuzz's limit; the tables are then missing or truncated */
+        blob = hb_blob_create(data, (unsigned)n, HB_MEMORY_MODE_READONLY, data, free);
+    }
+    if (blob == hb_blob_get_empty())
+        folio_out_of_memory(); /* hb_blob_create called the destroy function */
+    return blob;
 }
 
 /* The file in memory, with bounds-checked big-endian reads. */
@@ -252,12 +304,13 @@ folio_font *folio_font_load(const char *path, char *err, size_t errlen)
         set_err(err, errlen, "(null)", "no file given");
         return NULL;
     }
-    size_t n;
-    char *data = folio_read_file(path, &n);
-    if (!data) {
+    hb_blob_t *blob = font_blob(path);
+    if (!blob) {
         set_err(err, errlen, path, strerror(errno));
         return NULL;
     }
+    unsigned n;
+    const char *data = hb_blob_get_data(blob, &n);
     ttf f = {(const uint8_t *)data, n};
     folio_font *font = xcalloc(1, sizeof *font);
     const char *why = NULL;
@@ -296,7 +349,7 @@ folio_font *folio_font_load(const char *path, char *err, size_t errlen)
         why = "no Unicode cmap (format 4 or 12)";
     if (why) {
         set_err(err, errlen, path, why);
-        free(data);
+        hb_blob_destroy(blob);
         folio_font_free(font);
         return NULL;
     }
@@ -323,8 +376,7 @@ folio_font *folio_font_load(const char *path, char *err, size_t errlen)
         font->descent = -200;
     font->path = xstrdup(path);
     size_t gpos, gposlen;
-    font->kern = kern_open(path, find_table(&f, "GPOS", &gpos, &gposlen));
-    free(data);
+    font->kern = kern_open(blob, find_table(&f, "GPOS", &gpos, &gposlen));
     return font;
 }
 
