@@ -632,6 +632,8 @@ static int run(const cli *c)
     if (!rep)
         goto done;
     folio_runlog_set_period(log, rep->period.from, rep->period.to);
+    if (rendering)
+        folio_layout_prefetch(rep->lang);
 
     /* A single report's output: its folders and its lock before any work, so a second run waits
      * (or fails with --no-wait) before it reads anything; a dry run only checks it could be
@@ -714,6 +716,7 @@ static int run(const cli *c)
                                  .dry_run = c->dry_run};
         output_vars(c, rep, pfrom, pto, from, to, year, &plan.vars);
         hash_wait(&hash); /* no thread may run across the workers' fork */
+        folio_layout_prefetch_wait(); /* (and the workers inherit the patterns) */
         status = folio_cli_burst(&plan, render_one, &ses);
         burst_ran = true;
         goto done;
@@ -733,6 +736,7 @@ done:
         fprintf(stderr, "folio: %s failed: %zu error%s; no PDF written\n", c->command, diag.errors,
                 diag.errors == 1 ? "" : "s");
     hash_wait(&hash);
+    folio_layout_prefetch_wait(); /* a run that stopped before its layout */
     if (log) {
         folio_runlog_add_run(log, fr.report ? &fr : NULL, tables, rep ? &prov : NULL);
         /* the stages a single report reached */

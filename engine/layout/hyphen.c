@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <glob.h>
 #include <hyphen.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,8 +47,8 @@ typedef struct hyph_memo {
 struct lay_hyph {
     char *path;       /* the pattern file, read on first use */
     hyph_memo memo;   /* lay_hyph_word's answers so far */
-    hyph_table table; /* built on first use; arena NULL until then */
-    bool table_tried; /* tried: a file libhyphen alone reads leaves the table empty */
+    const hyph_table *table; /* the file's kept table, found on first use; NULL until then */
+    bool table_tried;        /* tried: a file libhyphen alone reads leaves it NULL */
     HyphenDict *dict; /* libhyphen's parse, made on the first word the table cannot take */
     bool failed;
 };
@@ -78,21 +79,16 @@ static bool tag_to_name(const char *lang, char *out, size_t outlen)
     return true;
 }
 
-lay_hyph *lay_hyph_load(const char *lang, const char *dir, folio_diag *diag)
+typedef enum found { FOUND, BAD_TAG, NO_FILE } found;
+
+/* The pattern file of a language tag in dir: path[512] and FOUND, else why not (name[64] holds
+ * the language's file name part, for the message). */
+static found find_file(const char *lang, const char *dir, char *name, char *path)
 {
-    char name[64], path[512];
-    if (!dir)
-        dir = HYPH_DIR;
-    if (!lang || !tag_to_name(lang, name, sizeof name)) {
-        if (diag)
-            folio_diag_add(
-                diag, FOLIO_WARNING, NULL, 0, 0,
-                "report language \"%s\" is not a language tag such as \"en-GB\": text is not hyphenated",
-                lang ? lang : "");
-        return NULL;
-    }
+    if (!lang || !tag_to_name(lang, name, 64))
+        return BAD_TAG;
     bool d = false;
-    snprintf(path, sizeof path, "%s/hyph_%s.dic", dir, name);
+    snprintf(path, 512, "%s/hyph_%s.dic", dir, name);
     d = readable(path);
     if (!d) {
         /* "de" or "de_AT": the first file of the language. */
@@ -100,19 +96,36 @@ lay_hyph *lay_hyph_load(const char *lang, const char *dir, folio_diag *diag)
         if (u)
             *u = '\0';
         glob_t g;
-        snprintf(path, sizeof path, "%s/hyph_%s_*.dic", dir, name);
+        snprintf(path, 512, "%s/hyph_%s_*.dic", dir, name);
         if (glob(path, 0, NULL, &g) == 0) {
             for (size_t i = 0; i < g.gl_pathc && !d; i++)
                 if ((d = readable(g.gl_pathv[i])))
-                    snprintf(path, sizeof path, "%s", g.gl_pathv[i]);
+                    snprintf(path, 512, "%s", g.gl_pathv[i]);
             globfree(&g);
         }
         if (!d) {
-            snprintf(path, sizeof path, "%s/hyph_%s.dic", dir, name);
+            snprintf(path, 512, "%s/hyph_%s.dic", dir, name);
             d = readable(path);
         }
     }
-    if (!d) {
+    return d ? FOUND : NO_FILE;
+}
+
+lay_hyph *lay_hyph_load(const char *lang, const char *dir, folio_diag *diag)
+{
+    char name[64], path[512];
+    if (!dir)
+        dir = HYPH_DIR;
+    found f = find_file(lang, dir, name, path);
+    if (f == BAD_TAG) {
+        if (diag)
+            folio_diag_add(
+                diag, FOLIO_WARNING, NULL, 0, 0,
+                "report language \"%s\" is not a language tag such as \"en-GB\": text is not hyphenated",
+                lang ? lang : "");
+        return NULL;
+    }
+    if (f == NO_FILE) {
         if (diag)
             folio_diag_add(diag, FOLIO_WARNING, NULL, 0, 0,
                            "no hyphenation patterns for language \"%s\" in %s (install the Debian package "
@@ -131,9 +144,6 @@ void lay_hyph_free(lay_hyph *h)
         return;
     if (h->dict)
         hnj_hyphen_free(h->dict);
-    free(h->table.arena);
-    free(h->table.slots);
-    free(h->table.lens);
     free(h->memo.slots);
     folio_buf_free(&h->memo.arena);
     free(h->path);
@@ -251,6 +261,83 @@ static bool build_table(hyph_table *t, const char *path)
     return true;
 }
 
+/* The tables built so far, one per file, kept for the life of the process: a burst's workers
+ * and folio watch render many times, and a pattern file (a system package's) does not change
+ * under them. Read-only once on the list. */
+typedef struct kept_table {
+    struct kept_table *next;
+    char *path;
+    hyph_table table; /* arena NULL: a file only libhyphen reads */
+} kept_table;
+
+static kept_table *kept;
+
+/* lay_hyph_prefetch's thread and the table it builds; only the thread that started it joins it
+ * and puts the table on the list. */
+static struct {
+    pthread_t thread;
+    bool running;
+    kept_table *made;
+} prefetch;
+
+static void *prefetch_main(void *arg)
+{
+    kept_table *k = arg;
+    build_table(&k->table, k->path);
+    return NULL;
+}
+
+static kept_table *kept_find(const char *path)
+{
+    for (kept_table *k = kept; k; k = k->next)
+        if (!strcmp(k->path, path))
+            return k;
+    return NULL;
+}
+
+void lay_hyph_prefetch(const char *lang)
+{
+    char name[64], path[512];
+    if (prefetch.running || find_file(lang, HYPH_DIR, name, path) != FOUND || kept_find(path))
+        return;
+    kept_table *k = xcalloc(1, sizeof *k);
+    k->path = xstrdup(path);
+    if (pthread_create(&prefetch.thread, NULL, prefetch_main, k) != 0) {
+        free(k->path); /* the first word that needs the table builds it */
+        free(k);
+        return;
+    }
+    prefetch.running = true;
+    prefetch.made = k;
+}
+
+void lay_hyph_prefetch_wait(void)
+{
+    if (!prefetch.running)
+        return;
+    pthread_join(prefetch.thread, NULL);
+    prefetch.running = false;
+    prefetch.made->next = kept;
+    kept = prefetch.made;
+    prefetch.made = NULL;
+}
+
+/* The kept table of a pattern file, built now if no one has; NULL for a file only libhyphen
+ * reads. */
+static const hyph_table *table_of(const char *path)
+{
+    lay_hyph_prefetch_wait();
+    kept_table *k = kept_find(path);
+    if (!k) {
+        k = xcalloc(1, sizeof *k);
+        k->path = xstrdup(path);
+        build_table(&k->table, k->path);
+        k->next = kept;
+        kept = k;
+    }
+    return k->table.arena ? &k->table : NULL;
+}
+
 /* Liang's points of a lower-case ASCII word into hy[] (hy[i] odd: a hyphen may follow byte i). */
 static void table_points(const hyph_table *t, const char *low, size_t len, char *hy)
 {
@@ -314,10 +401,10 @@ static size_t word_points(lay_hyph *h, const char *word, size_t len, bool *after
     memset(hy, 0, sizeof hy);
     if (table && ascii && !h->table_tried) {
         h->table_tried = true;
-        build_table(&h->table, h->path);
+        h->table = table_of(h->path);
     }
-    if (table && ascii && h->table.arena)
-        table_points(&h->table, low, len, hy);
+    if (table && ascii && h->table)
+        table_points(h->table, low, len, hy);
     else if (!libhyphen_points(h, low, len, hy, &rep, &pos, &cut))
         return 0;
     size_t count = 0, before = 0;

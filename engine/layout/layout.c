@@ -573,6 +573,16 @@ static void ctx_free(lay_ctx *c)
     lay_words_free(c->words);
 }
 
+void folio_layout_prefetch(const char *lang)
+{
+    lay_hyph_prefetch(lang);
+}
+
+void folio_layout_prefetch_wait(void)
+{
+    lay_hyph_prefetch_wait();
+}
+
 folio_layout *folio_layout_render(const folio_doc *doc, const folio_theme *theme, const folio_fontset *fonts,
                                   folio_diag *diag)
 {

@@ -27,4 +27,12 @@ void folio_theme_default(folio_theme *t);
 folio_layout *folio_layout_render(const folio_doc *doc, const folio_theme *theme,
                                   const folio_fontset *fonts, folio_diag *diag);
 
+/* Starts making, on a thread of its own, what a render of a document in language `lang` needs
+ * whatever its content (the hyphenation patterns), so that it overlaps loading the inputs and
+ * running the plugins; folio_layout_render waits for it where it needs it. What is made is kept
+ * for the life of the process. */
+void folio_layout_prefetch(const char *lang);
+/* Waits for folio_layout_prefetch's thread to end (no thread may run across a fork). */
+void folio_layout_prefetch_wait(void);
+
 #endif

@@ -84,6 +84,14 @@ static void compare_patterns(lay_hyph *h, const char *path)
 int main(void)
 {
     folio_diag diag = {0};
+    /* The table is built on a thread of its own, as folio render starts it, and every check
+     * below reads that table. A tag that is not one, or a language without patterns, starts
+     * nothing; a second call while one runs does nothing. */
+    lay_hyph_prefetch("not a tag");
+    lay_hyph_prefetch("zz");
+    lay_hyph_prefetch_wait();
+    lay_hyph_prefetch("en-GB");
+    lay_hyph_prefetch("en-GB");
     lay_hyph *h = lay_hyph_load("en-GB", NULL, &diag);
     CHECK(h != NULL);
     if (!h)
@@ -116,6 +124,15 @@ int main(void)
     CHECK_INT(lay_hyph_word(h, "café", 5, after), 0);
 
     lay_hyph_free(h);
+
+    /* The table is kept for the process: a later render's load finds it (and the answers). */
+    lay_hyph_prefetch("en-GB");
+    h = lay_hyph_load("en-GB", NULL, &diag);
+    CHECK_INT(lay_hyph_word(h, "hyphenation", 11, after), 3);
+    CHECK(after[1] && after[5] && after[6] && !after[2]);
+    lay_hyph_free(h);
+    CHECK(lay_hyph_load("zz", NULL, &diag) == NULL);
+    CHECK_INT(diag.warnings, 1); /* "no hyphenation patterns for language "zz"" */
     folio_diag_free(&diag);
     return harness_summary();
 }
