@@ -1331,11 +1331,11 @@ void lay_chart(lay_ctx *c, const folio_block *b)
         ch.ncats = ch.stride - from < per ? ch.stride - from : per;
         ch.last_part = from + per >= ch.stride;
         ch.title = from ? cont : b->u.chart.title;
-        /* Measure, then draw into a row of that height. */
-        ch.row = NULL;
+        /* Drawn once, into a row that then takes the height the drawing took: its operations
+         * are placed from the row's top down, whatever its height. */
+        ch.row = lay_row_add(&c->rows, b, 0);
         double h = draw(&ch);
-        ch.row = lay_row_add(&c->rows, b, h);
-        draw(&ch);
+        ch.row->h = h > 0 ? h : 0;
         if (per == 0)
             break;
     }
