@@ -626,16 +626,12 @@ static int run(const cli *c)
     folio_doc *doc = NULL;
     folio_fontset fonts = {0};
     folio_run fr = {0};
-    folio_host_pool *pool = NULL;
     int status = EXIT_FAILED;
     bool burst_ran = false;
     folio_output out = {0};
     if (!rep)
         goto done;
     folio_runlog_set_period(log, rep->period.from, rep->period.to);
-    /* the plugins' sandboxes are made on a second thread from here on, while this one takes the
-     * output's lock and finds the plugins */
-    pool = folio_host_pool_start(rep, &rep->limits);
 
     /* A single report's output: its folders and its lock before any work, so a second run waits
      * (or fails with --no-wait) before it reads anything; a dry run only checks it could be
@@ -658,8 +654,7 @@ static int run(const cli *c)
                      .limits = rep->limits,
                      .engine_version = FOLIO_VERSION,
                      .std_plugins = std_plugins,
-                     .keep_going = c->keep_going,
-                     .pool = pool};
+                     .keep_going = c->keep_going};
     bool plugins_ok = folio_host_resolve(&fr);
     folio_host_mark_previous(&fr, rep); /* inputs a plugin reads over the previous period */
     folio_host_mark_unread(&fr, rep);   /* store only the columns some plugin reads */
@@ -719,8 +714,6 @@ static int run(const cli *c)
                                  .dry_run = c->dry_run};
         output_vars(c, rep, pfrom, pto, from, to, year, &plan.vars);
         hash_wait(&hash); /* no thread may run across the workers' fork */
-        folio_host_pool_stop(pool);
-        fr.pool = pool = NULL;
         status = folio_cli_burst(&plan, render_one, &ses);
         burst_ran = true;
         goto done;
@@ -740,7 +733,6 @@ done:
         fprintf(stderr, "folio: %s failed: %zu error%s; no PDF written\n", c->command, diag.errors,
                 diag.errors == 1 ? "" : "s");
     hash_wait(&hash);
-    folio_host_pool_stop(pool);
     if (log) {
         folio_runlog_add_run(log, fr.report ? &fr : NULL, tables, rep ? &prov : NULL);
         /* the stages a single report reached */

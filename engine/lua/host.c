@@ -3,8 +3,6 @@
 #include "lua/host.h"
 
 #include <limits.h>
-#include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <ctype.h>
@@ -144,243 +142,9 @@ static bool read_def(folio_run *run, const folio_plugin_info *info, folio_sandbo
     return true;
 }
 
-/* ---- the sandbox pool: states made and closed on a second thread ---- */
-
-/* Making a state and running its prelude does not depend on the data, and closing one
- * (lua_close) is nobody's result: together about a tenth of a render's instructions, done here
- * beside the calling thread. */
-
-/* How long resolve waits for a sandbox the pool's thread is making before it makes its own:
- * twice what making one takes on a free core. */
-#define POOL_WAIT_NS 200000L
-
-typedef enum slot_state {
-    SLOT_NONE,   /* no sandbox for this section (a later section of the same plugin) */
-    SLOT_WANTED, /* to be made, by whichever thread gets to it first */
-    SLOT_MAKING, /* the pool's thread is making it */
-    SLOT_MADE,   /* made (or failed: err), not yet taken */
-    SLOT_TAKEN   /* resolve has it, or makes it itself (the thread then frees what it made) */
-} slot_state;
-
-typedef struct slot {
-    slot_state state;
-    char *name;           /* the plugin's name, for the sandbox's messages */
-    folio_sandbox *sb;    /* SLOT_MADE: the sandbox, or NULL when it could not be made */
-    char err[512];        /* why not */
-} slot;
-
-struct folio_host_pool {
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t made; /* a slot became SLOT_MADE (CLOCK_MONOTONIC, for timed waits) */
-    pthread_cond_t work; /* sandboxes to close, or stopping */
-    folio_limits limits;
-    slot *slots; /* one per section */
-    size_t n;
-    folio_sandbox **closing; /* given back by build, to be closed */
-    size_t nclosing, capclosing;
-    bool stopping;
-};
-
-/* A sandbox with its prelude run; NULL with the reason in err. */
-static folio_sandbox *make_sandbox(const char *name, const folio_limits *limits, char *err, size_t errlen)
-{
-    folio_sandbox *sb = folio_sandbox_create(name, limits, err, errlen);
-    if (sb && !folio_sandbox_run_prelude(sb, err, errlen)) {
-        folio_sandbox_free(sb);
-        return NULL;
-    }
-    return sb;
-}
-
-/* The pool's thread: makes the wanted slots in section order, then closes what it is given
- * until told to stop. */
-static void *pool_main(void *arg)
-{
-    folio_host_pool *p = arg;
-    size_t next = 0;
-    pthread_mutex_lock(&p->lock);
-    for (;;) {
-        while (next < p->n && p->slots[next].state != SLOT_WANTED)
-            next++;
-        if (next < p->n && !p->stopping) {
-            slot *sl = &p->slots[next];
-            sl->state = SLOT_MAKING;
-            pthread_mutex_unlock(&p->lock);
-            char err[sizeof sl->err];
-            folio_sandbox *sb = make_sandbox(sl->name, &p->limits, err, sizeof err);
-            pthread_mutex_lock(&p->lock);
-            if (sl->state == SLOT_MAKING) {
-                sl->sb = sb;
-                memcpy(sl->err, err, sizeof err);
-                sl->state = SLOT_MADE;
-                pthread_cond_broadcast(&p->made);
-            } else { /* resolve did not wait for it */
-                pthread_mutex_unlock(&p->lock);
-                folio_sandbox_free(sb);
-                pthread_mutex_lock(&p->lock);
-            }
-        } else if (p->nclosing) {
-            folio_sandbox **batch = p->closing;
-            size_t n = p->nclosing;
-            p->closing = NULL;
-            p->nclosing = p->capclosing = 0;
-            pthread_mutex_unlock(&p->lock);
-            for (size_t i = 0; i < n; i++)
-                folio_sandbox_free(batch[i]);
-            free(batch);
-            pthread_mutex_lock(&p->lock);
-        } else if (p->stopping) {
-            break;
-        } else {
-            pthread_cond_wait(&p->work, &p->lock);
-        }
-    }
-    pthread_mutex_unlock(&p->lock);
-    return NULL;
-}
-
-folio_host_pool *folio_host_pool_start(const folio_report *r, const folio_limits *limits)
-{
-    if (!r || !r->nsections)
-        return NULL;
-    folio_host_pool *p = xcalloc(1, sizeof *p);
-    p->limits = limits ? *limits : folio_limits_default();
-    p->n = r->nsections;
-    p->slots = xcalloc(p->n, sizeof *p->slots);
-    for (size_t s = 0; s < p->n; s++) {
-        const char *name = r->sections[s].plugin;
-        size_t same = 0; /* as resolve_section: a plugin is read once, for its first section */
-        while (same < s && name && r->sections[same].plugin && strcmp(r->sections[same].plugin, name) != 0)
-            same++;
-        if (same == s && name && valid_name(name)) {
-            p->slots[s].state = SLOT_WANTED;
-            p->slots[s].name = xstrdup(name);
-        }
-    }
-    pthread_mutex_init(&p->lock, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&p->made, &attr);
-    pthread_condattr_destroy(&attr);
-    pthread_cond_init(&p->work, NULL);
-    if (pthread_create(&p->thread, NULL, pool_main, p) != 0) {
-        p->stopping = true; /* no thread to join */
-        folio_host_pool_stop(p);
-        return NULL;
-    }
-    return p;
-}
-
-void folio_host_pool_stop(folio_host_pool *p)
-{
-    if (!p)
-        return;
-    if (!p->stopping) {
-        pthread_mutex_lock(&p->lock);
-        p->stopping = true;
-        pthread_cond_signal(&p->work);
-        pthread_mutex_unlock(&p->lock);
-        pthread_join(p->thread, NULL);
-    }
-    for (size_t s = 0; s < p->n; s++) {
-        folio_sandbox_free(p->slots[s].sb);
-        free(p->slots[s].name);
-    }
-    free(p->slots);
-    free(p->closing); /* empty: the thread closes everything it is given before it ends */
-    pthread_cond_destroy(&p->work);
-    pthread_cond_destroy(&p->made);
-    pthread_mutex_destroy(&p->lock);
-    free(p);
-}
-
-/* Makes the last slot still wanted, on the calling thread, instead of waiting idle; false if
- * none is left. Called and returns with the lock held. */
-static bool make_last(folio_host_pool *p)
-{
-    size_t k = p->n;
-    while (k > 0 && p->slots[k - 1].state != SLOT_WANTED)
-        k--;
-    if (k == 0)
-        return false;
-    slot *sl = &p->slots[k - 1];
-    sl->state = SLOT_MAKING; /* so the thread leaves it alone */
-    pthread_mutex_unlock(&p->lock);
-    folio_sandbox *sb = make_sandbox(sl->name, &p->limits, sl->err, sizeof sl->err);
-    pthread_mutex_lock(&p->lock);
-    sl->sb = sb;
-    sl->state = SLOT_MADE;
-    return true;
-}
-
-/* The sandbox section s's plugin is read in (SIZE_MAX: no section): the pool's, else one made
- * here. While the thread is making this one, the calling thread makes the last wanted one; with
- * none left it waits a little (the thread makes one in some 0.1 ms on a free core), not longer:
- * a thread the system has put aside for a time slice would hold this one up. The sandbox's time
- * budget starts now, however long ago it was made. NULL with the reason in err. */
-static folio_sandbox *take_sandbox(folio_run *run, const char *name, size_t s, char *err, size_t errlen)
-{
-    folio_host_pool *p = run->pool;
-    /* a slot's name and the pool's limits never change: read without the lock */
-    bool same = p && s < p->n && p->slots[s].name && strcmp(p->slots[s].name, name) == 0 &&
-                p->limits.memory == run->limits.memory && p->limits.instructions == run->limits.instructions &&
-                p->limits.seconds == run->limits.seconds;
-    if (same) {
-        pthread_mutex_lock(&p->lock);
-        slot *sl = &p->slots[s];
-        if (sl->state == SLOT_WANTED)
-            sl->state = SLOT_TAKEN; /* the thread has not begun it: made below */
-        while (sl->state == SLOT_MAKING && make_last(p))
-            ;
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_nsec += POOL_WAIT_NS;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-        while (sl->state == SLOT_MAKING && pthread_cond_timedwait(&p->made, &p->lock, &until) == 0)
-            ;
-        if (sl->state == SLOT_MAKING)
-            sl->state = SLOT_TAKEN; /* not made in time: made below, and the thread's freed */
-        if (sl->state == SLOT_MADE) {
-            folio_sandbox *sb = sl->sb;
-            sl->sb = NULL;
-            sl->state = SLOT_TAKEN;
-            pthread_mutex_unlock(&p->lock);
-            if (!sb)
-                snprintf(err, errlen, "%s", sl->err);
-            folio_sandbox_restart_clock(sb);
-            return sb;
-        }
-        pthread_mutex_unlock(&p->lock);
-    }
-    return make_sandbox(name, &run->limits, err, errlen);
-}
-
-/* Closes a sandbox build is done with: on the pool's thread when there is one. */
-static void close_sandbox(folio_run *run, folio_sandbox *sb)
-{
-    folio_host_pool *p = run->pool;
-    if (!p || !sb) {
-        folio_sandbox_free(sb);
-        return;
-    }
-    pthread_mutex_lock(&p->lock);
-    if (p->nclosing == p->capclosing) {
-        p->capclosing = p->capclosing ? 2 * p->capclosing : 16;
-        p->closing = xrealloc(p->closing, p->capclosing * sizeof *p->closing);
-    }
-    p->closing[p->nclosing++] = sb;
-    pthread_cond_signal(&p->work);
-    pthread_mutex_unlock(&p->lock);
-}
-
 /* Starts a sandbox for a plugin file and runs it; on success the value it returned is on the
  * stack and its declarations in *def. NULL after reporting a problem. */
-static folio_sandbox *open_plugin(folio_run *run, const folio_plugin_info *info, size_t s, plugin_def *def)
+static folio_sandbox *open_plugin(folio_run *run, const folio_plugin_info *info, plugin_def *def)
 {
     folio_diag *diag = run->diag;
     char err[512];
@@ -390,10 +154,11 @@ static folio_sandbox *open_plugin(folio_run *run, const folio_plugin_info *info,
         folio_diag_add(diag, FOLIO_ERROR, info->display, 0, 0, "cannot read the plugin file");
         return NULL;
     }
-    folio_sandbox *sb = take_sandbox(run, info->name, s, err, sizeof err);
-    if (!sb) {
+    folio_sandbox *sb = folio_sandbox_create(info->name, &run->limits, err, sizeof err);
+    if (!sb || !folio_sandbox_run_prelude(sb, err, sizeof err)) {
         folio_diag_add(diag, FOLIO_ERROR, info->display, 0, 0, "%s", err);
         free(text);
+        folio_sandbox_free(sb);
         return NULL;
     }
     char chunk[1100];
@@ -740,7 +505,7 @@ static void resolve_section(folio_run *run, size_t s, plugin_def *defs, bool *ok
     }
     if (!find_plugin(run, s, info))
         return;
-    folio_sandbox *sb = open_plugin(run, info, s, &defs[s]);
+    folio_sandbox *sb = open_plugin(run, info, &defs[s]);
     if (!sb)
         return;
     info->kept = sb; /* for the build */
@@ -1172,7 +937,7 @@ static bool build_section(folio_run *run, size_t s)
         folio_sandbox_restart_clock(sb);
         if (!read_def(run, info, sb, &def))
             return false;
-    } else if (!(sb = open_plugin(run, info, SIZE_MAX, &def))) {
+    } else if (!(sb = open_plugin(run, info, &def))) {
         return false;
     }
     bool ok = false;
@@ -1221,7 +986,7 @@ done:
     folio_value_free(&result);
     folio_value_free(&options);
     def_free(&def);
-    close_sandbox(run, sb);
+    folio_sandbox_free(sb);
     return ok;
 }
 
@@ -1299,7 +1064,7 @@ bool folio_host_describe(folio_plugin_info *info, const folio_limits *limits, fo
     }
     folio_run run = {.diag = diag, .limits = limits ? *limits : folio_limits_default()};
     plugin_def def = {0};
-    folio_sandbox *sb = open_plugin(&run, info, SIZE_MAX, &def);
+    folio_sandbox *sb = open_plugin(&run, info, &def);
     if (!sb)
         return false;
     folio_sandbox_free(sb);

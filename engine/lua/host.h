@@ -28,9 +28,6 @@ typedef struct folio_plugin_info {
                                    a plugin file is loaded and run once, not twice */
 } folio_plugin_info;
 
-/* Sandboxes made ahead, and closed, on a second thread (folio_host_pool_start). */
-typedef struct folio_host_pool folio_host_pool;
-
 typedef struct folio_run {
     const folio_report *report;
     folio_table **tables;     /* one per report input, same order; never NULL entries when running */
@@ -48,21 +45,7 @@ typedef struct folio_run {
     const struct folio_burst *burst; /* --each: the value this report is for (ctx.burst); NULL otherwise */
     folio_value *results;     /* when set (by `folio test`): nsections slots, each given a copy of
                                  what that section's build() returned */
-    folio_host_pool *pool;    /* when set: resolve takes its sandboxes from here, build gives them
-                                 back to be closed; NULL: both on the calling thread */
 } folio_run;
-
-/* Starts a thread that makes a sandbox, its prelude run, under `limits` for each plugin of r's
- * sections (the first section of each; no data is needed for that), and later closes the
- * sandboxes folio_host_build is done with. Started as soon as r is loaded and set as
- * run->pool (with run->limits the same), it takes that work off the calling thread: resolve
- * takes a made sandbox, waits for one being made, or makes one itself when the thread has not
- * begun it. Results and messages are the same as without a pool. NULL when no thread can be
- * started (the calling thread then does it all). */
-folio_host_pool *folio_host_pool_start(const folio_report *r, const folio_limits *limits);
-/* Ends the thread (after it has closed what it was given) and frees the sandboxes nobody took.
- * Before r is freed and before any fork(): no thread may live across one. NULL does nothing. */
-void folio_host_pool_stop(folio_host_pool *pool);
 
 /* Finds and loads every section's plugin file (report plugins/ first, then std_plugins),
  * reads name/version/needs/options, and checks needs against the report's inputs (columns

@@ -897,92 +897,6 @@ static void test_keep_going(void)
     teardown(&f);
 }
 
-/* ---- the sandbox pool: sandboxes made and closed on a second thread, same results ---- */
-
-/* What a run said and made, to compare a run with a pool against one without. */
-static void summary(const fixture *f, folio_buf *out)
-{
-    for (size_t i = 0; i < f->diag.n; i++) {
-        const folio_message *m = &f->diag.items[i];
-        folio_buf_printf(out, "%d %s:%d: %s\n", (int)m->severity, m->file ? m->file : "-", m->line, m->text);
-    }
-    folio_buf_printf(out, "blocks %zu failed %zu/%zu\n", f->doc->n, f->run.nfailed, f->run.failed_errors);
-    for (size_t i = 0; i < f->run.nplugins; i++)
-        folio_buf_printf(out, "%zu %s\n", i, f->run.plugins[i].failure ? f->run.plugins[i].failure : "ok");
-}
-
-/* Resolves and builds the report with these sections (all of the good report's when n is 0)
- * under lim: without a pool, with one started just before (the two threads share the work),
- * and with one whose thread has had time to make every sandbox; the three must agree. */
-static void pool_case(const char *const *plugins, size_t n, folio_limits lim, bool keep_going)
-{
-    folio_buf want = {0};
-    for (int mode = 0; mode < 3; mode++) {
-        fixture f;
-        setup(&f, lim);
-        if (n)
-            sections(&f, plugins, n);
-        f.run.keep_going = keep_going;
-        folio_host_pool *pool = mode ? folio_host_pool_start(f.report, &lim) : NULL;
-        CHECK(!mode || pool);
-        if (mode == 2)
-            nanosleep(&(struct timespec){.tv_nsec = 50000000}, NULL);
-        f.run.pool = pool;
-        if (folio_host_resolve(&f.run) || keep_going)
-            folio_host_build(&f.run);
-        folio_host_pool_stop(pool);
-        folio_buf got = {0};
-        summary(&f, &got);
-        if (!mode)
-            want = got;
-        else {
-            if (strcmp(got.data, want.data) != 0)
-                fprintf(stderr, "with a pool (mode %d):\n%swithout:\n%s", mode, got.data, want.data);
-            CHECK_STR(got.data, want.data);
-            folio_buf_free(&got);
-        }
-        teardown(&f);
-    }
-    folio_buf_free(&want);
-}
-
-static void test_pool(void)
-{
-    static const char *const mixed[] = {"shadow",  "broken", "toplevel-loop", "nowhere",
-                                        "shadow",  "bad-blocks", "Bad Name", "lua-ok"};
-    const size_t n = sizeof mixed / sizeof mixed[0];
-    pool_case(NULL, 0, small, false);
-    pool_case(mixed, n, small, true);
-    pool_case(mixed, n, small, false);
-    /* caps so small that making the state or running its prelude fails, on either thread */
-    for (size_t cap = 8u << 10; cap < (160u << 10); cap += 24u << 10)
-        pool_case(NULL, 0, (folio_limits){cap, 2000000, 5.0 * SLOW}, true);
-
-    /* a sandbox made long before it is taken gets its whole time budget from then on */
-    folio_limits brief = {16u << 20, 1000000000000LL, 0.3};
-    fixture f;
-    setup(&f, brief);
-    only_section(&f, "toplevel-work", NULL, NULL, 0);
-    f.run.pool = folio_host_pool_start(f.report, &brief);
-    nanosleep(&(struct timespec){.tv_nsec = 400000000}, NULL);
-    CHECK(folio_host_resolve(&f.run));
-    CHECK(folio_host_build(&f.run));
-    if (f.diag.errors)
-        dump(&f.diag);
-    CHECK_INT(f.doc->n, 1);
-    folio_host_pool_stop(f.run.pool);
-    teardown(&f);
-
-    /* a pool nobody takes from frees what it made */
-    setup(&f, small);
-    folio_host_pool *pool = folio_host_pool_start(f.report, &small);
-    nanosleep(&(struct timespec){.tv_nsec = 20000000}, NULL);
-    folio_host_pool_stop(pool);
-    folio_host_pool_stop(NULL);
-    CHECK(folio_host_pool_start(NULL, &small) == NULL);
-    teardown(&f);
-}
-
 /* ---- allocation failures: every memory cap gives a clean result or a clean error ---- */
 
 static void test_memory_sweep(void)
@@ -1029,7 +943,6 @@ int main(void)
     test_limit_readers();
     test_charge();
     test_keep_going();
-    test_pool();
     test_memory_sweep();
     return harness_summary();
 }
