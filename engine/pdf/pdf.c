@@ -74,6 +74,7 @@ typedef struct writer {
     } clips[FOLIO_MAX_CLIP_DEPTH];
     int nclips;
 
+    struct _HPDF_CMapEncoderAttr_Rec *codes; /* folio_pdf_get_font's, NULL before the first font */
     folio_tags *tags; /* NULL when untagged */
     int tag;          /* marked content open on the page: a folio_tags_target, or TAG_NONE */
 } writer;
@@ -282,7 +283,7 @@ static HPDF_Font face_font(writer *w, int face)
         HPDF_ResetError(w->pdf);
         name = HPDF_LoadTTFontFromFile(w->pdf, path, HPDF_TRUE);
     }
-    HPDF_Font font = name && !pending(w) ? folio_pdf_get_font(w->pdf, name, used) : NULL;
+    HPDF_Font font = name && !pending(w) ? folio_pdf_get_font(w->pdf, name, used, &w->codes) : NULL;
     if (font && subset)
         folio_pdf_keep_all_glyphs(font);
     if (!font || pending(w)) {
@@ -1041,6 +1042,7 @@ bool folio_pdf_write(const folio_layout *layout, const folio_doc *doc, const fol
         HPDF_Free(w->pdf);
     }
     folio_tags_free(w->tags);
+    free(w->codes);
     free(w->pages);
     free(w->fonts);
     free(w->slot);

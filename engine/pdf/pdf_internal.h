@@ -111,8 +111,11 @@ unsigned char *folio_pdf_subset_font(const char *path, const folio_cpset *used, 
 
 /* HPDF_GetFont(pdf, name, "UTF-8") for a TrueType font drawn only with the code points in `used`:
  * libharu then looks up glyphs, writes /W and the CIDToGIDMap for those alone (up to the highest
- * one) instead of the whole BMP. NULL when libharu fails. */
-HPDF_Font folio_pdf_get_font(HPDF_Doc pdf, const char *name, const folio_cpset *used);
+ * one) instead of the whole BMP. *codes is the UTF-8 encoder's stand-in for the call, made on
+ * the first one (NULL before it) and kept for the document's next fonts; the caller frees it.
+ * NULL when libharu fails. */
+HPDF_Font folio_pdf_get_font(HPDF_Doc pdf, const char *name, const folio_cpset *used,
+                             struct _HPDF_CMapEncoderAttr_Rec **codes);
 
 /* Flags every glyph of an embedded TrueType font as used, so libharu's own subsetting keeps a
  * font that is already a subset whole (its composite glyphs' components included). */
