@@ -9,6 +9,7 @@
 #include <hpdf_streams.h>
 #include <hpdf_utils.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -917,10 +918,20 @@ static HPDF_STATUS collect(HPDF_Stream stream, const HPDF_BYTE *ptr, HPDF_UINT s
     return HPDF_OK;
 }
 
+bool folio_pdf_free_threaded = true;
+unsigned long folio_pdf_docs_freed_aside;
+
+static void *free_doc(void *pdf)
+{
+    HPDF_Free(pdf);
+    return NULL;
+}
+
 /* Serialises the document into memory (HPDF_SaveToStream writes into the stream the document
  * already has, here the callback above), packs it into object streams and only then writes
  * the result into a temporary file that is renamed over `path`, so a failure at any point
- * leaves the target as it was. */
+ * leaves the target as it was. Once packed, the document is freed (w->pdf NULL) unless no
+ * thread could be had for that. */
 static bool save(writer *w, const char *path)
 {
     folio_buf raw = {0};
@@ -943,10 +954,20 @@ static bool save(writer *w, const char *path)
     folio_buf_free(&raw);
     if (!good)
         return false;
+    /* The document is no longer needed: it is freed on another thread while this one waits for
+     * the file to reach the disk (fsync), or here afterwards if no thread can be had. */
+    pthread_t freer;
+    bool threaded = folio_pdf_free_threaded && pthread_create(&freer, NULL, free_doc, w->pdf) == 0;
+    if (threaded)
+        w->pdf = NULL;
     folio_atomic a;
     good = folio_atomic_open(&a, path, w->diag) && folio_atomic_write(&a, packed, npacked, w->diag) &&
            folio_atomic_commit(&a, w->diag);
     free(packed);
+    if (threaded) {
+        pthread_join(freer, NULL);
+        folio_pdf_docs_freed_aside++;
+    }
     return good;
 }
 
@@ -1039,7 +1060,8 @@ bool folio_pdf_write(const folio_layout *layout, const folio_doc *doc, const fol
         good = false;
     } else {
         good = write_document(w, doc, path);
-        HPDF_Free(w->pdf);
+        if (w->pdf) /* else save() has freed it */
+            HPDF_Free(w->pdf);
     }
     folio_tags_free(w->tags);
     free(w->codes);

@@ -151,6 +151,11 @@ void folio_atomic_abort(folio_atomic *a);
 
 /* Calls that reached folio's HPDF_MemCpy and HPDF_MemSet (pdf.c), for the tests. */
 extern unsigned long folio_hpdf_fast_calls;
+/* For the tests: false makes folio_pdf_write free the libharu document after writing the file,
+ * as it does when no thread can be created, instead of on a thread of its own while the file is
+ * written and synced; folio_pdf_docs_freed_aside counts the documents freed on such a thread. */
+extern bool folio_pdf_free_threaded;
+extern unsigned long folio_pdf_docs_freed_aside;
 
 /* Rewrites the n bytes of libharu's PDF in `pdf` with compressed object streams and a
  * cross-reference stream (objstm.c): unfiltered streams deflated (the XMP metadata excepted),

@@ -455,6 +455,38 @@ static void test_lazy_fonts(void)
     layout_clear(&l);
 }
 
+/* The libharu document is freed on a thread of its own while the file is written and synced, or
+ * after writing when no thread can be had: the same file either way, and a failed write frees
+ * it too (leaks are the sanitizer build's to find). */
+static void test_free_aside(void)
+{
+    folio_layout l;
+    layout_init(&l, 1);
+    text(&l.pages[0], 56, 700, FOLIO_FACE_REGULAR, 12, 0, "Freed aside");
+    folio_pdf_options opt = sample_options();
+    folio_diag diag;
+    folio_diag_init(&diag);
+    diag.quiet = true;
+    char *p1 = xasprintf("%s/aside.pdf", tmpdir), *p2 = xasprintf("%s/in-series.pdf", tmpdir);
+    char *p3 = xasprintf("%s/no-such-dir/aside.pdf", tmpdir);
+    unsigned long aside = folio_pdf_docs_freed_aside;
+    CHECK(folio_pdf_write(&l, NULL, &opt, p1, &diag));
+    CHECK_INT(folio_pdf_docs_freed_aside, aside + 1);
+    CHECK(!folio_pdf_write(&l, NULL, &opt, p3, &diag));
+    CHECK_INT(folio_pdf_docs_freed_aside, aside + 2);
+    folio_pdf_free_threaded = false;
+    CHECK(folio_pdf_write(&l, NULL, &opt, p2, &diag));
+    folio_pdf_free_threaded = true;
+    CHECK_INT(folio_pdf_docs_freed_aside, aside + 2);
+    CHECK_INT(diag.errors, 1);
+    size_t n1 = 0, n2 = 0;
+    char *a = folio_read_file(p1, &n1), *b = folio_read_file(p2, &n2);
+    CHECK(a && b && n1 == n2 && memcmp(a, b, n1) == 0);
+    free(a), free(b), free(p1), free(p2), free(p3);
+    folio_diag_free(&diag);
+    layout_clear(&l);
+}
+
 static void test_missing_font(void)
 {
     folio_layout l;
@@ -834,6 +866,7 @@ int main(void)
     test_mem_contract();
     test_round_trip();
     test_lazy_fonts();
+    test_free_aside();
     test_missing_font();
     test_unwritable();
     test_bad_input();
