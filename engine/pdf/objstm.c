@@ -649,6 +649,76 @@ static void run_all(deflate_jobs *d, compressors *cs)
     }
 }
 
+/* Text deflated ahead of the pass on a thread of its own (the pages' content streams, while the
+ * rest of the document is made): the pass takes a result for a stream whose data has the same
+ * bytes, deflated at the same level, so it is what the pass would have made. */
+struct folio_pdf_ahead {
+    folio_buf *in; /* owned copies of the data */
+    deflate_jobs jobs;
+    pthread_t thread;
+    bool running; /* the thread is still to be joined */
+};
+
+static void *ahead_main(void *arg)
+{
+    folio_pdf_ahead *a = arg;
+    compressors cs = {0};
+    run_jobs(&a->jobs, &cs);
+    compressors_free(&cs);
+    return NULL;
+}
+
+folio_pdf_ahead *folio_pdf_ahead_start(folio_buf *in, size_t n)
+{
+    folio_pdf_ahead *a = xcalloc(1, sizeof *a);
+    a->in = in;
+    a->jobs.job = xcalloc(n ? n : 1, sizeof *a->jobs.job);
+    a->jobs.n = n;
+    for (size_t i = 0; i < n; i++)
+        a->jobs.job[i] = (deflate_job){.in = (const unsigned char *)in[i].data, .n = in[i].len};
+    a->running = folio_pdf_pack_threaded && pthread_create(&a->thread, NULL, ahead_main, a) == 0;
+    if (!a->running) {
+        folio_pdf_ahead_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+static void ahead_wait(folio_pdf_ahead *a)
+{
+    if (a && a->running) {
+        pthread_join(a->thread, NULL);
+        a->running = false;
+    }
+}
+
+void folio_pdf_ahead_free(folio_pdf_ahead *a)
+{
+    if (!a)
+        return;
+    ahead_wait(a);
+    for (size_t i = 0; i < a->jobs.n; i++)
+        folio_buf_free(&a->in[i]), folio_buf_free(&a->jobs.job[i].out);
+    free(a->in);
+    free(a->jobs.job);
+    free(a);
+}
+
+/* The deflated data of n bytes of text that `a` has, or NULL. Streams come in the order they were
+ * given, so the search starts after the last one found (*from). */
+static const folio_buf *ahead_find(const folio_pdf_ahead *a, size_t *from, const unsigned char *data, size_t n)
+{
+    for (size_t k = 0; a && k < a->jobs.n; k++) {
+        size_t i = (*from + k) % a->jobs.n;
+        const deflate_job *j = &a->jobs.job[i];
+        if (j->n == n && memcmp(j->in, data, n) == 0) {
+            *from = i + 1;
+            return &j->out;
+        }
+    }
+    return NULL;
+}
+
 /* A stream object with its /Length written as the number it is, its data deflated (`z`, the
  * dictionary then gains /Filter /FlateDecode) when it had no filter. */
 static void write_stream(folio_buf *out, const packer *p, size_t num, const folio_buf *z)
@@ -686,7 +756,7 @@ static unsigned bytes_for(size_t v)
     return n;
 }
 
-static bool pack(packer *p, folio_buf *out)
+static bool pack(packer *p, folio_pdf_ahead *ahead, folio_buf *out)
 {
     if (!read_table(p))
         return false;
@@ -740,13 +810,17 @@ static bool pack(packer *p, folio_buf *out)
     /* every deflate but the cross-reference stream's: the streams in object order, then the
      * object streams */
     deflate_jobs jobs = {.job = xcalloc(p->nobjs + nobjstm, sizeof *jobs.job)};
-    size_t *job_of = xcalloc(p->nobjs ? p->nobjs : 1, sizeof *job_of);
+    const folio_buf **z_of = xcalloc(p->nobjs ? p->nobjs : 1, sizeof *z_of); /* a stream's deflated data */
+    ahead_wait(ahead);
+    size_t from = 0;
     for (size_t i = 0; i < p->nobjs; i++) {
         const pobj *o = &p->objs[i];
-        if (o->keep && o->stream && o->deflate) {
-            job_of[i] = jobs.n;
-            jobs.job[jobs.n++] = (deflate_job){.in = p->in + o->data, .n = o->ndata, .binary = o->binary};
-        }
+        if (!o->keep || !o->stream || !o->deflate)
+            continue;
+        if (!o->binary && (z_of[i] = ahead_find(ahead, &from, p->in + o->data, o->ndata)))
+            continue;
+        z_of[i] = &jobs.job[jobs.n].out;
+        jobs.job[jobs.n++] = (deflate_job){.in = p->in + o->data, .n = o->ndata, .binary = o->binary};
     }
     size_t objstm_job = jobs.n;
     for (size_t s = 0; s < nobjstm; s++)
@@ -757,7 +831,7 @@ static bool pack(packer *p, folio_buf *out)
     for (size_t i = 0; i < p->nobjs; i++)
         if (p->objs[i].keep && p->objs[i].stream) {
             type[i] = 1, f2[i] = out->len;
-            write_stream(out, p, i, &jobs.job[job_of[i]].out);
+            write_stream(out, p, i, z_of[i]);
         }
     char entries[128];
     for (size_t s = 0; s < nobjstm; s++) {
@@ -770,7 +844,7 @@ static bool pack(packer *p, folio_buf *out)
         folio_buf_free(&jobs.job[j].out);
     for (size_t s = 0; s < nobjstm; s++)
         folio_buf_free(&objstm[s]);
-    free(jobs.job), free(job_of), free(objstm), free(count), free(first);
+    free(jobs.job), free(z_of), free(objstm), free(count), free(first);
 
     /* the cross-reference stream: free entries chained from object 0, as a table's are */
     type[xref_num] = 1, f2[xref_num] = out->len;
@@ -815,12 +889,12 @@ static bool pack(packer *p, folio_buf *out)
     return true;
 }
 
-bool folio_pdf_pack(const unsigned char *pdf, size_t n, const char *path, unsigned char **out, size_t *outn,
-                    folio_diag *diag)
+bool folio_pdf_pack(const unsigned char *pdf, size_t n, folio_pdf_ahead *ahead, const char *path, unsigned char **out,
+                    size_t *outn, folio_diag *diag)
 {
     packer p = {.in = pdf, .n = n, .root = -1, .info = -1};
     folio_buf b = {0};
-    bool good = pack(&p, &b);
+    bool good = pack(&p, ahead, &b);
     free(p.objs);
     free(p.refs);
     if (!good) {

@@ -158,9 +158,9 @@ extern bool folio_pdf_free_threaded;
 extern unsigned long folio_pdf_docs_freed_aside;
 
 /* Rewrites the n bytes of libharu's PDF in `pdf` with compressed object streams and a
- * cross-reference stream (objstm.c): unfiltered streams deflated (the XMP metadata excepted),
- * filtered ones copied as they are, the /ID kept; *out (malloc'd, the caller frees it) holds
- * the result. False with "cannot write PATH: cannot pack ..."; out of memory ends the process
+ * cross-reference stream (objstm.c): unfiltered streams deflated (the XMP metadata excepted; the
+ * data `ahead` has, see below, taken from it), filtered ones copied as they are, the /ID kept;
+ * *out (malloc'd, the caller frees it) holds the result. False with "cannot write PATH: cannot pack ..."; out of memory ends the process
  * as xmalloc does. */
 #define FOLIO_PDF_MAX_PACK_ERROR 256 /* bytes of the reason kept */
 #define FOLIO_OBJSTM_PER_STREAM 100  /* objects in one object stream */
@@ -174,7 +174,15 @@ extern unsigned long folio_pdf_docs_freed_aside;
  * no thread can be created; folio_pdf_pack_workers counts the worker threads it has joined. */
 extern bool folio_pdf_pack_threaded;
 extern unsigned long folio_pdf_pack_workers;
-bool folio_pdf_pack(const unsigned char *pdf, size_t n, const char *path, unsigned char **out, size_t *outn,
-                    folio_diag *diag);
+/* Text deflated ahead of folio_pdf_pack on a thread of its own: the n buffers `in` (malloc'd
+ * array and data, taken over) at FOLIO_PDF_DEFLATE_LEVEL. folio_pdf_pack uses a result for a
+ * stream without /Length1 or /N whose data has the same bytes, and deflates anything else
+ * itself. NULL (in freed) when no thread can be had: the pack then deflates them all. */
+typedef struct folio_pdf_ahead folio_pdf_ahead;
+folio_pdf_ahead *folio_pdf_ahead_start(folio_buf *in, size_t n);
+/* Waits for the thread and frees everything; NULL is fine. */
+void folio_pdf_ahead_free(folio_pdf_ahead *a);
+bool folio_pdf_pack(const unsigned char *pdf, size_t n, folio_pdf_ahead *ahead, const char *path, unsigned char **out,
+                    size_t *outn, folio_diag *diag);
 
 #endif
