@@ -610,6 +610,7 @@ typedef struct deflate_jobs {
     deflate_job *job;
     size_t n;
     atomic_size_t next; /* the next job to take */
+    compressors worker; /* the worker thread's */
 } deflate_jobs;
 
 bool folio_pdf_pack_threaded = true;
@@ -626,10 +627,25 @@ static void run_jobs(deflate_jobs *d, compressors *cs)
 
 static void *worker_main(void *arg)
 {
-    compressors cs = {0};
-    run_jobs(arg, &cs);
-    compressors_free(&cs);
+    deflate_jobs *d = arg;
+    run_jobs(d, &d->worker);
     return NULL;
+}
+
+/* Everything a worker needs is allocated here, on the calling thread: what a worker allocates
+ * comes from a malloc arena of its own, on fresh small pages that cost a fault each (11-15 us on
+ * this VM; 140 more faults a run undid the gain). So each job gets room for its whole output
+ * (deflate_into then does not grow it), and the worker's compressors are made for it. */
+static void prepare(deflate_jobs *d, compressors *cs, bool worker)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        deflate_job *j = &d->job[i];
+        size_t cap = libdeflate_zlib_compress_bound(compressor(cs, j->binary), j->n) + 1;
+        if (worker)
+            compressor(&d->worker, j->binary);
+        if (j->out.cap < cap)
+            j->out.data = xrealloc(j->out.data, cap), j->out.cap = cap;
+    }
 }
 
 /* Does every job, on a worker thread as well as this one when there is enough to share
@@ -639,14 +655,16 @@ static void run_all(deflate_jobs *d, compressors *cs)
     size_t bytes = 0;
     for (size_t i = 0; i < d->n; i++)
         bytes += d->job[i].n;
+    bool share = folio_pdf_pack_threaded && d->n > 1 && bytes >= FOLIO_PDF_THREAD_MIN_BYTES;
+    prepare(d, cs, share);
     pthread_t worker;
-    bool threaded = folio_pdf_pack_threaded && d->n > 1 && bytes >= FOLIO_PDF_THREAD_MIN_BYTES &&
-                    pthread_create(&worker, NULL, worker_main, d) == 0;
+    bool threaded = share && pthread_create(&worker, NULL, worker_main, d) == 0;
     run_jobs(d, cs);
     if (threaded) {
         pthread_join(worker, NULL);
         folio_pdf_pack_workers++;
     }
+    compressors_free(&d->worker);
 }
 
 /* Text deflated ahead of the pass on a thread of its own (the pages' content streams, while the
@@ -662,9 +680,7 @@ struct folio_pdf_ahead {
 static void *ahead_main(void *arg)
 {
     folio_pdf_ahead *a = arg;
-    compressors cs = {0};
-    run_jobs(&a->jobs, &cs);
-    compressors_free(&cs);
+    run_jobs(&a->jobs, &a->jobs.worker);
     return NULL;
 }
 
@@ -676,6 +692,7 @@ folio_pdf_ahead *folio_pdf_ahead_start(folio_buf *in, size_t n)
     a->jobs.n = n;
     for (size_t i = 0; i < n; i++)
         a->jobs.job[i] = (deflate_job){.in = (const unsigned char *)in[i].data, .n = in[i].len};
+    prepare(&a->jobs, &a->jobs.worker, false);
     a->running = folio_pdf_pack_threaded && pthread_create(&a->thread, NULL, ahead_main, a) == 0;
     if (!a->running) {
         folio_pdf_ahead_free(a);
@@ -699,6 +716,7 @@ void folio_pdf_ahead_free(folio_pdf_ahead *a)
     ahead_wait(a);
     for (size_t i = 0; i < a->jobs.n; i++)
         folio_buf_free(&a->in[i]), folio_buf_free(&a->jobs.job[i].out);
+    compressors_free(&a->jobs.worker);
     free(a->in);
     free(a->jobs.job);
     free(a);
@@ -811,7 +829,12 @@ static bool pack(packer *p, folio_pdf_ahead *ahead, folio_buf *out)
      * object streams */
     deflate_jobs jobs = {.job = xcalloc(p->nobjs + nobjstm, sizeof *jobs.job)};
     const folio_buf **z_of = xcalloc(p->nobjs ? p->nobjs : 1, sizeof *z_of); /* a stream's deflated data */
+    compressors cs = {0};
     ahead_wait(ahead);
+    if (ahead) { /* its compressor's memory is in use already: fresh pages cost a fault each */
+        cs.text = ahead->jobs.worker.text;
+        ahead->jobs.worker.text = NULL;
+    }
     size_t from = 0;
     for (size_t i = 0; i < p->nobjs; i++) {
         const pobj *o = &p->objs[i];
@@ -825,7 +848,6 @@ static bool pack(packer *p, folio_pdf_ahead *ahead, folio_buf *out)
     size_t objstm_job = jobs.n;
     for (size_t s = 0; s < nobjstm; s++)
         jobs.job[jobs.n++] = (deflate_job){.in = (const unsigned char *)objstm[s].data, .n = objstm[s].len};
-    compressors cs = {0};
     run_all(&jobs, &cs);
 
     for (size_t i = 0; i < p->nobjs; i++)
