@@ -16,7 +16,8 @@
  *    readable); "endstream" has an end of line before it (PDF/A-2 6.1.7.1); every other object
  *    goes, in number order, into object streams of at most FOLIO_OBJSTM_PER_STREAM objects; the
  *    streams and the object streams are deflated before any is written, shared between this
- *    thread and a worker (each stream on its own, so the bytes do not depend on which); the
+ *    thread and a worker (each stream on its own, so the bytes do not depend on which), a
+ *    stream that folio_pdf_ahead deflated already (the pages' content) taken from it; the
  *    cross-reference stream (PNG "up" predictor, deflated) carries /Root, /Info and the /ID
  *    exactly as libharu's trailer had them (pdfa.c's content digest), so two runs are
  *    byte-identical.
