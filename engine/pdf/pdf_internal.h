@@ -166,10 +166,12 @@ extern unsigned long folio_pdf_docs_freed_aside;
 #define FOLIO_OBJSTM_PER_STREAM 100  /* objects in one object stream */
 #define FOLIO_PDF_DEFLATE_LEVEL 6    /* libdeflate level of content, object and cross-reference streams */
 #define FOLIO_PDF_DEFLATE_BINARY 1   /* ... and of font programs and the ICC profile (binary data) */
-/* Bytes to deflate from which a worker thread shares the work: creating it costs the caller about
- * 10 us and it starts deflating some 50 us later; 32 KB of content stream take about 0.25 ms
- * (the default report deflates 220 KB in 1.6 ms). */
-#define FOLIO_PDF_THREAD_MIN_BYTES (32 * 1024)
+/* Bytes to deflate from which folio_pdf_pack shares the work with a worker thread. The join waits
+ * until the worker has had a core and finished its job: with the other core idle the default
+ * report's 220 KB took 1.2 ms instead of 2.0, with it busy 3.0 ms on average. So only a pass
+ * long enough to absorb that wait is shared; the default report's, once its pages' content is
+ * deflated ahead (~100 KB), is not. */
+#define FOLIO_PDF_THREAD_MIN_BYTES (256 * 1024)
 /* For the tests: false makes folio_pdf_pack deflate on the calling thread alone, as it does when
  * no thread can be created; folio_pdf_pack_workers counts the worker threads it has joined. */
 extern bool folio_pdf_pack_threaded;

@@ -231,7 +231,7 @@ enum { STREAMS = 40, FONTS = 4 }; /* many_streams_pdf's */
 static folio_buf stream_text(int i)
 {
     folio_buf data = {0};
-    for (int k = 0; k < 40 + 7 * i; k++)
+    for (int k = 0; k < 200 + 7 * i; k++)
         folio_buf_printf(&data, "%d %d m %d %d l S\n", k, i * k % 97, k * 3 % 101, i + k);
     return data;
 }
