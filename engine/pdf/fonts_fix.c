@@ -8,6 +8,7 @@
 #include <hpdf_objects.h>
 #include <hpdf_streams.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,17 +77,19 @@ static const char cmap_tail[] = "endcmap\n"
                                 "end\n"
                                 "end\n";
 
-/* The first code point of `used` at or after cp; 65536 when there is none. Skips empty bytes. */
+/* The first code point of `used` at or after cp; 65536 when there is none. Takes the set 64
+ * code points at a time (a font draws a few hundred of the 65,536). */
 static uint32_t next_cp(const folio_cpset *used, uint32_t cp)
 {
     while (cp < 65536) {
-        if ((cp & 7) == 0 && used->bits[cp >> 3] == 0) {
-            cp += 8;
-            continue;
-        }
-        if (folio_cpset_has(used, cp))
-            return cp;
-        cp++;
+        const uint8_t *q = used->bits + (cp >> 6) * 8;
+        uint64_t w = 0;
+        for (int k = 0; k < 8; k++)
+            w |= (uint64_t)q[k] << (8 * k);
+        w >>= cp & 63;
+        if (w)
+            return cp + (uint32_t)__builtin_ctzll(w);
+        cp = (cp | 63) + 1;
     }
     return 65536;
 }
@@ -227,7 +230,26 @@ long folio_pdf_fix_composites(HPDF_Font font)
     return added;
 }
 
-HPDF_Font folio_pdf_get_font(HPDF_Doc pdf, const char *name, const folio_cpset *used)
+/* Sets the cells of code cp in both maps of `codes` to cp itself (on) or to zero. */
+static void mark_code(HPDF_CMapEncoderAttr codes, uint32_t cp, bool on)
+{
+    codes->cid_map[cp >> 8][cp & 0xFF] = on ? (HPDF_UINT16)cp : 0;
+    codes->unicode_map[cp >> 8][cp & 0xFF] = on ? (HPDF_UNICODE)cp : 0;
+}
+
+/* mark_code for each used code and for the code one past the last. */
+static void mark_codes(HPDF_CMapEncoderAttr codes, const folio_cpset *used, bool on)
+{
+    uint32_t last = 0;
+    for (uint32_t cp = next_cp(used, 1); cp < 65536; cp = next_cp(used, cp + 1)) {
+        mark_code(codes, cp, on);
+        last = cp;
+    }
+    if (last + 1 < 65536)
+        mark_code(codes, last + 1, on);
+}
+
+HPDF_Font folio_pdf_get_font(HPDF_Doc pdf, const char *name, const folio_cpset *used, HPDF_CMapEncoderAttr *codes)
 {
     HPDF_Encoder enc = HPDF_GetEncoder(pdf, "UTF-8");
     if (!enc || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE || !enc->attr)
@@ -237,32 +259,21 @@ HPDF_Font folio_pdf_get_font(HPDF_Doc pdf, const char *name, const folio_cpset *
      * CMap one it walks the encoder's code-to-CID and code-to-Unicode maps instead, skipping
      * CID 0, and stops the tables below the highest CID. So for the call the encoder becomes such
      * an encoder holding only the used codes, plus one past the last (glyph 0, where the tables
-     * end), and is restored afterwards. */
+     * end). Its own maps (256 KB, which its UTF-8 functions use) are left alone: it is lent
+     * `codes`, attributes with its own fields but maps that are zero except at those codes. */
     HPDF_CMapEncoderAttr attr = (HPDF_CMapEncoderAttr)enc->attr;
-    HPDF_UINT16(*cids)[256] = xmalloc(sizeof attr->cid_map);
-    HPDF_UNICODE(*unicodes)[256] = xmalloc(sizeof attr->unicode_map);
-    memcpy(cids, attr->cid_map, sizeof attr->cid_map);
-    memcpy(unicodes, attr->unicode_map, sizeof attr->unicode_map);
+    if (!*codes)
+        *codes = xcalloc(1, sizeof **codes);
+    size_t rest = offsetof(HPDF_CMapEncoderAttr_Rec, jww_line_head);
+    memcpy((char *)*codes + rest, (const char *)attr + rest, sizeof *attr - rest);
+    mark_codes(*codes, used, true);
     HPDF_Encoder_ToUnicode_Func to_unicode = enc->to_unicode_fn;
-    memset(attr->cid_map, 0, sizeof attr->cid_map);
-    memset(attr->unicode_map, 0, sizeof attr->unicode_map);
-    uint32_t last = 0;
-    for (uint32_t cp = next_cp(used, 1); cp < 65536; cp = next_cp(used, cp + 1)) {
-        attr->cid_map[cp >> 8][cp & 0xFF] = (HPDF_UINT16)cp;
-        attr->unicode_map[cp >> 8][cp & 0xFF] = (HPDF_UNICODE)cp;
-        last = cp;
-    }
-    if (last + 1 < 65536) {
-        attr->cid_map[(last + 1) >> 8][(last + 1) & 0xFF] = (HPDF_UINT16)(last + 1);
-        attr->unicode_map[(last + 1) >> 8][(last + 1) & 0xFF] = (HPDF_UNICODE)(last + 1);
-    }
     enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
+    enc->attr = *codes;
     HPDF_Font font = HPDF_GetFont(pdf, name, "UTF-8");
+    enc->attr = attr;
     enc->to_unicode_fn = to_unicode;
-    memcpy(attr->cid_map, cids, sizeof attr->cid_map);
-    memcpy(attr->unicode_map, unicodes, sizeof attr->unicode_map);
-    free(cids);
-    free(unicodes);
+    mark_codes(*codes, used, false); /* all zero again for the next font */
     return font;
 }
 

@@ -15,6 +15,9 @@
  *    without a filter is deflated here with libdeflate, except the XMP metadata (PDF/A keeps it
  *    readable); "endstream" has an end of line before it (PDF/A-2 6.1.7.1); every other object
  *    goes, in number order, into object streams of at most FOLIO_OBJSTM_PER_STREAM objects; the
+ *    streams and the object streams are deflated before any is written, shared between this
+ *    thread and a worker (each stream on its own, so the bytes do not depend on which), a
+ *    stream that folio_pdf_ahead deflated already (the pages' content) taken from it; the
  *    cross-reference stream (PNG "up" predictor, deflated) carries /Root, /Info and the /ID
  *    exactly as libharu's trailer had them (pdfa.c's content digest), so two runs are
  *    byte-identical.
@@ -23,7 +26,9 @@
  * renumbered. Anything unexpected in the input is an error naming the object and byte, not a
  * guess: the writer is only ever given libharu's own output. This replaced a libqpdf pass that
  * did the same in about 15 ms and 8 ms of library loading (bench/RESULTS.md). */
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -568,29 +573,178 @@ static void put(folio_buf *b, const packer *p, size_t at, size_t n)
     folio_buf_append(b, (const char *)p->in + at, n);
 }
 
-/* The two compressors of a pass: FOLIO_PDF_DEFLATE_LEVEL for text (content streams, dictionaries),
- * FOLIO_PDF_DEFLATE_BINARY for font programs and ICC profiles, made on first use. For the default
- * report's three subset fonts level 6 saves 2% (529 bytes) over level 1 for 1.3M more
- * instructions; its content streams come out 16% smaller at level 6, so they keep it
+/* The two compressors of a thread: FOLIO_PDF_DEFLATE_LEVEL for text (content streams,
+ * dictionaries), FOLIO_PDF_DEFLATE_BINARY for font programs and ICC profiles, made on first use.
+ * For the default report's three subset fonts level 6 saves 2% (529 bytes) over level 1 for 1.3M
+ * more instructions; its content streams come out 16% smaller at level 6, so they keep it
  * (docs/pdf-size-and-startup.md). */
 typedef struct compressors {
     struct libdeflate_compressor *text, *binary;
 } compressors;
 
-/* A stream object with its /Length written as the number it is, its data deflated when it
- * had no filter (the dictionary then gains /Filter /FlateDecode). */
-static void write_stream(folio_buf *out, const packer *p, compressors *cs, folio_buf *tmp, size_t num)
+static struct libdeflate_compressor *compressor(compressors *cs, bool binary)
+{
+    struct libdeflate_compressor **c = binary ? &cs->binary : &cs->text;
+    if (!*c && !(*c = libdeflate_alloc_compressor(binary ? FOLIO_PDF_DEFLATE_BINARY : FOLIO_PDF_DEFLATE_LEVEL)))
+        folio_out_of_memory();
+    return *c;
+}
+
+static void compressors_free(compressors *cs)
+{
+    libdeflate_free_compressor(cs->text);
+    libdeflate_free_compressor(cs->binary);
+}
+
+/* Every deflate of a pass but the cross-reference stream's (which needs the others' sizes) is
+ * known before any is done, and each is independent of the others: they are shared out between
+ * the calling thread and one worker, each taking the next job of the list, and each job's bytes
+ * are the same whichever thread made them. The output is then written in object order. */
+typedef struct deflate_job {
+    const unsigned char *in;
+    size_t n;
+    bool binary;
+    folio_buf out; /* the zlib data */
+} deflate_job;
+
+typedef struct deflate_jobs {
+    deflate_job *job;
+    size_t n;
+    atomic_size_t next; /* the next job to take */
+    compressors worker; /* the worker thread's */
+} deflate_jobs;
+
+bool folio_pdf_pack_threaded = true;
+unsigned long folio_pdf_pack_workers;
+
+/* Takes jobs until none is left, with the compressors of this thread. */
+static void run_jobs(deflate_jobs *d, compressors *cs)
+{
+    for (size_t i; (i = atomic_fetch_add(&d->next, 1)) < d->n;) {
+        deflate_job *j = &d->job[i];
+        deflate_into(compressor(cs, j->binary), &j->out, j->in, j->n);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    deflate_jobs *d = arg;
+    run_jobs(d, &d->worker);
+    return NULL;
+}
+
+/* Everything a worker needs is allocated here, on the calling thread: what a worker allocates
+ * comes from a malloc arena of its own, on fresh small pages that cost a fault each (11-15 us on
+ * this VM; 140 more faults a run undid the gain). So each job gets room for its whole output
+ * (deflate_into then does not grow it), and the worker's compressors are made for it. */
+static void prepare(deflate_jobs *d, compressors *cs, bool worker)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        deflate_job *j = &d->job[i];
+        size_t cap = libdeflate_zlib_compress_bound(compressor(cs, j->binary), j->n) + 1;
+        if (worker)
+            compressor(&d->worker, j->binary);
+        if (j->out.cap < cap)
+            j->out.data = xrealloc(j->out.data, cap), j->out.cap = cap;
+    }
+}
+
+/* Does every job, on a worker thread as well as this one when there is enough to share
+ * (FOLIO_PDF_THREAD_MIN_BYTES) and a thread can be had; on this one alone otherwise. */
+static void run_all(deflate_jobs *d, compressors *cs)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < d->n; i++)
+        bytes += d->job[i].n;
+    bool share = folio_pdf_pack_threaded && d->n > 1 && bytes >= FOLIO_PDF_THREAD_MIN_BYTES;
+    prepare(d, cs, share);
+    pthread_t worker;
+    bool threaded = share && pthread_create(&worker, NULL, worker_main, d) == 0;
+    run_jobs(d, cs);
+    if (threaded) {
+        pthread_join(worker, NULL);
+        folio_pdf_pack_workers++;
+    }
+    compressors_free(&d->worker);
+}
+
+/* Text deflated ahead of the pass on a thread of its own (the pages' content streams, while the
+ * rest of the document is made): the pass takes a result for a stream whose data has the same
+ * bytes, deflated at the same level, so it is what the pass would have made. */
+struct folio_pdf_ahead {
+    folio_buf *in; /* owned copies of the data */
+    deflate_jobs jobs;
+    pthread_t thread;
+    bool running; /* the thread is still to be joined */
+};
+
+static void *ahead_main(void *arg)
+{
+    folio_pdf_ahead *a = arg;
+    run_jobs(&a->jobs, &a->jobs.worker);
+    return NULL;
+}
+
+folio_pdf_ahead *folio_pdf_ahead_start(folio_buf *in, size_t n)
+{
+    folio_pdf_ahead *a = xcalloc(1, sizeof *a);
+    a->in = in;
+    a->jobs.job = xcalloc(n ? n : 1, sizeof *a->jobs.job);
+    a->jobs.n = n;
+    for (size_t i = 0; i < n; i++)
+        a->jobs.job[i] = (deflate_job){.in = (const unsigned char *)in[i].data, .n = in[i].len};
+    prepare(&a->jobs, &a->jobs.worker, false);
+    a->running = folio_pdf_pack_threaded && pthread_create(&a->thread, NULL, ahead_main, a) == 0;
+    if (!a->running) {
+        folio_pdf_ahead_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+static void ahead_wait(folio_pdf_ahead *a)
+{
+    if (a && a->running) {
+        pthread_join(a->thread, NULL);
+        a->running = false;
+    }
+}
+
+void folio_pdf_ahead_free(folio_pdf_ahead *a)
+{
+    if (!a)
+        return;
+    ahead_wait(a);
+    for (size_t i = 0; i < a->jobs.n; i++)
+        folio_buf_free(&a->in[i]), folio_buf_free(&a->jobs.job[i].out);
+    compressors_free(&a->jobs.worker);
+    free(a->in);
+    free(a->jobs.job);
+    free(a);
+}
+
+/* The deflated data of n bytes of text that `a` has, or NULL. Streams come in the order they were
+ * given, so the search starts after the last one found (*from). */
+static const folio_buf *ahead_find(const folio_pdf_ahead *a, size_t *from, const unsigned char *data, size_t n)
+{
+    for (size_t k = 0; a && k < a->jobs.n; k++) {
+        size_t i = (*from + k) % a->jobs.n;
+        const deflate_job *j = &a->jobs.job[i];
+        if (j->n == n && memcmp(j->in, data, n) == 0) {
+            *from = i + 1;
+            return &j->out;
+        }
+    }
+    return NULL;
+}
+
+/* A stream object with its /Length written as the number it is, its data deflated (`z`, the
+ * dictionary then gains /Filter /FlateDecode) when it had no filter. */
+static void write_stream(folio_buf *out, const packer *p, size_t num, const folio_buf *z)
 {
     const pobj *o = &p->objs[num];
-    const unsigned char *data = p->in + o->data;
-    size_t ndata = o->ndata;
-    if (o->deflate) {
-        tmp->len = 0;
-        if (o->binary && !cs->binary && !(cs->binary = libdeflate_alloc_compressor(FOLIO_PDF_DEFLATE_BINARY)))
-            folio_out_of_memory();
-        deflate_into(o->binary ? cs->binary : cs->text, tmp, data, ndata);
-        data = (const unsigned char *)tmp->data, ndata = tmp->len;
-    }
+    const char *data = o->deflate ? z->data : (const char *)p->in + o->data;
+    size_t ndata = o->deflate ? z->len : o->ndata;
     folio_pdf_put_uint(out, num);
     folio_buf_puts(out, " 0 obj\n");
     put(out, p, o->body, o->len_at - o->body);
@@ -599,23 +753,18 @@ static void write_stream(folio_buf *out, const packer *p, compressors *cs, folio
         folio_buf_puts(out, " /Filter /FlateDecode");
     put(out, p, o->len_end, o->body + o->nbody - o->len_end);
     folio_buf_puts(out, "\nstream\n");
-    folio_buf_append(out, (const char *)data, ndata);
+    folio_buf_append(out, data, ndata);
     folio_buf_puts(out, "\nendstream\nendobj\n");
 }
 
 /* A stream object this pass makes: its dictionary's `entries`, /Filter /FlateDecode, the
- * filter's `parms` ("" or " /DecodeParms << ... >>"), /Length, and the n bytes of data,
- * deflated. */
-static void put_deflated(folio_buf *out, struct libdeflate_compressor *c, size_t num, const char *entries,
-                         const char *parms, const unsigned char *data, size_t n)
+ * filter's `parms` ("" or " /DecodeParms << ... >>"), /Length, and its deflated data. */
+static void put_deflated(folio_buf *out, size_t num, const char *entries, const char *parms, const folio_buf *z)
 {
-    folio_buf deflated = {0};
-    deflate_into(c, &deflated, data, n);
     folio_buf_printf(out, "%zu 0 obj\n<< %s /Filter /FlateDecode%s /Length %zu >>\nstream\n", num, entries, parms,
-                     deflated.len);
-    folio_buf_append(out, deflated.data, deflated.len);
+                     z->len);
+    folio_buf_append(out, z->data, z->len);
     folio_buf_puts(out, "\nendstream\nendobj\n");
-    folio_buf_free(&deflated);
 }
 
 static unsigned bytes_for(size_t v)
@@ -626,7 +775,7 @@ static unsigned bytes_for(size_t v)
     return n;
 }
 
-static bool pack(packer *p, folio_buf *out)
+static bool pack(packer *p, folio_pdf_ahead *ahead, folio_buf *out)
 {
     if (!read_table(p))
         return false;
@@ -650,42 +799,75 @@ static bool pack(packer *p, folio_buf *out)
     size_t *f2 = xcalloc(size, sizeof *f2), *f3 = xcalloc(size, sizeof *f3);
     unsigned char *type = xcalloc(size, 1);
 
-    compressors cs = {libdeflate_alloc_compressor(FOLIO_PDF_DEFLATE_LEVEL), NULL};
-    if (!cs.text)
-        folio_out_of_memory();
-    folio_buf tmp = {0};
-    for (size_t i = 0; i < p->nobjs; i++)
-        if (p->objs[i].keep && p->objs[i].stream) {
-            type[i] = 1, f2[i] = out->len;
-            write_stream(out, p, &cs, &tmp, i);
-        }
-    folio_buf_free(&tmp);
-    libdeflate_free_compressor(cs.binary);
-    folio_buf head = {0}, body = {0};
-    char entries[128];
+    /* the object streams' text: offsets, then the objects */
+    folio_buf *objstm = xcalloc(nobjstm ? nobjstm : 1, sizeof *objstm);
+    size_t *count = xcalloc(nobjstm ? nobjstm : 1, sizeof *count), *first = xcalloc(nobjstm ? nobjstm : 1, sizeof *first);
+    folio_buf body = {0};
     size_t next = 0;
     for (size_t s = 0; s < nobjstm; s++) {
-        size_t num = p->nobjs + s, count = 0;
-        head.len = body.len = 0;
-        for (; next < p->nobjs && count < FOLIO_OBJSTM_PER_STREAM; next++) {
+        size_t num = p->nobjs + s;
+        folio_buf *head = &objstm[s];
+        body.len = 0;
+        for (; next < p->nobjs && count[s] < FOLIO_OBJSTM_PER_STREAM; next++) {
             const pobj *o = &p->objs[next];
             if (!o->keep || o->stream)
                 continue;
-            folio_pdf_put_uint(&head, next);
-            folio_buf_append(&head, " ", 1);
-            folio_pdf_put_uint(&head, body.len);
-            folio_buf_append(&head, " ", 1);
+            folio_pdf_put_uint(head, next);
+            folio_buf_append(head, " ", 1);
+            folio_pdf_put_uint(head, body.len);
+            folio_buf_append(head, " ", 1);
             put(&body, p, o->body, o->nbody);
             folio_buf_puts(&body, "\n");
-            type[next] = 2, f2[next] = num, f3[next] = count++;
+            type[next] = 2, f2[next] = num, f3[next] = count[s]++;
         }
-        head.data[head.len - 1] = '\n';
-        snprintf(entries, sizeof entries, "/Type /ObjStm /N %zu /First %zu", count, head.len);
-        folio_buf_append(&head, body.data, body.len); /* the offsets, then the objects */
-        type[num] = 1, f2[num] = out->len;
-        put_deflated(out, cs.text, num, entries, "", (const unsigned char *)head.data, head.len);
+        head->data[head->len - 1] = '\n';
+        first[s] = head->len;
+        folio_buf_append(head, body.data, body.len);
     }
-    folio_buf_free(&head), folio_buf_free(&body);
+    folio_buf_free(&body);
+
+    /* every deflate but the cross-reference stream's: the streams in object order, then the
+     * object streams */
+    deflate_jobs jobs = {.job = xcalloc(p->nobjs + nobjstm, sizeof *jobs.job)};
+    const folio_buf **z_of = xcalloc(p->nobjs ? p->nobjs : 1, sizeof *z_of); /* a stream's deflated data */
+    compressors cs = {0};
+    ahead_wait(ahead);
+    if (ahead) { /* its compressor's memory is in use already: fresh pages cost a fault each */
+        cs.text = ahead->jobs.worker.text;
+        ahead->jobs.worker.text = NULL;
+    }
+    size_t from = 0;
+    for (size_t i = 0; i < p->nobjs; i++) {
+        const pobj *o = &p->objs[i];
+        if (!o->keep || !o->stream || !o->deflate)
+            continue;
+        if (!o->binary && (z_of[i] = ahead_find(ahead, &from, p->in + o->data, o->ndata)))
+            continue;
+        z_of[i] = &jobs.job[jobs.n].out;
+        jobs.job[jobs.n++] = (deflate_job){.in = p->in + o->data, .n = o->ndata, .binary = o->binary};
+    }
+    size_t objstm_job = jobs.n;
+    for (size_t s = 0; s < nobjstm; s++)
+        jobs.job[jobs.n++] = (deflate_job){.in = (const unsigned char *)objstm[s].data, .n = objstm[s].len};
+    run_all(&jobs, &cs);
+
+    for (size_t i = 0; i < p->nobjs; i++)
+        if (p->objs[i].keep && p->objs[i].stream) {
+            type[i] = 1, f2[i] = out->len;
+            write_stream(out, p, i, z_of[i]);
+        }
+    char entries[128];
+    for (size_t s = 0; s < nobjstm; s++) {
+        size_t num = p->nobjs + s;
+        snprintf(entries, sizeof entries, "/Type /ObjStm /N %zu /First %zu", count[s], first[s]);
+        type[num] = 1, f2[num] = out->len;
+        put_deflated(out, num, entries, "", &jobs.job[objstm_job + s].out);
+    }
+    for (size_t j = 0; j < jobs.n; j++)
+        folio_buf_free(&jobs.job[j].out);
+    for (size_t s = 0; s < nobjstm; s++)
+        folio_buf_free(&objstm[s]);
+    free(jobs.job), free(z_of), free(objstm), free(count), free(first);
 
     /* the cross-reference stream: free entries chained from object 0, as a table's are */
     type[xref_num] = 1, f2[xref_num] = out->len;
@@ -720,20 +902,22 @@ static bool pack(packer *p, folio_buf *out)
     }
     char parms[64];
     snprintf(parms, sizeof parms, " /DecodeParms << /Columns %u /Predictor 12 >>", cols);
-    put_deflated(out, cs.text, xref_num, xe.data, parms, rows, size * (cols + 1));
+    folio_buf z = {0};
+    deflate_into(compressor(&cs, false), &z, rows, size * (cols + 1));
+    compressors_free(&cs);
+    put_deflated(out, xref_num, xe.data, parms, &z);
     folio_buf_printf(out, "startxref\n%zu\n%%%%EOF\n", f2[xref_num]);
-    folio_buf_free(&xe);
-    libdeflate_free_compressor(cs.text);
+    folio_buf_free(&xe), folio_buf_free(&z);
     free(rows), free(prev), free(f2), free(f3), free(type);
     return true;
 }
 
-bool folio_pdf_pack(const unsigned char *pdf, size_t n, const char *path, unsigned char **out, size_t *outn,
-                    folio_diag *diag)
+bool folio_pdf_pack(const unsigned char *pdf, size_t n, folio_pdf_ahead *ahead, const char *path, unsigned char **out,
+                    size_t *outn, folio_diag *diag)
 {
     packer p = {.in = pdf, .n = n, .root = -1, .info = -1};
     folio_buf b = {0};
-    bool good = pack(&p, &b);
+    bool good = pack(&p, ahead, &b);
     free(p.objs);
     free(p.refs);
     if (!good) {

@@ -111,8 +111,11 @@ unsigned char *folio_pdf_subset_font(const char *path, const folio_cpset *used, 
 
 /* HPDF_GetFont(pdf, name, "UTF-8") for a TrueType font drawn only with the code points in `used`:
  * libharu then looks up glyphs, writes /W and the CIDToGIDMap for those alone (up to the highest
- * one) instead of the whole BMP. NULL when libharu fails. */
-HPDF_Font folio_pdf_get_font(HPDF_Doc pdf, const char *name, const folio_cpset *used);
+ * one) instead of the whole BMP. *codes is the UTF-8 encoder's stand-in for the call, made on
+ * the first one (NULL before it) and kept for the document's next fonts; the caller frees it.
+ * NULL when libharu fails. */
+HPDF_Font folio_pdf_get_font(HPDF_Doc pdf, const char *name, const folio_cpset *used,
+                             struct _HPDF_CMapEncoderAttr_Rec **codes);
 
 /* Flags every glyph of an embedded TrueType font as used, so libharu's own subsetting keeps a
  * font that is already a subset whole (its composite glyphs' components included). */
@@ -148,17 +151,40 @@ void folio_atomic_abort(folio_atomic *a);
 
 /* Calls that reached folio's HPDF_MemCpy and HPDF_MemSet (pdf.c), for the tests. */
 extern unsigned long folio_hpdf_fast_calls;
+/* For the tests: false makes folio_pdf_write free the libharu document after writing the file,
+ * as it does when no thread can be created, instead of on a thread of its own while the file is
+ * written and synced; folio_pdf_docs_freed_aside counts the documents freed on such a thread. */
+extern bool folio_pdf_free_threaded;
+extern unsigned long folio_pdf_docs_freed_aside;
 
 /* Rewrites the n bytes of libharu's PDF in `pdf` with compressed object streams and a
- * cross-reference stream (objstm.c): unfiltered streams deflated (the XMP metadata excepted),
- * filtered ones copied as they are, the /ID kept; *out (malloc'd, the caller frees it) holds
- * the result. False with "cannot write PATH: cannot pack ..."; out of memory ends the process
+ * cross-reference stream (objstm.c): unfiltered streams deflated (the XMP metadata excepted; the
+ * data `ahead` has, see below, taken from it), filtered ones copied as they are, the /ID kept;
+ * *out (malloc'd, the caller frees it) holds the result. False with "cannot write PATH: cannot pack ..."; out of memory ends the process
  * as xmalloc does. */
 #define FOLIO_PDF_MAX_PACK_ERROR 256 /* bytes of the reason kept */
 #define FOLIO_OBJSTM_PER_STREAM 100  /* objects in one object stream */
 #define FOLIO_PDF_DEFLATE_LEVEL 6    /* libdeflate level of content, object and cross-reference streams */
 #define FOLIO_PDF_DEFLATE_BINARY 1   /* ... and of font programs and the ICC profile (binary data) */
-bool folio_pdf_pack(const unsigned char *pdf, size_t n, const char *path, unsigned char **out, size_t *outn,
-                    folio_diag *diag);
+/* Bytes to deflate from which folio_pdf_pack shares the work with a worker thread. The join waits
+ * until the worker has had a core and finished its job: with the other core idle the default
+ * report's 220 KB took 1.2 ms instead of 2.0, with it busy 3.0 ms on average. So only a pass
+ * long enough to absorb that wait is shared; the default report's, once its pages' content is
+ * deflated ahead (~100 KB), is not. */
+#define FOLIO_PDF_THREAD_MIN_BYTES (256 * 1024)
+/* For the tests: false makes folio_pdf_pack deflate on the calling thread alone, as it does when
+ * no thread can be created; folio_pdf_pack_workers counts the worker threads it has joined. */
+extern bool folio_pdf_pack_threaded;
+extern unsigned long folio_pdf_pack_workers;
+/* Text deflated ahead of folio_pdf_pack on a thread of its own: the n buffers `in` (malloc'd
+ * array and data, taken over) at FOLIO_PDF_DEFLATE_LEVEL. folio_pdf_pack uses a result for a
+ * stream without /Length1 or /N whose data has the same bytes, and deflates anything else
+ * itself. NULL (in freed) when no thread can be had: the pack then deflates them all. */
+typedef struct folio_pdf_ahead folio_pdf_ahead;
+folio_pdf_ahead *folio_pdf_ahead_start(folio_buf *in, size_t n);
+/* Waits for the thread and frees everything; NULL is fine. */
+void folio_pdf_ahead_free(folio_pdf_ahead *a);
+bool folio_pdf_pack(const unsigned char *pdf, size_t n, folio_pdf_ahead *ahead, const char *path, unsigned char **out,
+                    size_t *outn, folio_diag *diag);
 
 #endif

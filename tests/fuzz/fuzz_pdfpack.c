@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     diag.quiet = true;
     unsigned char *out = NULL;
     size_t n = 0;
-    bool good = folio_pdf_pack(in, size, "fuzz.pdf", &out, &n, &diag);
+    bool good = folio_pdf_pack(in, size, NULL, "fuzz.pdf", &out, &n, &diag);
     if (good) {
         FUZZ_CHECK(out && n > 20 && memcmp(out, "%PDF-1.", 7) == 0);
         FUZZ_CHECK(memcmp(out + n - 6, "%%EOF\n", 6) == 0);

@@ -75,12 +75,14 @@ static char *tricky_pdf(size_t *n)
     return make_pdf(objs, 11, "/Root 1 0 R\n/Info 7 0 R\n/ID [ <AB> <AB> ]", n);
 }
 
-/* Packs `pdf` into `path`; the file's bytes (owned) or NULL, with the diagnostics in diag. */
-static char *pack(const char *pdf, size_t n, const char *path, folio_diag *diag, size_t *outn)
+/* Packs `pdf` into `path` with the streams deflated `ahead` (may be NULL); the file's bytes
+ * (owned) or NULL, with the diagnostics in diag. */
+static char *pack_ahead(const char *pdf, size_t n, folio_pdf_ahead *ahead, const char *path, folio_diag *diag,
+                        size_t *outn)
 {
     unsigned char *packed;
     size_t npacked;
-    if (!folio_pdf_pack((const unsigned char *)pdf, n, path, &packed, &npacked, diag))
+    if (!folio_pdf_pack((const unsigned char *)pdf, n, ahead, path, &packed, &npacked, diag))
         return NULL;
     folio_atomic a;
     bool good = folio_atomic_open(&a, path, diag) && folio_atomic_write(&a, packed, npacked, diag) &&
@@ -92,6 +94,11 @@ static char *pack(const char *pdf, size_t n, const char *path, folio_diag *diag,
     char *data = folio_read_file(path, &len);
     *outn = data ? len : 0;
     return data;
+}
+
+static char *pack(const char *pdf, size_t n, const char *path, folio_diag *diag, size_t *outn)
+{
+    return pack_ahead(pdf, n, NULL, path, diag, outn);
 }
 
 /* The output of a shell command (owned), "" on failure. */
@@ -218,6 +225,122 @@ static void test_tricky(void)
     folio_diag_free(&diag);
 }
 
+enum { STREAMS = 40, FONTS = 4 }; /* many_streams_pdf's */
+
+/* The data of many_streams_pdf's i-th content stream and of its i-th font program. */
+static folio_buf stream_text(int i)
+{
+    folio_buf data = {0};
+    for (int k = 0; k < 200 + 7 * i; k++)
+        folio_buf_printf(&data, "%d %d m %d %d l S\n", k, i * k % 97, k * 3 % 101, i + k);
+    return data;
+}
+
+static folio_buf font_data(int i)
+{
+    folio_buf data = {0};
+    for (int k = 0; k < 3000; k++)
+        folio_buf_printf(&data, "%c", (char)('A' + (k * (i + 3) + k / 7) % 26));
+    return data;
+}
+
+/* Many streams (page content, and font programs deflated at the binary level) and enough
+ * dictionaries for two object streams: more than FOLIO_PDF_THREAD_MIN_BYTES to deflate. */
+static char *many_streams_pdf(size_t *n)
+{
+    enum { DICTS = 150, OBJS = 3 + STREAMS + FONTS + DICTS };
+    char **objs = xcalloc(OBJS, sizeof *objs);
+    folio_buf kids = {0}, contents = {0};
+    for (int i = 0; i < STREAMS; i++) {
+        folio_buf data = stream_text(i);
+        objs[3 + i] = xasprintf("<< /Length %zu >>\nstream\n%sendstream", data.len, data.data);
+        folio_buf_printf(&contents, " %d 0 R", 4 + i);
+        folio_buf_free(&data);
+    }
+    for (int i = 0; i < FONTS; i++) {
+        folio_buf data = font_data(i);
+        objs[3 + STREAMS + i] =
+            xasprintf("<< /Length %zu /Length1 %zu >>\nstream\n%s\nendstream", data.len, data.len, data.data);
+        folio_buf_free(&data);
+    }
+    for (int i = 0; i < DICTS; i++) {
+        objs[3 + STREAMS + FONTS + i] = xasprintf("<< /Index %d /Name (dictionary %d) >>", i, i);
+        folio_buf_printf(&kids, " %d 0 R", 4 + STREAMS + FONTS + i);
+    }
+    folio_buf fonts = {0};
+    for (int i = 0; i < FONTS; i++)
+        folio_buf_printf(&fonts, " %d 0 R", 4 + STREAMS + i);
+    objs[0] = xasprintf("<< /Type /Catalog /Pages 2 0 R /Fonts [%s ] /Dicts [%s ] >>", fonts.data, kids.data);
+    objs[1] = xasprintf("<< /Type /Pages /Kids [ 3 0 R ] /Count 1 >>");
+    objs[2] = xasprintf("<< /Type /Page /Parent 2 0 R /MediaBox [ 0 0 200 200 ] /Contents [%s ] >>", contents.data);
+    char *pdf = make_pdf((const char *const *)objs, OBJS, TRAILER, n);
+    for (int i = 0; i < OBJS; i++)
+        free(objs[i]);
+    free(objs);
+    folio_buf_free(&kids), folio_buf_free(&contents), folio_buf_free(&fonts);
+    return pdf;
+}
+
+/* The deflates shared with a worker thread give the same bytes as on the calling thread alone
+ * (as when no thread can be created), and the file reads back. */
+static void test_threads(void)
+{
+    size_t n, n1 = 0, n2 = 0;
+    char *pdf = many_streams_pdf(&n);
+    seed("many-streams", pdf, n);
+    folio_diag diag;
+    folio_diag_init(&diag);
+    char *p1 = xasprintf("%s/threaded.pdf", tmpdir), *p2 = xasprintf("%s/alone.pdf", tmpdir);
+    unsigned long workers = folio_pdf_pack_workers;
+    char *a = pack(pdf, n, p1, &diag, &n1);
+    CHECK_INT(folio_pdf_pack_workers, workers + 1);
+    folio_pdf_pack_threaded = false;
+    char *b = pack(pdf, n, p2, &diag, &n2);
+    folio_pdf_pack_threaded = true;
+    CHECK_INT(folio_pdf_pack_workers, workers + 1);
+    CHECK_INT(diag.errors, 0);
+    CHECK(a && b && n1 == n2 && memcmp(a, b, n1) == 0);
+    CHECK(says("qpdf --check %s 2>&1", p2, "No syntax or stream encoding errors found"));
+    CHECK(says("qpdf --show-xref %s 2>&1", p2, "197/0: compressed; stream = 199, index = 52"));
+    CHECK(prints("qpdf --show-object=4 --filtered-stream-data %s 2>&1 | head -c 27", p2, "0 0 m 0 0 l S\n1 0 m 3 1 l S"));
+    CHECK(says("qpdf --show-object=44 --filtered-stream-data %s 2>&1", p2, "ADGJMPSWZ"));
+    /* streams deflated ahead: the same bytes. The ahead has the content streams out of order, one
+     * twice, and bytes that match no stream; a font program's bytes in it are not used (fonts are
+     * deflated at another level), nor is a stream left out of it */
+    folio_buf *in = xcalloc(STREAMS + 2, sizeof *in);
+    for (int i = 0; i < STREAMS - 1; i++)
+        in[i] = stream_text((i * 7) % (STREAMS - 1));
+    in[STREAMS - 1] = font_data(0);
+    folio_buf_puts(&in[STREAMS], "no stream has these bytes");
+    in[STREAMS + 1] = stream_text(3);
+    unsigned long before = folio_pdf_pack_workers;
+    folio_pdf_ahead *ahead = folio_pdf_ahead_start(in, STREAMS + 2);
+    CHECK(ahead != NULL);
+    size_t n4 = 0;
+    char *p4 = xasprintf("%s/ahead.pdf", tmpdir);
+    char *d = pack_ahead(pdf, n, ahead, p4, &diag, &n4);
+    folio_pdf_ahead_free(ahead);
+    CHECK(d && n4 == n2 && memcmp(d, b, n2) == 0);
+    /* what is left is too little to share: no worker unless the ahead went unused */
+    CHECK_INT(folio_pdf_pack_workers, before);
+    /* without a thread the ahead is NULL and the pack does it all */
+    folio_pdf_pack_threaded = false;
+    in = xcalloc(1, sizeof *in);
+    in[0] = stream_text(0);
+    CHECK(folio_pdf_ahead_start(in, 1) == NULL);
+    folio_pdf_pack_threaded = true;
+    free(d), free(p4);
+    /* a small pass stays on the calling thread */
+    size_t nt, n3 = 0;
+    char *tiny = tiny_pdf(&nt);
+    char *p3 = xasprintf("%s/tiny-alone.pdf", tmpdir);
+    char *c = pack(tiny, nt, p3, &diag, &n3);
+    CHECK(c != NULL);
+    CHECK_INT(folio_pdf_pack_workers, workers + 1);
+    free(a), free(b), free(c), free(p1), free(p2), free(p3), free(pdf), free(tiny);
+    folio_diag_free(&diag);
+}
+
 /* A broken input: an error naming the target, the pass and `reason`, and nothing written. */
 static void broken(const char *name, const char *pdf, size_t n, const char *reason)
 {
@@ -316,6 +439,7 @@ int main(void)
         return 1;
     test_tiny();
     test_tricky();
+    test_threads();
     test_broken();
     char *rm = xasprintf("rm -rf %s", tmpdir);
     if (system(rm) != 0)

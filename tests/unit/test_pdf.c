@@ -3,6 +3,8 @@
  * Run from the repository root (fonts/ is read from there). */
 #include <dirent.h>
 #include <hpdf.h>
+#include <hpdf_encoder.h>
+#include <hpdf_font.h>
 #include <hpdf_utils.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -453,6 +455,38 @@ static void test_lazy_fonts(void)
     layout_clear(&l);
 }
 
+/* The libharu document is freed on a thread of its own while the file is written and synced, or
+ * after writing when no thread can be had: the same file either way, and a failed write frees
+ * it too (leaks are the sanitizer build's to find). */
+static void test_free_aside(void)
+{
+    folio_layout l;
+    layout_init(&l, 1);
+    text(&l.pages[0], 56, 700, FOLIO_FACE_REGULAR, 12, 0, "Freed aside");
+    folio_pdf_options opt = sample_options();
+    folio_diag diag;
+    folio_diag_init(&diag);
+    diag.quiet = true;
+    char *p1 = xasprintf("%s/aside.pdf", tmpdir), *p2 = xasprintf("%s/in-series.pdf", tmpdir);
+    char *p3 = xasprintf("%s/no-such-dir/aside.pdf", tmpdir);
+    unsigned long aside = folio_pdf_docs_freed_aside;
+    CHECK(folio_pdf_write(&l, NULL, &opt, p1, &diag));
+    CHECK_INT(folio_pdf_docs_freed_aside, aside + 1);
+    CHECK(!folio_pdf_write(&l, NULL, &opt, p3, &diag));
+    CHECK_INT(folio_pdf_docs_freed_aside, aside + 2);
+    folio_pdf_free_threaded = false;
+    CHECK(folio_pdf_write(&l, NULL, &opt, p2, &diag));
+    folio_pdf_free_threaded = true;
+    CHECK_INT(folio_pdf_docs_freed_aside, aside + 2);
+    CHECK_INT(diag.errors, 1);
+    size_t n1 = 0, n2 = 0;
+    char *a = folio_read_file(p1, &n1), *b = folio_read_file(p2, &n2);
+    CHECK(a && b && n1 == n2 && memcmp(a, b, n1) == 0);
+    free(a), free(b), free(p1), free(p2), free(p3);
+    folio_diag_free(&diag);
+    layout_clear(&l);
+}
+
 static void test_missing_font(void)
 {
     folio_layout l;
@@ -603,6 +637,56 @@ static void test_bad_input(void)
     free(path);
     folio_diag_free(&diag);
     layout_clear(&l);
+}
+
+/* The code points of UTF-8 text s, as the writer collects them. */
+static void cpset_of(folio_cpset *set, const char *s)
+{
+    memset(set, 0, sizeof *set);
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        uint32_t cp = *p++;
+        if (cp >= 0xE0)
+            cp = (cp & 0x0F) << 12 | (uint32_t)(p[0] & 0x3F) << 6 | (p[1] & 0x3F), p += 2;
+        else if (cp >= 0xC0)
+            cp = (cp & 0x1F) << 6 | (p[0] & 0x3F), p += 1;
+        folio_cpset_add(set, cp);
+    }
+}
+
+/* folio_pdf_get_font lends the UTF-8 encoder maps of the used codes alone, and leaves its own as
+ * they were: a second font's CIDToGIDMap ends at its own highest code, not the first font's. */
+static void test_get_font(void)
+{
+    HPDF_Doc pdf = HPDF_New(NULL, NULL);
+    CHECK(pdf != NULL && HPDF_UseUTFEncodings(pdf) == HPDF_OK);
+    HPDF_Encoder enc = HPDF_GetEncoder(pdf, "UTF-8");
+    CHECK(enc != NULL);
+    void *attr = enc->attr;
+    HPDF_Encoder_ToUnicode_Func to_unicode = enc->to_unicode_fn;
+    HPDF_CMapEncoderAttr_Rec *before = xmalloc(sizeof *before);
+    memcpy(before, attr, sizeof *before);
+    folio_cpset cyrillic, greek;
+    cpset_of(&cyrillic, "Привет"); /* up to U+0442 */
+    cpset_of(&greek, "AB Ω");      /* up to U+03A9 */
+    HPDF_CMapEncoderAttr codes = NULL;
+    const char *n1 = HPDF_LoadTTFontFromFile(pdf, open_sans[FOLIO_FACE_REGULAR], HPDF_TRUE);
+    const char *n2 = HPDF_LoadTTFontFromFile(pdf, open_sans[FOLIO_FACE_BOLD], HPDF_TRUE);
+    HPDF_Font f1 = n1 ? folio_pdf_get_font(pdf, n1, &cyrillic, &codes) : NULL;
+    HPDF_Font f2 = n2 ? folio_pdf_get_font(pdf, n2, &greek, &codes) : NULL;
+    CHECK(f1 && f2 && codes);
+    CHECK(enc->attr == attr && enc->to_unicode_fn == to_unicode);
+    CHECK(memcmp(before, attr, sizeof *before) == 0);
+    bool zero = true;
+    for (size_t i = 0; codes && i < 256 * 256; i++)
+        zero = zero && codes->cid_map[i >> 8][i & 255] == 0 && codes->unicode_map[i >> 8][i & 255] == 0;
+    CHECK(zero);
+    /* the CIDToGIDMap has 2 bytes per code up to one past the highest one drawn */
+    HPDF_FontAttr a1 = f1 ? (HPDF_FontAttr)f1->attr : NULL, a2 = f2 ? (HPDF_FontAttr)f2->attr : NULL;
+    CHECK(a1 && a1->map_stream && HPDF_Stream_Size(a1->map_stream->stream) == 2 * (0x0442 + 1));
+    CHECK(a2 && a2->map_stream && HPDF_Stream_Size(a2->map_stream->stream) == 2 * (0x03A9 + 1));
+    free(codes);
+    free(before);
+    HPDF_Free(pdf);
 }
 
 /* DejaVuSans has composite glyphs whose components are composites (ǖ = u + dieresis-macron, the
@@ -782,9 +866,11 @@ int main(void)
     test_mem_contract();
     test_round_trip();
     test_lazy_fonts();
+    test_free_aside();
     test_missing_font();
     test_unwritable();
     test_bad_input();
+    test_get_font();
     test_nested_composites();
     test_paths_and_clips();
     if (getenv("FOLIO_KEEP_TEST_OUTPUT")) {
