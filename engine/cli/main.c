@@ -16,6 +16,7 @@
 #include "core/diag.h"
 #include "core/heap.h"
 #include "core/limits.h"
+#include "core/thread.h"
 #include "core/util.h"
 #include "data/table.h"
 #include "doc/doc.h"
@@ -395,7 +396,7 @@ static void keep_burst_column(folio_report *rep, const char *each)
  * the layout and the PDF's pages are made: only the PDF's metadata needs them, and on 1,000,000
  * responses they took 0.1 s of the run in series. */
 typedef struct hasher {
-    pthread_t thread;
+    folio_thread thread;
     bool running;
     folio_provenance *prov;
     const folio_report *rep;
@@ -412,7 +413,7 @@ static void hash_start(hasher *h, folio_provenance *prov, const folio_report *re
 {
     h->prov = prov;
     h->rep = rep;
-    h->running = pthread_create(&h->thread, NULL, hash_main, h) == 0;
+    h->running = folio_thread_start(&h->thread, hash_main, h);
     if (!h->running) /* no thread: in series, as before */
         folio_provenance_hash_inputs(prov, rep);
 }
@@ -421,7 +422,7 @@ static void hash_start(hasher *h, folio_provenance *prov, const folio_report *re
 static void hash_wait(hasher *h)
 {
     if (h->running) {
-        pthread_join(h->thread, NULL);
+        folio_thread_join(&h->thread);
         h->running = false;
     }
 }

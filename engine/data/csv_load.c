@@ -13,6 +13,7 @@
 
 #include "core/diag.h"
 #include "core/limits.h"
+#include "core/thread.h"
 #include "core/util.h"
 #include "data/table_internal.h"
 
@@ -1633,8 +1634,8 @@ static folio_table *load_split(const folio_inputspec *spec, folio_diag *diag, co
     h2.from = split;
     h2.to = size;
     folio_prefault(NULL, 0, 0); /* sets its page size once, before the threads share it */
-    pthread_t thread;
-    bool threaded = pthread_create(&thread, NULL, load_second, &h2) == 0;
+    folio_thread thread;
+    bool threaded = folio_thread_start(&thread, load_second, &h2);
     if (threaded) {
         char *buf = xmalloc(READ_CHUNK);
         ssize_t n = pread_full(fd, buf, READ_CHUNK < (size_t)split ? READ_CHUNK : (size_t)split, 0);
@@ -1645,7 +1646,7 @@ static folio_table *load_split(const folio_inputspec *spec, folio_diag *diag, co
             h1.ok = feed_range(&h1.ld, fd, n, split, buf);
         }
         free(buf);
-        pthread_join(thread, NULL);
+        folio_thread_join(&thread);
     }
     /* the guess held: the first half ended between rows */
     bool ok = threaded && h1.ok && h2.ok && h1.ld.header_done && h1.ld.p.pstate == 0 && h1.ld.field == 0 &&

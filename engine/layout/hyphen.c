@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/thread.h"
 #include "core/util.h"
 
 /* The file's patterns as a hash table: key = the pattern's letters (with '.' at a word edge),
@@ -275,7 +276,7 @@ static kept_table *kept;
 /* lay_hyph_prefetch's thread and the table it builds; only the thread that started it joins it
  * and puts the table on the list. */
 static struct {
-    pthread_t thread;
+    folio_thread thread;
     bool running;
     kept_table *made;
 } prefetch;
@@ -302,7 +303,7 @@ void lay_hyph_prefetch(const char *lang)
         return;
     kept_table *k = xcalloc(1, sizeof *k);
     k->path = xstrdup(path);
-    if (pthread_create(&prefetch.thread, NULL, prefetch_main, k) != 0) {
+    if (!folio_thread_start(&prefetch.thread, prefetch_main, k)) {
         free(k->path); /* the first word that needs the table builds it */
         free(k);
         return;
@@ -315,7 +316,7 @@ void lay_hyph_prefetch_wait(void)
 {
     if (!prefetch.running)
         return;
-    pthread_join(prefetch.thread, NULL);
+    folio_thread_join(&prefetch.thread);
     prefetch.running = false;
     prefetch.made->next = kept;
     kept = prefetch.made;

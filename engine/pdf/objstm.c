@@ -35,6 +35,7 @@
 #include <string.h>
 #include <libdeflate.h>
 
+#include "core/thread.h"
 #include "core/util.h"
 #include "pdf/pdf_internal.h"
 
@@ -658,11 +659,11 @@ static void run_all(deflate_jobs *d, compressors *cs)
         bytes += d->job[i].n;
     bool share = folio_pdf_pack_threaded && d->n > 1 && bytes >= FOLIO_PDF_THREAD_MIN_BYTES;
     prepare(d, cs, share);
-    pthread_t worker;
-    bool threaded = share && pthread_create(&worker, NULL, worker_main, d) == 0;
+    folio_thread worker;
+    bool threaded = share && folio_thread_start(&worker, worker_main, d);
     run_jobs(d, cs);
     if (threaded) {
-        pthread_join(worker, NULL);
+        folio_thread_join(&worker);
         folio_pdf_pack_workers++;
     }
     compressors_free(&d->worker);
@@ -674,7 +675,7 @@ static void run_all(deflate_jobs *d, compressors *cs)
 struct folio_pdf_ahead {
     folio_buf *in; /* owned copies of the data */
     deflate_jobs jobs;
-    pthread_t thread;
+    folio_thread thread;
     bool running; /* the thread is still to be joined */
 };
 
@@ -694,7 +695,7 @@ folio_pdf_ahead *folio_pdf_ahead_start(folio_buf *in, size_t n)
     for (size_t i = 0; i < n; i++)
         a->jobs.job[i] = (deflate_job){.in = (const unsigned char *)in[i].data, .n = in[i].len};
     prepare(&a->jobs, &a->jobs.worker, false);
-    a->running = folio_pdf_pack_threaded && pthread_create(&a->thread, NULL, ahead_main, a) == 0;
+    a->running = folio_pdf_pack_threaded && folio_thread_start(&a->thread, ahead_main, a);
     if (!a->running) {
         folio_pdf_ahead_free(a);
         return NULL;
@@ -705,7 +706,7 @@ folio_pdf_ahead *folio_pdf_ahead_start(folio_buf *in, size_t n)
 static void ahead_wait(folio_pdf_ahead *a)
 {
     if (a && a->running) {
-        pthread_join(a->thread, NULL);
+        folio_thread_join(&a->thread);
         a->running = false;
     }
 }

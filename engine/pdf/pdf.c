@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/limits.h"
+#include "core/thread.h"
 #include "core/util.h"
 #include "layout/fonts.h"
 #include "pdf/pdf_internal.h"
@@ -957,8 +958,8 @@ static bool save(writer *w, const char *path)
         return false;
     /* The document is no longer needed: it is freed on another thread while this one waits for
      * the file to reach the disk (fsync), or here afterwards if no thread can be had. */
-    pthread_t freer;
-    bool threaded = folio_pdf_free_threaded && pthread_create(&freer, NULL, free_doc, w->pdf) == 0;
+    folio_thread freer;
+    bool threaded = folio_pdf_free_threaded && folio_thread_start(&freer, free_doc, w->pdf);
     if (threaded)
         w->pdf = NULL;
     folio_atomic a;
@@ -966,7 +967,7 @@ static bool save(writer *w, const char *path)
            folio_atomic_commit(&a, w->diag);
     free(packed);
     if (threaded) {
-        pthread_join(freer, NULL);
+        folio_thread_join(&freer);
         folio_pdf_docs_freed_aside++;
     }
     return good;

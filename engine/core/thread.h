@@ -1,0 +1,28 @@
+/* Starting a helper thread that runs at once, on another core.
+ *
+ * Linux queues a new thread on its creator's CPU and moves it only when it balances load: with
+ * the creator busy, as folio's main thread always is, a helper thread began 0.6-6 ms after
+ * pthread_create on the 2-vCPU machines folio is measured on, often after the work it was made
+ * to take had been done (bench/RESULTS.md, fourth pass). folio_thread_start creates the thread
+ * with its affinity set to the creator's other CPUs, so it starts on one of them (in ~0.1 ms),
+ * and the thread gives itself back every CPU the process may use before it runs `fn`, so the
+ * scheduler may move it as it likes from then on. With one CPU, or if that fails, it is a plain
+ * pthread_create. */
+#ifndef FOLIO_THREAD_H
+#define FOLIO_THREAD_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+typedef struct folio_thread {
+    pthread_t id;
+    void *start; /* what the thread reads as it starts; freed by folio_thread_join */
+} folio_thread;
+
+/* As pthread_create(&t->id, NULL, fn, arg); true if the thread was started. A started thread
+ * must be joined with folio_thread_join. */
+bool folio_thread_start(folio_thread *t, void *(*fn)(void *), void *arg);
+/* pthread_join; returns what fn returned. */
+void *folio_thread_join(folio_thread *t);
+
+#endif
