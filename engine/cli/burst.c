@@ -20,6 +20,7 @@
 
 #include "cli/cli.h"
 #include "cli/runlog.h"
+#include "core/thread.h"
 #include "core/util.h"
 #include "data/table_keep.h"
 #include "lua/sandbox.h"
@@ -364,6 +365,7 @@ static bool worker_start(pool *pl, size_t w)
     pid_t pid = fork();
     if (pid == 0) {
         restore_signals(pl->saved); /* the worker's own handlers (atomic.c) want the defaults */
+        folio_thread_allow(pl->nworkers < folio_thread_cpus()); /* one worker per CPU: no core to spare */
         close(sv[0]);
         for (unsigned i = 0; i < pl->nworkers; i++) /* only the parent may hold the others' ends */
             if (pl->workers[i].fd >= 0)

@@ -20,11 +20,27 @@ static void *trampoline(void *p)
     return s->fn(s->arg);
 }
 
+static bool allowed = true;
+
+void folio_thread_allow(bool allow)
+{
+    allowed = allow;
+}
+
+unsigned folio_thread_cpus(void)
+{
+    cpu_set_t set;
+    int n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+    return n > 0 ? (unsigned)n : 1;
+}
+
 bool folio_thread_start(folio_thread *t, void *(*fn)(void *), void *arg)
 {
+    t->start = NULL;
+    if (!allowed)
+        return false;
     start *s = malloc(sizeof *s);
     int cpu = sched_getcpu();
-    t->start = NULL;
     if (s && cpu >= 0 && cpu < CPU_SETSIZE && sched_getaffinity(0, sizeof s->all, &s->all) == 0 &&
         CPU_COUNT(&s->all) > 1 && CPU_ISSET(cpu, &s->all)) {
         cpu_set_t others = s->all;

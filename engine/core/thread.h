@@ -25,4 +25,12 @@ bool folio_thread_start(folio_thread *t, void *(*fn)(void *), void *arg);
 /* pthread_join; returns what fn returned. */
 void *folio_thread_join(folio_thread *t);
 
+/* Whether folio_thread_start may start threads in this process (yes unless told otherwise):
+ * every caller does the work itself when it may not. A burst's workers say no when there is one
+ * of them per CPU: every core is busy, and a helper thread would only take turns with its
+ * creator. */
+void folio_thread_allow(bool allow);
+/* The CPUs this thread may run on (at least 1). */
+unsigned folio_thread_cpus(void);
+
 #endif

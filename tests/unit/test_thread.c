@@ -1,6 +1,7 @@
 /* folio_thread_start (engine/core/thread.c): with two CPUs or more, the new thread begins on a
  * CPU other than its creator's, even while the creator is busy, and then may run on every CPU
- * the process may use; join returns what it returned; with one CPU it is a plain thread. */
+ * the process may use; join returns what it returned; with one CPU it is a plain thread; and
+ * none starts where threads are not allowed. */
 #define _GNU_SOURCE
 #include <sched.h>
 #include <stdatomic.h>
@@ -57,6 +58,13 @@ int main(void)
     } else {
         printf("one CPU here: checked only that the thread runs\n");
     }
+
+    /* not allowed (a burst's workers, one per CPU): no thread, and the caller does the work */
+    folio_thread_allow(false);
+    folio_thread t;
+    CHECK(!folio_thread_start(&t, run, &pr));
+    folio_thread_allow(true);
+    CHECK_INT(folio_thread_cpus(), ncpu);
 
     /* one CPU: a plain thread on it */
     cpu_set_t one;
