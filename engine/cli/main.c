@@ -405,7 +405,7 @@ typedef struct hasher {
 static void *hash_main(void *arg)
 {
     hasher *h = arg;
-    folio_provenance_hash_inputs(h->prov, h->rep);
+    folio_provenance_digest(h->prov, h->rep); /* allocates nothing: see provenance.h */
     return NULL;
 }
 
@@ -413,9 +413,12 @@ static void hash_start(hasher *h, folio_provenance *prov, const folio_report *re
 {
     h->prov = prov;
     h->rep = rep;
+    folio_provenance_begin(prov, rep);
     h->running = folio_thread_start(&h->thread, hash_main, h);
-    if (!h->running) /* no thread: in series, as before */
-        folio_provenance_hash_inputs(prov, rep);
+    if (!h->running) { /* no thread: in series, as before */
+        folio_provenance_digest(prov, rep);
+        folio_provenance_name(prov, rep);
+    }
 }
 
 /* Waits for the digests; safe to call again, and when none were started. */
@@ -424,6 +427,7 @@ static void hash_wait(hasher *h)
     if (h->running) {
         folio_thread_join(&h->thread);
         h->running = false;
+        folio_provenance_name(h->prov, h->rep);
     }
 }
 

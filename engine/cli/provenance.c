@@ -20,16 +20,27 @@ const char *folio_date_source_name(folio_date_source s)
     return "none";
 }
 
-void folio_provenance_hash_inputs(folio_provenance *p, const folio_report *r)
+void folio_provenance_begin(folio_provenance *p, const folio_report *r)
 {
     p->ninputs = r->ninputs;
     p->inputs = xcalloc(r->ninputs ? r->ninputs : 1, sizeof *p->inputs);
     p->info = xcalloc(r->ninputs ? r->ninputs : 1, sizeof *p->info);
     p->owned = xcalloc(2 * (r->ninputs ? r->ninputs : 1), sizeof *p->owned);
+}
+
+void folio_provenance_digest(folio_provenance *p, const folio_report *r)
+{
+    for (size_t i = 0; i < r->ninputs; i++) {
+        folio_input_digest *d = &p->inputs[i];
+        d->ok = folio_sha256_file(r->inputs[i].spec.path, d->sha256, &d->bytes);
+    }
+}
+
+void folio_provenance_name(folio_provenance *p, const folio_report *r)
+{
     for (size_t i = 0; i < r->ninputs; i++) {
         const folio_inputspec *s = &r->inputs[i].spec;
-        folio_input_digest *d = &p->inputs[i];
-        d->ok = folio_sha256_file(s->path, d->sha256, &d->bytes);
+        const folio_input_digest *d = &p->inputs[i];
         if (!d->ok)
             continue;
         /* Each input as its own entry, named after the input: the file as report.lua names it

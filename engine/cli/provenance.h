@@ -39,9 +39,13 @@ typedef struct folio_provenance {
 
 /* The name of a date source as the run log writes it: "SOURCE_DATE_EPOCH", "period", "data", "none". */
 const char *folio_date_source_name(folio_date_source s);
-/* Hashes every input file of r (those that cannot be read are left !ok: loading them reports
- * why). Fills p->inputs and the Info entries. */
-void folio_provenance_hash_inputs(folio_provenance *p, const folio_report *r);
+/* Hash every input file of r (those that cannot be read are left !ok: loading them reports
+ * why) and fill p->inputs and the Info entries, in three steps so that the middle one can run on
+ * a helper thread: begin allocates, digest only reads the files and hashes them (it allocates
+ * nothing, so it never has to end folio from that thread), name makes the Info entries. */
+void folio_provenance_begin(folio_provenance *p, const folio_report *r);
+void folio_provenance_digest(folio_provenance *p, const folio_report *r);
+void folio_provenance_name(folio_provenance *p, const folio_report *r);
 /* Chooses the report's date: SOURCE_DATE_EPOCH (seconds since 1970-01-01 UTC, a whole number;
  * anything else is an error), else the period's end (the latest `to` of r's inputs), else the
  * latest date among the loaded tables' used rows (tables may hold NULLs), else none. */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,7 +142,9 @@ void folio_buf_free(folio_buf *b)
     b->len = b->cap = 0;
 }
 
-char *folio_read_file(const char *path, size_t *len)
+/* folio_read_file and folio_read_file_quietly: `quiet`, an allocation failure is NULL with errno
+ * ENOMEM instead of the end of folio. */
+static char *read_file(const char *path, size_t *len, bool quiet)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -150,30 +153,56 @@ char *folio_read_file(const char *path, size_t *len)
      * anything else (a pipe, a file that grows while it is read) grows the buffer as it goes. */
     struct stat st;
     size_t cap = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
-    folio_buf b = {.data = xmalloc(cap), .cap = cap};
-    for (;;) {
-        if (b.cap - b.len < 2) {
-            b.cap *= 2;
-            b.data = xrealloc(b.data, b.cap);
+    char *data = malloc(cap);
+    size_t n = 0;
+    int err = 0;
+    while (data) {
+        if (cap - n < 2) {
+            char *more = cap <= SIZE_MAX / 2 ? realloc(data, cap * 2) : NULL;
+            if (!more) {
+                free(data);
+                data = NULL;
+                break;
+            }
+            data = more;
+            cap *= 2;
         }
-        ssize_t n = read(fd, b.data + b.len, b.cap - b.len - 1);
-        if (n > 0) {
-            b.len += (size_t)n;
-        } else if (n == 0) {
+        ssize_t got = read(fd, data + n, cap - n - 1);
+        if (got > 0) {
+            n += (size_t)got;
+        } else if (got == 0) {
             break;
         } else if (errno != EINTR) {
-            int saved = errno;
-            close(fd);
-            folio_buf_free(&b);
-            errno = saved;
-            return NULL;
+            err = errno;
+            break;
         }
     }
     close(fd);
-    b.data[b.len] = '\0';
+    if (!data) {
+        if (!quiet)
+            folio_out_of_memory();
+        errno = ENOMEM;
+        return NULL;
+    }
+    if (err) {
+        free(data);
+        errno = err;
+        return NULL;
+    }
+    data[n] = '\0';
     if (len)
-        *len = b.len;
-    return b.data;
+        *len = n;
+    return data;
+}
+
+char *folio_read_file(const char *path, size_t *len)
+{
+    return read_file(path, len, false);
+}
+
+char *folio_read_file_quietly(const char *path, size_t *len)
+{
+    return read_file(path, len, true);
 }
 
 /* Days from civil date (Howard Hinnant's algorithm), valid for the proleptic Gregorian calendar. */

@@ -28,8 +28,12 @@ void folio_buf_put_utf8(folio_buf *b, uint32_t cp);
 void folio_buf_printf(folio_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void folio_buf_free(folio_buf *b);
 
-/* Reads a whole file; returns NULL and sets errno on failure. *len gets the size. */
+/* Reads a whole file; returns NULL and sets errno on failure (out of memory ends folio, as
+ * xmalloc does). *len gets the size. */
 char *folio_read_file(const char *path, size_t *len);
+/* The same, but out of memory is NULL with errno ENOMEM: for a helper thread, which must leave
+ * ending folio to the main thread. */
+char *folio_read_file_quietly(const char *path, size_t *len);
 
 /* Dates are days since 1970-01-01 (proleptic Gregorian). */
 #define FOLIO_DATE_NONE INT32_MIN

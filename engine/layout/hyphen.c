@@ -168,35 +168,53 @@ static size_t find_slot(const hyph_table *t, const char *k, size_t n)
     return i;
 }
 
-/* Builds the table from the file. False (the table left empty) when the file cannot be read or
- * uses what only libhyphen does: NEXTLEVEL (compound levels), NOHYPHEN, non-standard
- * hyphenation ("/" in a pattern), keys too long for the table, or minimums above folio's own
- * (HYPH_LEFT_MIN, HYPH_RIGHT_MIN): with smaller ones, how libhyphen applies them cannot change
- * what folio keeps. */
-static bool build_table(hyph_table *t, const char *path)
+/* What build_table made of a file. */
+typedef enum built {
+    BUILT,
+    NOT_PLAIN, /* the table left empty: the file cannot be read, or uses what only libhyphen does */
+    NO_MEMORY  /* the table left empty: an allocation failed */
+} built;
+
+/* Builds the table from the file. NOT_PLAIN when the file cannot be read or uses what only
+ * libhyphen does: NEXTLEVEL (compound levels), NOHYPHEN, non-standard hyphenation ("/" in a
+ * pattern), keys too long for the table, or minimums above folio's own (HYPH_LEFT_MIN,
+ * HYPH_RIGHT_MIN): with smaller ones, how libhyphen applies them cannot change what folio
+ * keeps. It may run on lay_hyph_prefetch's thread, so it does not stop folio when memory runs
+ * out (xmalloc would, from that thread): it says NO_MEMORY and the caller decides. */
+static built build_table(hyph_table *t, const char *path)
 {
     size_t len;
-    char *data = folio_read_file(path, &len);
+    errno = 0;
+    char *data = folio_read_file_quietly(path, &len);
     if (!data)
-        return false;
+        return errno == ENOMEM ? NO_MEMORY : NOT_PLAIN;
     folio_buf text = {.data = data, .len = len, .cap = len + 1}; /* NUL-terminated: len + 1 bytes */
     bool good = true;
-    folio_buf_append(&text, "\n", 1);
 
-    size_t lines = 0;
+    size_t lines = 1; /* the last one may have no newline */
     for (const char *at = text.data, *end = text.data + text.len; (at = memchr(at, '\n', (size_t)(end - at)));
          at++)
         lines++;
     t->nslots = 16;
     while (t->nslots < 2 * lines)
         t->nslots *= 2;
-    t->slots = xcalloc(t->nslots, sizeof *t->slots);
-    t->lens = xcalloc(t->nslots, 1);
-    t->arena = xmalloc(2 * text.len + 1);
+    t->slots = calloc(t->nslots, sizeof *t->slots);
+    t->lens = calloc(t->nslots, 1);
+    t->arena = malloc(2 * text.len + 1);
+    if (!t->slots || !t->lens || !t->arena) {
+        folio_buf_free(&text);
+        free(t->arena);
+        free(t->slots);
+        free(t->lens);
+        *t = (hyph_table){0};
+        return NO_MEMORY;
+    }
     size_t used = 0;
     bool first = true;
     for (char *line = text.data; good && line < text.data + text.len;) {
         char *eol = memchr(line, '\n', (size_t)(text.data + text.len - line));
+        if (!eol)
+            eol = text.data + text.len;
         size_t n = (size_t)(eol - line);
         while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
             n--;
@@ -257,9 +275,9 @@ static bool build_table(hyph_table *t, const char *path)
         free(t->slots);
         free(t->lens);
         *t = (hyph_table){0};
-        return false;
+        return NOT_PLAIN;
     }
-    return true;
+    return BUILT;
 }
 
 /* The tables built so far, one per file, kept for the life of the process: a burst's workers
@@ -269,6 +287,7 @@ typedef struct kept_table {
     struct kept_table *next;
     char *path;
     hyph_table table; /* arena NULL: a file only libhyphen reads */
+    built built;
 } kept_table;
 
 static kept_table *kept;
@@ -284,7 +303,7 @@ static struct {
 static void *prefetch_main(void *arg)
 {
     kept_table *k = arg;
-    build_table(&k->table, k->path);
+    k->built = build_table(&k->table, k->path);
     return NULL;
 }
 
@@ -318,9 +337,15 @@ void lay_hyph_prefetch_wait(void)
         return;
     folio_thread_join(&prefetch.thread);
     prefetch.running = false;
-    prefetch.made->next = kept;
-    kept = prefetch.made;
+    kept_table *k = prefetch.made;
     prefetch.made = NULL;
+    if (k->built == NO_MEMORY) { /* the render's first word tries again, on its own thread */
+        free(k->path);
+        free(k);
+        return;
+    }
+    k->next = kept;
+    kept = k;
 }
 
 /* The kept table of a pattern file, built now if no one has; NULL for a file only libhyphen
@@ -332,7 +357,9 @@ static const hyph_table *table_of(const char *path)
     if (!k) {
         k = xcalloc(1, sizeof *k);
         k->path = xstrdup(path);
-        build_table(&k->table, k->path);
+        k->built = build_table(&k->table, k->path);
+        if (k->built == NO_MEMORY)
+            folio_out_of_memory();
         k->next = kept;
         kept = k;
     }
