@@ -3,21 +3,46 @@
 #include "core/thread.h"
 
 #include <sched.h>
+#include <setjmp.h>
 #include <stdlib.h>
+
+#include "core/util.h"
 
 typedef struct start {
     void *(*fn)(void *);
     void *arg;
-    cpu_set_t all; /* the CPUs the process may use, given back once the thread runs */
+    cpu_set_t all;       /* the CPUs the process may use, given back once the thread runs */
+    bool pin;            /* the thread was made on the creator's other CPUs */
+    jmp_buf out;         /* where running out of memory in the thread returns to */
+    bool out_of_memory;  /* ... and that it did */
 } start;
+
+/* The start record of the helper thread this is; NULL on any other thread. */
+static _Thread_local start *self;
 
 /* Nothing here allocates: memory a new thread allocates comes from an arena of its own, on
  * fresh pages. */
 static void *trampoline(void *p)
 {
-    const start *s = p;
-    pthread_setaffinity_np(pthread_self(), sizeof s->all, &s->all);
+    start *s = p;
+    self = s;
+    if (s->pin)
+        pthread_setaffinity_np(pthread_self(), sizeof s->all, &s->all);
+    if (setjmp(s->out) != 0) {
+        s->out_of_memory = true;
+        return NULL;
+    }
     return s->fn(s->arg);
+}
+
+bool folio_thread_is_helper(void)
+{
+    return self != NULL;
+}
+
+void folio_thread_out_of_memory(void)
+{
+    longjmp(self->out, 1);
 }
 
 static bool allowed = true;
@@ -39,35 +64,44 @@ bool folio_thread_start(folio_thread *t, void *(*fn)(void *), void *arg)
     t->start = NULL;
     if (!allowed)
         return false;
-    start *s = malloc(sizeof *s);
+    start *s = calloc(1, sizeof *s);
+    if (!s)
+        return false; /* the caller does the work, and meets the shortage itself */
+    s->fn = fn;
+    s->arg = arg;
     int cpu = sched_getcpu();
-    if (s && cpu >= 0 && cpu < CPU_SETSIZE && sched_getaffinity(0, sizeof s->all, &s->all) == 0 &&
+    if (cpu >= 0 && cpu < CPU_SETSIZE && sched_getaffinity(0, sizeof s->all, &s->all) == 0 &&
         CPU_COUNT(&s->all) > 1 && CPU_ISSET(cpu, &s->all)) {
         cpu_set_t others = s->all;
         CPU_CLR(cpu, &others);
-        s->fn = fn;
-        s->arg = arg;
         pthread_attr_t attr;
-        bool made = false;
         if (pthread_attr_init(&attr) == 0) {
-            made = pthread_attr_setaffinity_np(&attr, sizeof others, &others) == 0 &&
-                   pthread_create(&t->id, &attr, trampoline, s) == 0;
+            s->pin = pthread_attr_setaffinity_np(&attr, sizeof others, &others) == 0 &&
+                     pthread_create(&t->id, &attr, trampoline, s) == 0;
             pthread_attr_destroy(&attr);
         }
-        if (made) {
+        if (s->pin) {
             t->start = s;
             return true;
         }
     }
-    free(s);
-    return pthread_create(&t->id, NULL, fn, arg) == 0;
+    if (pthread_create(&t->id, NULL, trampoline, s) != 0) {
+        free(s);
+        return false;
+    }
+    t->start = s;
+    return true;
 }
 
 void *folio_thread_join(folio_thread *t)
 {
     void *r = NULL;
     pthread_join(t->id, &r);
-    free(t->start);
+    start *s = t->start;
+    bool out_of_memory = s->out_of_memory;
+    free(s);
     t->start = NULL;
+    if (out_of_memory)
+        folio_out_of_memory(); /* here, on the thread that may end folio */
     return r;
 }

@@ -22,8 +22,14 @@ typedef struct folio_thread {
 /* As pthread_create(&t->id, NULL, fn, arg); true if the thread was started. A started thread
  * must be joined with folio_thread_join. */
 bool folio_thread_start(folio_thread *t, void *(*fn)(void *), void *arg);
-/* pthread_join; returns what fn returned. */
+/* pthread_join; returns what fn returned. If the thread ran out of memory (xmalloc and the like
+ * on it end the thread, not folio), this ends folio as xmalloc does, on the joining thread: two
+ * threads in exit() at once once left the output's lock file behind. */
 void *folio_thread_join(folio_thread *t);
+/* Whether the calling thread is one folio_thread_start started. */
+bool folio_thread_is_helper(void);
+/* On such a thread: ends it at once, marked out of memory for its join (core/util.c). */
+void folio_thread_out_of_memory(void) __attribute__((noreturn));
 
 /* Whether folio_thread_start may start threads in this process (yes unless told otherwise):
  * every caller does the work itself when it may not. A burst's workers say no when there is one

@@ -12,8 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/thread.h"
+
 static void out_of_memory(void)
 {
+    if (folio_thread_is_helper()) /* its join ends folio (core/thread.h) */
+        folio_thread_out_of_memory();
     fputs("folio: out of memory\n", stderr);
     exit(1);
 }

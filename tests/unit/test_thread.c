@@ -1,16 +1,33 @@
 /* folio_thread_start (engine/core/thread.c): with two CPUs or more, the new thread begins on a
  * CPU other than its creator's, even while the creator is busy, and then may run on every CPU
- * the process may use; join returns what it returned; with one CPU it is a plain thread; and
- * none starts where threads are not allowed. */
+ * the process may use; join returns what it returned; running out of memory on it ends folio
+ * from its join; with one CPU it is a plain thread; and none starts where threads are not
+ * allowed. */
 #define _GNU_SOURCE
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/thread.h"
+#include "core/util.h"
 #include "harness.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
 
 typedef struct probe {
     atomic_int cpu; /* where the thread began; -1 until it has */
@@ -23,6 +40,49 @@ static void *run(void *p)
     pthread_getaffinity_np(pthread_self(), sizeof pr->mask, &pr->mask);
     atomic_store(&pr->cpu, sched_getcpu());
     return pr;
+}
+
+static atomic_int asking;
+
+/* Asks for more memory than there is, as xmalloc does everywhere in folio. */
+static void *greedy(void *p)
+{
+    (void)p;
+    atomic_store(&asking, 1);
+    return xmalloc(SIZE_MAX / 2);
+}
+
+/* Out of memory on a helper thread ends that thread only; its join ends folio ("folio: out of
+ * memory", exit 1), on the joining thread. In a child, whose main thread says it is still there
+ * after the helper thread has met the shortage (with exit() on the helper thread, it never
+ * would). */
+static void test_out_of_memory(void)
+{
+    int out[2];
+    CHECK(pipe(out) == 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(out[0]);
+        folio_thread t;
+        if (!folio_thread_start(&t, greedy, NULL))
+            _exit(3);
+        while (!atomic_load(&asking))
+            ;
+        nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL); /* the allocation fails at once */
+        if (write(out[1], "alive", 5) != 5)
+            _exit(4);
+        folio_thread_join(&t);
+        _exit(5); /* not reached */
+    }
+    close(out[1]);
+    char buf[16] = {0};
+    ssize_t n = read(out[0], buf, sizeof buf - 1);
+    close(out[0]);
+    int status = -1;
+    waitpid(pid, &status, 0);
+    CHECK(n == 5 && !strcmp(buf, "alive"));
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 }
 
 /* Starts a thread from a creator that spins until it has begun; false if the creator moved. */
@@ -58,6 +118,9 @@ int main(void)
     } else {
         printf("one CPU here: checked only that the thread runs\n");
     }
+
+    if (!SANITIZED) /* (a sanitizer's allocator stops the program on such a request) */
+        test_out_of_memory();
 
     /* not allowed (a burst's workers, one per CPU): no thread, and the caller does the work */
     folio_thread_allow(false);
