@@ -42,6 +42,19 @@ static int harness_passed, harness_failed;
         }                                                                              \
     } while (0)
 
+/* SANITIZED: 1 in a build with AddressSanitizer (its allocator is not glibc's, and it stops the
+ * program on an allocation it cannot make), else 0. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
 static inline int harness_summary(void)
 {
     printf("%d passed, %d failed\n", harness_passed, harness_failed);

@@ -17,17 +17,6 @@
 #include "harness.h"
 #include "smaps.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
-
 int main(void)
 {
     unsetenv("FOLIO_HUGE_PAGES"); /* (the parent's own check wants the default) */

@@ -18,17 +18,6 @@
 #include "core/util.h"
 #include "harness.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
-
 typedef struct probe {
     atomic_int cpu; /* where the thread began; -1 until it has */
     cpu_set_t mask; /* its affinity once running */
