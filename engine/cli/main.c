@@ -1,7 +1,6 @@
 /* folio's command line: render a report to PDF, check it, list its plugins. */
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

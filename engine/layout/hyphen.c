@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <glob.h>
 #include <hyphen.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -26,7 +26,6 @@
  * renumbered. Anything unexpected in the input is an error naming the object and byte, not a
  * guess: the writer is only ever given libharu's own output. This replaced a libqpdf pass that
  * did the same in about 15 ms and 8 ms of library loading (bench/RESULTS.md). */
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>

@@ -9,7 +9,6 @@
 #include <hpdf_streams.h>
 #include <hpdf_utils.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
