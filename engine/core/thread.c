@@ -93,7 +93,7 @@ bool folio_thread_start(folio_thread *t, void *(*fn)(void *), void *arg)
     return true;
 }
 
-void *folio_thread_join(folio_thread *t)
+bool folio_thread_join_checked(folio_thread *t, void **result)
 {
     void *r = NULL;
     pthread_join(t->id, &r);
@@ -101,7 +101,15 @@ void *folio_thread_join(folio_thread *t)
     bool out_of_memory = s->out_of_memory;
     free(s);
     t->start = NULL;
-    if (out_of_memory)
+    if (result)
+        *result = r;
+    return !out_of_memory;
+}
+
+void *folio_thread_join(folio_thread *t)
+{
+    void *r;
+    if (!folio_thread_join_checked(t, &r))
         folio_out_of_memory(); /* here, on the thread that may end folio */
     return r;
 }

@@ -26,6 +26,10 @@ bool folio_thread_start(folio_thread *t, void *(*fn)(void *), void *arg);
  * on it end the thread, not folio), this ends folio as xmalloc does, on the joining thread: two
  * threads in exit() at once once left the output's lock file behind. */
 void *folio_thread_join(folio_thread *t);
+/* pthread_join for work the caller can do again or do without: false (and nothing ended) if the
+ * thread ran out of memory, whose allocations so far are then lost; else true, with *result
+ * (if not NULL) what fn returned. */
+bool folio_thread_join_checked(folio_thread *t, void **result);
 /* Whether the calling thread is one folio_thread_start started. */
 bool folio_thread_is_helper(void);
 /* On such a thread: ends it at once, marked out of memory for its join (core/util.c). */

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,9 +145,7 @@ void folio_buf_free(folio_buf *b)
     b->len = b->cap = 0;
 }
 
-/* folio_read_file and folio_read_file_quietly: `quiet`, an allocation failure is NULL with errno
- * ENOMEM instead of the end of folio. */
-static char *read_file(const char *path, size_t *len, bool quiet)
+char *folio_read_file(const char *path, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -157,19 +154,12 @@ static char *read_file(const char *path, size_t *len, bool quiet)
      * anything else (a pipe, a file that grows while it is read) grows the buffer as it goes. */
     struct stat st;
     size_t cap = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
-    char *data = malloc(cap);
+    char *data = xmalloc(cap);
     size_t n = 0;
-    int err = 0;
-    while (data) {
+    for (;;) {
         if (cap - n < 2) {
-            char *more = cap <= SIZE_MAX / 2 ? realloc(data, cap * 2) : NULL;
-            if (!more) {
-                free(data);
-                data = NULL;
-                break;
-            }
-            data = more;
             cap *= 2;
+            data = xrealloc(data, cap);
         }
         ssize_t got = read(fd, data + n, cap - n - 1);
         if (got > 0) {
@@ -177,36 +167,18 @@ static char *read_file(const char *path, size_t *len, bool quiet)
         } else if (got == 0) {
             break;
         } else if (errno != EINTR) {
-            err = errno;
-            break;
+            int err = errno;
+            close(fd);
+            free(data);
+            errno = err;
+            return NULL;
         }
     }
     close(fd);
-    if (!data) {
-        if (!quiet)
-            folio_out_of_memory();
-        errno = ENOMEM;
-        return NULL;
-    }
-    if (err) {
-        free(data);
-        errno = err;
-        return NULL;
-    }
     data[n] = '\0';
     if (len)
         *len = n;
     return data;
-}
-
-char *folio_read_file(const char *path, size_t *len)
-{
-    return read_file(path, len, false);
-}
-
-char *folio_read_file_quietly(const char *path, size_t *len)
-{
-    return read_file(path, len, true);
 }
 
 /* Days from civil date (Howard Hinnant's algorithm), valid for the proleptic Gregorian calendar. */

@@ -31,9 +31,6 @@ void folio_buf_free(folio_buf *b);
 /* Reads a whole file; returns NULL and sets errno on failure (out of memory ends folio, as
  * xmalloc does). *len gets the size. */
 char *folio_read_file(const char *path, size_t *len);
-/* The same, but out of memory is NULL with errno ENOMEM: for a helper thread, which must leave
- * ending folio to the main thread. */
-char *folio_read_file_quietly(const char *path, size_t *len);
 
 /* Dates are days since 1970-01-01 (proleptic Gregorian). */
 #define FOLIO_DATE_NONE INT32_MIN

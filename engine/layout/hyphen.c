@@ -81,14 +81,17 @@ static bool tag_to_name(const char *lang, char *out, size_t outlen)
 
 typedef enum found { FOUND, BAD_TAG, NO_FILE } found;
 
-/* The pattern file of a language tag in dir: path[512] and FOUND, else why not (name[64] holds
- * the language's file name part, for the message). */
+#define NAME_SIZE 64  /* a language's part of a file name, "en_GB" */
+#define PATH_SIZE 512 /* a pattern file's path */
+
+/* The pattern file of a language tag in dir: path[PATH_SIZE] and FOUND, else why not
+ * (name[NAME_SIZE] holds the language's file name part, for the message). */
 static found find_file(const char *lang, const char *dir, char *name, char *path)
 {
-    if (!lang || !tag_to_name(lang, name, 64))
+    if (!lang || !tag_to_name(lang, name, NAME_SIZE))
         return BAD_TAG;
     bool d = false;
-    snprintf(path, 512, "%s/hyph_%s.dic", dir, name);
+    snprintf(path, PATH_SIZE, "%s/hyph_%s.dic", dir, name);
     d = readable(path);
     if (!d) {
         /* "de" or "de_AT": the first file of the language. */
@@ -96,15 +99,15 @@ static found find_file(const char *lang, const char *dir, char *name, char *path
         if (u)
             *u = '\0';
         glob_t g;
-        snprintf(path, 512, "%s/hyph_%s_*.dic", dir, name);
+        snprintf(path, PATH_SIZE, "%s/hyph_%s_*.dic", dir, name);
         if (glob(path, 0, NULL, &g) == 0) {
             for (size_t i = 0; i < g.gl_pathc && !d; i++)
                 if ((d = readable(g.gl_pathv[i])))
-                    snprintf(path, 512, "%s", g.gl_pathv[i]);
+                    snprintf(path, PATH_SIZE, "%s", g.gl_pathv[i]);
             globfree(&g);
         }
         if (!d) {
-            snprintf(path, 512, "%s/hyph_%s.dic", dir, name);
+            snprintf(path, PATH_SIZE, "%s/hyph_%s.dic", dir, name);
             d = readable(path);
         }
     }
@@ -113,7 +116,7 @@ static found find_file(const char *lang, const char *dir, char *name, char *path
 
 lay_hyph *lay_hyph_load(const char *lang, const char *dir, folio_diag *diag)
 {
-    char name[64], path[512];
+    char name[NAME_SIZE], path[PATH_SIZE];
     if (!dir)
         dir = HYPH_DIR;
     found f = find_file(lang, dir, name, path);
@@ -167,26 +170,17 @@ static size_t find_slot(const hyph_table *t, const char *k, size_t n)
     return i;
 }
 
-/* What build_table made of a file. */
-typedef enum built {
-    BUILT,
-    NOT_PLAIN, /* the table left empty: the file cannot be read, or uses what only libhyphen does */
-    NO_MEMORY  /* the table left empty: an allocation failed */
-} built;
-
-/* Builds the table from the file. NOT_PLAIN when the file cannot be read or uses what only
- * libhyphen does: NEXTLEVEL (compound levels), NOHYPHEN, non-standard hyphenation ("/" in a
- * pattern), keys too long for the table, or minimums above folio's own (HYPH_LEFT_MIN,
- * HYPH_RIGHT_MIN): with smaller ones, how libhyphen applies them cannot change what folio
- * keeps. It may run on lay_hyph_prefetch's thread, so it does not stop folio when memory runs
- * out (xmalloc would, from that thread): it says NO_MEMORY and the caller decides. */
-static built build_table(hyph_table *t, const char *path)
+/* Builds the table from the file. False (the table left empty) when the file cannot be read or
+ * uses what only libhyphen does: NEXTLEVEL (compound levels), NOHYPHEN, non-standard
+ * hyphenation ("/" in a pattern), keys too long for the table, or minimums above folio's own
+ * (HYPH_LEFT_MIN, HYPH_RIGHT_MIN): with smaller ones, how libhyphen applies them cannot change
+ * what folio keeps. */
+static bool build_table(hyph_table *t, const char *path)
 {
     size_t len;
-    errno = 0;
-    char *data = folio_read_file_quietly(path, &len);
+    char *data = folio_read_file(path, &len);
     if (!data)
-        return errno == ENOMEM ? NO_MEMORY : NOT_PLAIN;
+        return false;
     folio_buf text = {.data = data, .len = len, .cap = len + 1}; /* NUL-terminated: len + 1 bytes */
     bool good = true;
 
@@ -197,17 +191,9 @@ static built build_table(hyph_table *t, const char *path)
     t->nslots = 16;
     while (t->nslots < 2 * lines)
         t->nslots *= 2;
-    t->slots = calloc(t->nslots, sizeof *t->slots);
-    t->lens = calloc(t->nslots, 1);
-    t->arena = malloc(2 * text.len + 1);
-    if (!t->slots || !t->lens || !t->arena) {
-        folio_buf_free(&text);
-        free(t->arena);
-        free(t->slots);
-        free(t->lens);
-        *t = (hyph_table){0};
-        return NO_MEMORY;
-    }
+    t->slots = xcalloc(t->nslots, sizeof *t->slots);
+    t->lens = xcalloc(t->nslots, 1);
+    t->arena = xmalloc(2 * text.len + 1);
     size_t used = 0;
     bool first = true;
     for (char *line = text.data; good && line < text.data + text.len;) {
@@ -274,9 +260,9 @@ static built build_table(hyph_table *t, const char *path)
         free(t->slots);
         free(t->lens);
         *t = (hyph_table){0};
-        return NOT_PLAIN;
+        return false;
     }
-    return BUILT;
+    return true;
 }
 
 /* The tables built so far, one per file, kept for the life of the process: a burst's workers
@@ -286,7 +272,6 @@ typedef struct kept_table {
     struct kept_table *next;
     char *path;
     hyph_table table; /* arena NULL: a file only libhyphen reads */
-    built built;
 } kept_table;
 
 static kept_table *kept;
@@ -302,7 +287,7 @@ static struct {
 static void *prefetch_main(void *arg)
 {
     kept_table *k = arg;
-    k->built = build_table(&k->table, k->path);
+    build_table(&k->table, k->path);
     return NULL;
 }
 
@@ -316,7 +301,7 @@ static kept_table *kept_find(const char *path)
 
 void lay_hyph_prefetch(const char *lang)
 {
-    char name[64], path[512];
+    char name[NAME_SIZE], path[PATH_SIZE];
     if (prefetch.running || find_file(lang, HYPH_DIR, name, path) != FOUND || kept_find(path))
         return;
     kept_table *k = xcalloc(1, sizeof *k);
@@ -334,11 +319,12 @@ void lay_hyph_prefetch_wait(void)
 {
     if (!prefetch.running)
         return;
-    folio_thread_join(&prefetch.thread);
     prefetch.running = false;
     kept_table *k = prefetch.made;
     prefetch.made = NULL;
-    if (k->built == NO_MEMORY) { /* the render's first word tries again, on its own thread */
+    /* Out of memory there is not the end of a run that may never need the table (a report
+     * without a word to hyphenate): the first word that does builds it, on its own thread. */
+    if (!folio_thread_join_checked(&prefetch.thread, NULL)) {
         free(k->path);
         free(k);
         return;
@@ -356,9 +342,7 @@ static const hyph_table *table_of(const char *path)
     if (!k) {
         k = xcalloc(1, sizeof *k);
         k->path = xstrdup(path);
-        k->built = build_table(&k->table, k->path);
-        if (k->built == NO_MEMORY)
-            folio_out_of_memory();
+        build_table(&k->table, k->path);
         k->next = kept;
         kept = k;
     }

@@ -160,8 +160,8 @@ extern unsigned long folio_pdf_docs_freed_aside;
 /* Rewrites the n bytes of libharu's PDF in `pdf` with compressed object streams and a
  * cross-reference stream (objstm.c): unfiltered streams deflated (the XMP metadata excepted; the
  * data `ahead` has, see below, taken from it), filtered ones copied as they are, the /ID kept;
- * *out (malloc'd, the caller frees it) holds the result. False with "cannot write PATH: cannot pack ..."; out of memory ends the process
- * as xmalloc does. */
+ * *out (malloc'd, the caller frees it) holds the result. False with "cannot write PATH: cannot
+ * pack ..."; out of memory ends the process as xmalloc does. */
 #define FOLIO_PDF_MAX_PACK_ERROR 256 /* bytes of the reason kept */
 #define FOLIO_OBJSTM_PER_STREAM 100  /* objects in one object stream */
 #define FOLIO_PDF_DEFLATE_LEVEL 6    /* libdeflate level of content, object and cross-reference streams */

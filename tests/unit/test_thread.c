@@ -41,19 +41,26 @@ static void *greedy(void *p)
     return xmalloc(SIZE_MAX / 2);
 }
 
-/* Out of memory on a helper thread ends that thread only; its join ends folio ("folio: out of
- * memory", exit 1), on the joining thread. In a child, whose main thread says it is still there
- * after the helper thread has met the shortage (with exit() on the helper thread, it never
- * would). */
+/* Out of memory on a helper thread ends that thread only; folio_thread_join_checked says so, and
+ * folio_thread_join ends folio ("folio: out of memory", exit 1), on the joining thread. The
+ * second in a child, whose main thread says it is still there after the helper thread has met
+ * the shortage (with exit() on the helper thread, it never would). */
 static void test_out_of_memory(void)
 {
+    /* joined for work the caller can do without: told, and nothing ends */
+    folio_thread t;
+    CHECK(folio_thread_start(&t, greedy, NULL));
+    void *r = &t;
+    CHECK(!folio_thread_join_checked(&t, &r));
+    CHECK(r == NULL);
+    atomic_store(&asking, 0);
+
     int out[2];
     CHECK(pipe(out) == 0);
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
         close(out[0]);
-        folio_thread t;
         if (!folio_thread_start(&t, greedy, NULL))
             _exit(3);
         while (!atomic_load(&asking))
