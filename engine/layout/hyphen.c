@@ -291,6 +291,20 @@ static void *prefetch_main(void *arg)
     return NULL;
 }
 
+static kept_table *kept_new(const char *path)
+{
+    kept_table *k = xcalloc(1, sizeof *k);
+    k->path = xstrdup(path);
+    return k;
+}
+
+/* One that never made the list (its table's memory, if any, is lost with it). */
+static void kept_drop(kept_table *k)
+{
+    free(k->path);
+    free(k);
+}
+
 static kept_table *kept_find(const char *path)
 {
     for (kept_table *k = kept; k; k = k->next)
@@ -304,11 +318,9 @@ void lay_hyph_prefetch(const char *lang)
     char name[NAME_SIZE], path[PATH_SIZE];
     if (prefetch.running || find_file(lang, HYPH_DIR, name, path) != FOUND || kept_find(path))
         return;
-    kept_table *k = xcalloc(1, sizeof *k);
-    k->path = xstrdup(path);
+    kept_table *k = kept_new(path);
     if (!folio_thread_start(&prefetch.thread, prefetch_main, k)) {
-        free(k->path); /* the first word that needs the table builds it */
-        free(k);
+        kept_drop(k); /* the first word that needs the table builds it */
         return;
     }
     prefetch.running = true;
@@ -325,8 +337,7 @@ void lay_hyph_prefetch_wait(void)
     /* Out of memory there is not the end of a run that may never need the table (a report
      * without a word to hyphenate): the first word that does builds it, on its own thread. */
     if (!folio_thread_join_checked(&prefetch.thread, NULL)) {
-        free(k->path);
-        free(k);
+        kept_drop(k);
         return;
     }
     k->next = kept;
@@ -340,8 +351,7 @@ static const hyph_table *table_of(const char *path)
     lay_hyph_prefetch_wait();
     kept_table *k = kept_find(path);
     if (!k) {
-        k = xcalloc(1, sizeof *k);
-        k->path = xstrdup(path);
+        k = kept_new(path);
         build_table(&k->table, k->path);
         k->next = kept;
         kept = k;
