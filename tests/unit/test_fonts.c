@@ -72,6 +72,33 @@ static void test_check_file(void)
     CHECK(strstr(err, "cannot open font fonts/none.ttf") != NULL);
 }
 
+/* folio_font_load maps a regular file and reads anything else; what it cannot use is an error
+ * naming the file and why: a missing file, an empty one, something that is not a font. */
+static void test_load(void)
+{
+    char err[1024] = "";
+    folio_font *f = folio_font_load("fonts/OpenSans-Regular.ttf", err, sizeof err);
+    CHECK(f != NULL);
+    CHECK(f && folio_font_advance(f, 'M') > 0 && fabs(folio_font_kern(f, 'A', 'V')) > 0);
+    folio_font_free(f);
+
+    CHECK(folio_font_load("fonts/none.ttf", err, sizeof err) == NULL);
+    CHECK_STR(err, "cannot use font fonts/none.ttf: No such file or directory");
+    CHECK(folio_font_load("/dev/null", err, sizeof err) == NULL); /* not a regular file: read */
+    CHECK_STR(err, "cannot use font /dev/null: not a TrueType font");
+    char empty[] = "/tmp/folio_fonts_XXXXXX";
+    int fd = mkstemp(empty);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        close(fd);
+        CHECK(folio_font_load(empty, err, sizeof err) == NULL);
+        CHECK(strstr(err, "not a TrueType font") != NULL);
+        unlink(empty);
+    }
+    CHECK(folio_font_load("fonts/README.md", err, sizeof err) == NULL);
+    CHECK_STR(err, "cannot use font fonts/README.md: not a TrueType font");
+}
+
 /* Loads report.lua text from a temporary folder; NULL when it has errors (then diag holds them). */
 static folio_report *load_report(const char *lua, folio_diag *d, char *dir)
 {
@@ -307,6 +334,7 @@ static void test_kerning(void)
 int main(void)
 {
     test_kerning();
+    test_load();
     test_registry();
     test_check_file();
     test_report_fonts();
