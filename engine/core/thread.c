@@ -76,13 +76,15 @@ bool folio_thread_start(folio_thread *t, void *(*fn)(void *), void *arg)
         CPU_CLR(cpu, &others);
         pthread_attr_t attr;
         if (pthread_attr_init(&attr) == 0) {
-            s->pin = pthread_attr_setaffinity_np(&attr, sizeof others, &others) == 0 &&
-                     pthread_create(&t->id, &attr, trampoline, s) == 0;
+            /* set before the thread can read it */
+            s->pin = pthread_attr_setaffinity_np(&attr, sizeof others, &others) == 0;
+            bool made = s->pin && pthread_create(&t->id, &attr, trampoline, s) == 0;
             pthread_attr_destroy(&attr);
-        }
-        if (s->pin) {
-            t->start = s;
-            return true;
+            if (made) {
+                t->start = s;
+                return true;
+            }
+            s->pin = false;
         }
     }
     if (pthread_create(&t->id, NULL, trampoline, s) != 0) {

@@ -6,8 +6,8 @@
  * to take had been done (bench/RESULTS.md, fourth pass). folio_thread_start creates the thread
  * with its affinity set to the creator's other CPUs, so it starts on one of them (in ~0.1 ms),
  * and the thread gives itself back every CPU the process may use before it runs `fn`, so the
- * scheduler may move it as it likes from then on. With one CPU, or if that fails, it is a plain
- * pthread_create. */
+ * scheduler may move it as it likes from then on. With one CPU, or if that fails, Linux places
+ * it as it would. */
 #ifndef FOLIO_THREAD_H
 #define FOLIO_THREAD_H
 
