@@ -28,6 +28,16 @@ void folio_buf_put_utf8(folio_buf *b, uint32_t cp);
 void folio_buf_printf(folio_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void folio_buf_free(folio_buf *b);
 
+/* FNV-1a of n bytes, its offset basis xored with `seed` (0: plain FNV-1a), for the hash tables
+ * keyed by text (layout's word widths and hyphen points, the pattern table). */
+static inline uint32_t folio_hash_bytes(uint32_t seed, const char *s, size_t n)
+{
+    uint32_t x = 2166136261u ^ seed;
+    for (size_t i = 0; i < n; i++)
+        x = (x ^ (unsigned char)s[i]) * 16777619u;
+    return x;
+}
+
 /* Reads a whole file; returns NULL and sets errno on failure (out of memory ends folio, as
  * xmalloc does). *len gets the size. */
 char *folio_read_file(const char *path, size_t *len);

@@ -153,18 +153,10 @@ void lay_hyph_free(lay_hyph *h)
     free(h);
 }
 
-static uint32_t key_hash(const char *k, size_t n)
-{
-    uint32_t x = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < n; i++)
-        x = (x ^ (unsigned char)k[i]) * 16777619u;
-    return x;
-}
-
 /* The slot of key k: where it is, or the empty one where it would go. */
 static size_t find_slot(const hyph_table *t, const char *k, size_t n)
 {
-    size_t mask = t->nslots - 1, i = key_hash(k, n) & mask;
+    size_t mask = t->nslots - 1, i = folio_hash_bytes(0, k, n) & mask;
     while (t->slots[i] && !(t->lens[i] == n && memcmp(t->arena + t->slots[i] - 1, k, n) == 0))
         i = (i + 1) & mask;
     return i;
@@ -454,7 +446,7 @@ static size_t word_points(lay_hyph *h, const char *word, size_t len, bool *after
 /* The memo's slot of a word: where it is, or the empty one where it would go. */
 static memo_slot *memo_find(const hyph_memo *m, const char *word, size_t len)
 {
-    size_t mask = m->cap - 1, i = key_hash(word, len) & mask;
+    size_t mask = m->cap - 1, i = folio_hash_bytes(0, word, len) & mask;
     for (;; i = (i + 1) & mask) {
         memo_slot *sl = &m->slots[i];
         if (!sl->len || (sl->len == len && memcmp(m->arena.data + sl->off, word, len) == 0))

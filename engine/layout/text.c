@@ -140,18 +140,10 @@ void lay_words_free(lay_words *w)
     free(w);
 }
 
-static size_t word_hash(int face, const char *s, size_t n)
-{
-    uint32_t x = 2166136261u ^ (uint32_t)face; /* FNV-1a */
-    for (size_t i = 0; i < n; i++)
-        x = (x ^ (unsigned char)s[i]) * 16777619u;
-    return x;
-}
-
 /* The slot holding the word, or the empty one where it would go. */
 static word_slot *word_slot_of(const lay_words *w, int face, const char *s, size_t n)
 {
-    size_t mask = w->cap - 1, i = word_hash(face, s, n) & mask;
+    size_t mask = w->cap - 1, i = folio_hash_bytes((uint32_t)face, s, n) & mask;
     for (;; i = (i + 1) & mask) {
         word_slot *sl = &w->slots[i];
         if (!sl->len || (sl->len == n && sl->face == face && memcmp(w->arena.data + sl->off, s, n) == 0))
